@@ -1,0 +1,74 @@
+# Minsheng (民生) — run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# `nameko test` applies eventlet's monkey-patch before pytest imports anything.
+PYTEST := $(BIN)/nameko test
+T ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint fmt test-unit test-contract test-service test-int test-e2e \
+        test-faults test-one migrate topology bench compose-check clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk -F':.*## ' '{printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON) not found)"; exit 1; }
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create the virtualenv and install pinned dependencies
+
+run: $(STAMP) ## start the platform locally (migrate, start workers + gateway, load demo data)
+	$(BIN)/python -m scripts.run_platform
+
+test: $(STAMP) lint test-unit test-contract test-service test-int test-e2e test-faults ## run every test tier (what CI runs)
+
+lint: $(STAMP) ## ruff and the import-layering contracts
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+fmt: $(STAMP) ## format the code
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+test-unit: $(STAMP) ## pure rules: no broker, no database
+	$(PYTEST) -q tests/unit
+
+test-contract: $(STAMP) ## contracts against the code that uses them
+	$(PYTEST) -q tests/contract
+
+test-service: $(STAMP) ## nameko containers with SQLite
+	$(PYTEST) -q tests/service
+
+test-int: $(STAMP) ## the machine's RabbitMQ and PostgreSQL, Alembic, deployment files
+	$(PYTEST) -q tests/integration
+
+test-e2e: $(STAMP) ## processes as `make run` starts them, HTTP only
+	$(PYTEST) -q tests/e2e
+
+test-faults: $(STAMP) ## kill -9 a worker; kill and restart a private broker
+	$(PYTEST) -q tests/faults
+
+test-one: $(STAMP) ## run one test path quickly: make test-one T=tests/unit/test_x.py
+	$(PYTEST) -q $(T)
+
+migrate: $(STAMP) ## migrate every service database (SERVICE=x for one)
+	$(BIN)/python -m servicekit.migrate $(or $(SERVICE),collection gateway)
+
+topology: $(STAMP) ## declare every event queue and dead-letter queue on the broker
+	$(BIN)/python -m servicekit.topology
+
+bench: $(STAMP) ## public submission through the gateway vs a bare @http→RPC echo
+	$(BIN)/python -m bench.bench_intake
+
+compose-check: $(STAMP) ## validate docker-compose.yml against the Compose specification
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+clean: ## remove the virtualenv and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,31 @@
+"""Error codes and the HTTP status each maps to; the gateway's one table (ARCHITECTURE §7)."""
+
+VALIDATION_FAILED = "validation_failed"
+BAD_JSON = "bad_json"
+UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+UNAUTHENTICATED = "unauthenticated"
+FORBIDDEN = "forbidden"
+NOT_FOUND = "not_found"
+METHOD_NOT_ALLOWED = "method_not_allowed"
+CONFLICT = "conflict"
+PAYLOAD_TOO_LARGE = "payload_too_large"
+RULE_VIOLATION = "rule_violation"
+RATE_LIMITED = "rate_limited"
+INTERNAL = "internal_error"
+LEVEL_UNAVAILABLE = "level_unavailable"
+
+HTTP_STATUS = {
+    VALIDATION_FAILED: 400,
+    BAD_JSON: 400,
+    UNAUTHENTICATED: 401,
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    METHOD_NOT_ALLOWED: 405,
+    CONFLICT: 409,
+    PAYLOAD_TOO_LARGE: 413,
+    UNSUPPORTED_MEDIA_TYPE: 415,
+    RULE_VIOLATION: 422,
+    RATE_LIMITED: 429,
+    INTERNAL: 500,
+    LEVEL_UNAVAILABLE: 503,
+}

@@ -1,0 +1,71 @@
+"""Field helpers with Chinese-first messages, so every service validates the same way."""
+
+from marshmallow import Schema, fields, validate
+
+AREA_CODE = validate.Regexp(r"^\d{6}(\d{3})?$", error="行政区划代码应为 6 位或 9 位数字 (area code: 6 or 9 digits)")
+
+
+def text(min_len: int, max_len: int, **kwargs: object) -> fields.String:
+    return fields.String(
+        validate=validate.Length(
+            min=min_len,
+            max=max_len,
+            error=f"长度应在 {min_len} 到 {max_len} 个字符之间 (length {min_len}-{max_len})",
+        ),
+        **kwargs,
+    )
+
+
+def one_of(choices: tuple[str, ...], **kwargs: object) -> fields.String:
+    listed = "、".join(choices)
+    return fields.String(
+        validate=validate.OneOf(choices, error=f"取值应为：{listed} (must be one of the listed values)"),
+        **kwargs,
+    )
+
+
+def bounded_int(low: int, high: int, **kwargs: object) -> fields.Integer:
+    return fields.Integer(
+        strict=True,
+        validate=validate.Range(min=low, max=high, error=f"应在 {low} 到 {high} 之间 (range {low}-{high})"),
+        **kwargs,
+    )
+
+
+def area_code(**kwargs: object) -> fields.String:
+    return fields.String(validate=AREA_CODE, **kwargs)
+
+
+class StrictSchema(Schema):
+    """Unknown keys are an error: a typo in a field name must not be silently dropped."""
+
+    class Meta:
+        ordered = True
+
+
+# marshmallow's stock messages, translated once; unknown messages pass through unchanged.
+_MESSAGES_ZH = {
+    "Missing data for required field.": "缺少必填字段 (required)",
+    "Unknown field.": "未知字段 (unknown field)",
+    "Not a valid string.": "应为字符串 (not a string)",
+    "Not a valid integer.": "应为整数 (not an integer)",
+    "Not a valid number.": "应为数字 (not a number)",
+    "Not a valid datetime.": "应为 ISO 8601 时间 (not a datetime)",
+    "Not a valid aware datetime.": "时间须带时区 (datetime needs a time zone)",
+    "Not a valid mapping type.": "应为对象 (not an object)",
+    "Invalid input type.": "输入类型错误 (invalid input type)",
+    "Field may not be null.": "不能为空 (may not be null)",
+    "Special numeric values (nan or infinity) are not permitted.": "不允许 NaN 或无穷大 (nan/inf)",
+    "Invalid value.": "取值无效 (invalid value)",
+}
+
+
+def localize(messages: object) -> object:
+    """Translate marshmallow's nested error messages into Chinese-first text."""
+    if isinstance(messages, dict):
+        return {key: localize(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [localize(item) for item in messages]
+    if isinstance(messages, str):
+        return _MESSAGES_ZH.get(messages, messages)
+    return messages

@@ -1,0 +1,50 @@
+"""Closed vocabularies shared by every service and the gateway (Chinese values are canonical)."""
+
+LEVELS = ("city", "banner", "township")
+LEVEL_NAMES = {"city": "市级", "banner": "旗区级", "township": "苏木乡镇（街道）级"}
+
+AREA_KINDS = ("city", "banner", "district", "town", "sumu", "township", "street")
+
+CATEGORIES = (
+    "教育",
+    "医疗卫生",
+    "养老托育",
+    "基础设施",
+    "老旧小区改造",
+    "农村牧区人居环境",
+    "交通出行",
+    "就业创业",
+    "文化体育",
+    "其他",
+)
+
+PUBLIC_CHANNEL = "online"
+STAFF_CHANNELS = ("deputy", "department", "letter", "hotline")
+CHANNELS = (PUBLIC_CHANNEL, *STAFF_CHANNELS)
+
+ROLES = (
+    "admin",
+    "congress_staff",
+    "government_staff",
+    "department_staff",
+    "deputy",
+    "supervisor",
+    "evaluator",
+)
+
+PROPOSAL_STATUSES = ("submitted", "in_library", "rejected", "needs_info", "adopted", "not_adopted")
+
+# Bounds that catch typing errors without refusing real projects: the largest single
+# livelihood project in the source is far below CNY 5 billion; Ordos has ~2.2 million people.
+MAX_COST_FEN = 5_000_000_000_00
+MAX_BENEFICIARIES = 10_000_000
+
+# A tracking code starts with its level's letter so the gateway routes a public lookup to the
+# right level's workers without asking anyone; the rest is random (Crockford base32).
+LEVEL_LETTERS = {"city": "C", "banner": "B", "township": "T"}
+TRACKING_CODE_PATTERN = r"^[CBT][0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
+
+
+def level_of_tracking_code(code: str) -> str | None:
+    first = code[:1].upper()
+    return next((level for level, letter in LEVEL_LETTERS.items() if letter == first), None)

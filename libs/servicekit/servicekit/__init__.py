@@ -1,0 +1,1 @@
+"""nameko plumbing shared by every service and the gateway. No business rules live here."""

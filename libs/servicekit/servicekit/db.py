@@ -1,0 +1,69 @@
+"""SQLAlchemy 2 for nameko: one engine per container, one session per worker.
+
+Lifecycle: setup() builds the engine from `<SERVICE>_DATABASE_URL` (or the SQLite default);
+get_dependency() hands the worker a lazily opened Session; worker_teardown() closes it, so a
+worker never leaks a connection or an open transaction; stop() disposes of the pool.
+"""
+
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import config
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cursor.execute("PRAGMA busy_timeout=10000")  # several worker processes share one file
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class Database(DependencyProvider):
+    """Injects a SQLAlchemy Session bound to the service's own database."""
+
+    def __init__(self, service: str):
+        self.service = service
+        self.engine: Engine | None = None
+        self.sessions: dict[Any, Session] = {}
+
+    def setup(self) -> None:
+        self.engine = make_engine(config.database_url(self.service))
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def stop(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def get_dependency(self, worker_ctx: Any) -> Session:
+        session = self.session_factory()
+        self.sessions[worker_ctx] = session
+        return session
+
+    def worker_teardown(self, worker_ctx: Any) -> None:
+        session = self.sessions.pop(worker_ctx, None)
+        if session is not None:
+            session.close()

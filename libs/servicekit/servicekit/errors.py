@@ -1,0 +1,63 @@
+"""Errors a service raises on purpose. They cross RPC intact: nameko serialises the dotted path
+and arguments, and the registry below rebuilds the same class in the gateway."""
+
+from typing import Any
+
+from contracts import errors as codes
+from nameko.exceptions import registry
+
+
+class ServiceError(Exception):
+    code = codes.INTERNAL
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None):
+        super().__init__(message, details or {})
+        self.message = message
+        self.details = details or {}
+
+    @property
+    def status(self) -> int:
+        return codes.HTTP_STATUS[self.code]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationFailed(ServiceError):
+    code = codes.VALIDATION_FAILED
+
+
+class Unauthenticated(ServiceError):
+    code = codes.UNAUTHENTICATED
+
+
+class Forbidden(ServiceError):
+    code = codes.FORBIDDEN
+
+
+class NotFound(ServiceError):
+    code = codes.NOT_FOUND
+
+
+class Conflict(ServiceError):
+    code = codes.CONFLICT
+
+
+class RuleViolation(ServiceError):
+    code = codes.RULE_VIOLATION
+
+
+class RateLimited(ServiceError):
+    code = codes.RATE_LIMITED
+
+
+class LevelUnavailable(ServiceError):
+    code = codes.LEVEL_UNAVAILABLE
+
+
+def _register_for_rpc() -> None:
+    for cls in (ServiceError, *ServiceError.__subclasses__()):
+        registry[f"{cls.__module__}.{cls.__name__}"] = cls
+
+
+_register_for_rpc()

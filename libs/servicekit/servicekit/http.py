@@ -1,0 +1,94 @@
+"""A nameko `@http` entrypoint that speaks the JSON error envelope (ARCHITECTURE §7).
+
+nameko answers errors in plain text and turns Werkzeug's 400/413/415 into 500; this entrypoint
+maps every exception through one table instead, mints or accepts `X-Request-ID`, enforces the
+body size limit before the body is read, and puts the request id into context data so it
+travels through RPC and events.
+"""
+
+import json
+import logging
+import re
+import uuid
+from functools import partial
+from typing import Any
+
+from contracts import errors as codes
+from eventlet.event import Event
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from .errors import ServiceError
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+log = logging.getLogger(__name__)
+
+_WERKZEUG_CODES = {
+    400: (codes.BAD_JSON, "请求格式错误 (bad request)"),
+    404: (codes.NOT_FOUND, "没有这个地址 (no such route)"),
+    405: (codes.METHOD_NOT_ALLOWED, "不支持该请求方法 (method not allowed)"),
+    413: (codes.PAYLOAD_TOO_LARGE, "请求体过大 (request body too large)"),
+    415: (codes.UNSUPPORTED_MEDIA_TYPE, "请使用 application/json (unsupported media type)"),
+}
+
+
+def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        headers=headers,
+        mimetype="application/json",
+    )
+
+
+def error_response(exc: BaseException) -> Response:
+    if isinstance(exc, ServiceError):
+        headers = {"Retry-After": str(exc.details["retry_after"])} if "retry_after" in exc.details else None
+        return json_response(exc.status, envelope(exc.code, exc.message, exc.details), headers)
+    if isinstance(exc, HTTPException) and exc.code in _WERKZEUG_CODES:
+        code, message = _WERKZEUG_CODES[exc.code]
+        return json_response(exc.code, envelope(code, message))
+    log.error("unhandled error", exc_info=(type(exc), exc, exc.__traceback__))
+    return json_response(500, envelope(codes.INTERNAL, "服务器内部错误 (internal error)"))
+
+
+def request_id_of(request: Request) -> str:
+    offered = request.headers.get(REQUEST_ID_HEADER, "")
+    return offered if _SAFE_REQUEST_ID.match(offered) else uuid.uuid4().hex
+
+
+class JsonHttpEntrypoint(HttpRequestHandler):
+    max_body_bytes = DEFAULT_MAX_BODY_BYTES
+
+    def handle_request(self, request: Request) -> Response:
+        request.shallow = False
+        request.max_content_length = int(
+            self.container.config.get("MAX_BODY_BYTES", self.max_body_bytes)
+        )
+        request_id = request_id_of(request)
+        try:
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            done = Event()
+            self.container.spawn_worker(
+                self,
+                args,
+                kwargs,
+                context_data={"request_id": request_id},
+                handle_result=partial(self.handle_result, done),
+            )
+            response = self.response_from_result(done.wait())
+        except Exception as exc:  # noqa: BLE001 - every error leaves as the JSON envelope
+            response = error_response(exc)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+http = JsonHttpEntrypoint.decorator

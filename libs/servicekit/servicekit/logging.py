@@ -1,0 +1,61 @@
+"""JSON log lines carrying the request id. Secrets and contact data never reach a log line:
+fields with sensitive names are masked before formatting."""
+
+import contextvars
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+SENSITIVE = ("password", "token", "secret", "phone", "authorization", "submitter_name")
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+
+
+def _masked(key: str, value: Any) -> Any:
+    return "***" if any(word in key.lower() for word in SENSITIVE) else value
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and key not in line:
+                line[key] = _masked(key, value)
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("amqp", "kombu", "nameko"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+class RequestContext(DependencyProvider):
+    """Puts the request id of the current worker into the logging context.
+
+    Lifecycle: worker_setup() runs inside the worker's green thread, whose context variables are
+    its own, so concurrent workers never see each other's ids.
+    """
+
+    def worker_setup(self, worker_ctx: Any) -> None:
+        request_id_var.set(worker_ctx.context_data.get("request_id") or worker_ctx.call_id)
+
+    def get_dependency(self, worker_ctx: Any) -> str | None:
+        return worker_ctx.context_data.get("request_id")

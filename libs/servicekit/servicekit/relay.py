@@ -1,0 +1,195 @@
+"""The outbox relay and the `Outbox` dependency that use cases write through.
+
+Lifecycle: setup() builds its own engine; start() declares this source's exchange and the
+queues of its subscribers, then runs the relay loop in a managed thread; stop() ends the loop.
+The loop claims a batch of unsent rows (a lease, so several processes can share one database),
+publishes each with publisher confirms, and marks the batch sent only after every ack. If the
+broker goes away it backs off and retries: rows stay unsent, nothing is lost, and consumers'
+idempotency absorbs the rare re-publish after a crash between ack and mark.
+"""
+
+import json
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+from typing import Any
+
+from contracts.events import SUBSCRIPTIONS
+from kombu import Connection, Producer
+from nameko.extensions import DependencyProvider
+from sqlalchemy import Engine, MetaData, and_, func, or_, select, update
+
+from . import config, metrics, topology
+from .clock import as_utc, utcnow
+from .db import make_engine
+from .levels import level_of_service, logical_name
+from .outbox import OutboxWriter, messaging_tables
+
+OUTBOX = messaging_tables(MetaData())["outbox"]
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows; usable without nameko (tests, a standalone relay)."""
+
+    batch_size = 200
+    lease = timedelta(seconds=10)
+    idle_poll_seconds = 0.5
+    max_backoff_seconds = 5.0
+
+    def __init__(self, engine: Engine, amqp_uri: str, source: str, level: str = "all"):
+        self.engine = engine
+        self.amqp_uri = amqp_uri
+        self.source = source
+        self.level = level
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.wakeup = threading.Event()
+        self.running = False
+        self.connection: Connection | None = None
+        self.producer: Producer | None = None
+
+    # ---- broker ---------------------------------------------------------------------------
+    def _producer(self) -> Producer:
+        if self.producer is None:
+            self.connection = Connection(
+                self.amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}
+            )
+            self.connection.ensure_connection(max_retries=1)
+            topology.declare_exchanges(self.connection, [self.source])
+            subscribers = [s for s in SUBSCRIPTIONS if s.event.source == self.source]
+            topology.declare(self.connection, subscribers)
+            self.producer = Producer(self.connection.default_channel)
+        return self.producer
+
+    def _drop_connection(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.release()
+            except Exception:  # noqa: BLE001 - already broken; releasing is best effort
+                log.debug("releasing a broken connection failed", exc_info=True)
+        self.connection = self.producer = None
+
+    # ---- database -------------------------------------------------------------------------
+    def _claim(self) -> list[Any]:
+        now = utcnow()
+        claimable = and_(
+            OUTBOX.c.sent_at.is_(None),
+            or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
+        )
+        batch = select(OUTBOX.c.seq).where(claimable).order_by(OUTBOX.c.seq).limit(self.batch_size)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(OUTBOX)
+                .where(claimable, OUTBOX.c.seq.in_(batch.scalar_subquery()))
+                .values(claimed_by=self.worker_id, claimed_until=now + self.lease)
+            )
+            return list(
+                conn.execute(
+                    select(OUTBOX.c.seq, OUTBOX.c.event_type, OUTBOX.c.envelope)
+                    .where(OUTBOX.c.claimed_by == self.worker_id, OUTBOX.c.sent_at.is_(None))
+                    .order_by(OUTBOX.c.seq)
+                )
+            )
+
+    def _mark_sent(self, seqs: list[int]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(OUTBOX).where(OUTBOX.c.seq.in_(seqs)).values(sent_at=utcnow()))
+
+    def backlog(self) -> tuple[int, float]:
+        """(unsent rows, age in seconds of the oldest) — what ops alert on."""
+        with self.engine.connect() as conn:
+            count, oldest = conn.execute(
+                select(func.count(), func.min(OUTBOX.c.created_at)).where(OUTBOX.c.sent_at.is_(None))
+            ).one()
+        age = (utcnow() - as_utc(oldest)).total_seconds() if oldest else 0.0
+        return int(count), max(age, 0.0)
+
+    # ---- the loop -------------------------------------------------------------------------
+    def relay_once(self) -> int:
+        rows = self._claim()
+        if not rows:
+            return 0
+        producer = self._producer()
+        exchange = topology.event_exchange(self.source)
+        for row in rows:
+            envelope = json.loads(row.envelope)
+            producer.publish(
+                envelope,
+                exchange=exchange,
+                routing_key=row.event_type,
+                serializer="json",
+                delivery_mode=2,
+                headers={"nameko.request_id": envelope["correlation_id"]},
+                retry=False,
+            )
+        self._mark_sent([row.seq for row in rows])
+        metrics.EVENTS_PUBLISHED.labels(self.source, self.level).inc(len(rows))
+        return len(rows)
+
+    def report_backlog(self) -> None:
+        count, age = self.backlog()
+        metrics.OUTBOX_BACKLOG.labels(self.source, self.level).set(count)
+        metrics.OUTBOX_OLDEST_AGE.labels(self.source, self.level).set(age)
+
+    def run(self) -> None:
+        self.running = True
+        backoff = 0.5
+        broken = False
+        while self.running:
+            try:
+                sent = self.relay_once()
+                self.report_backlog()
+                if broken:
+                    log.info("outbox relay reconnected", extra={"source": self.source})
+                broken, backoff = False, 0.5
+            except Exception as exc:  # noqa: BLE001 - any failure: keep rows, back off, retry
+                if not broken:
+                    log.warning("outbox relay cannot publish yet: %s", exc, extra={"source": self.source})
+                broken = True
+                self._drop_connection()
+                self.wakeup.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff_seconds)
+                continue
+            if sent == 0:
+                self.wakeup.wait(self.idle_poll_seconds)
+                self.wakeup.clear()
+
+    def wake(self, *_: Any) -> None:
+        self.wakeup.set()
+
+    def stop(self) -> None:
+        self.running = False
+        self.wakeup.set()
+        self._drop_connection()
+
+
+class Outbox(DependencyProvider):
+    """Injects an OutboxWriter; runs the relay for this container's events."""
+
+    def __init__(self, service: str):
+        self.service = service
+        self.relay: OutboxRelay | None = None
+
+    def setup(self) -> None:
+        level = level_of_service(self.container.service_name) or "all"
+        engine = make_engine(config.database_url(self.service))
+        self.relay = OutboxRelay(engine, self.container.config["AMQP_URI"], logical_name(self.service), level)
+
+    def start(self) -> None:
+        assert self.relay is not None
+        self.container.spawn_managed_thread(self.relay.run)
+
+    def stop(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+            self.relay.engine.dispose()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def get_dependency(self, worker_ctx: Any) -> OutboxWriter:
+        assert self.relay is not None
+        correlation_id = worker_ctx.context_data.get("request_id") or worker_ctx.call_id
+        return OutboxWriter(OUTBOX, correlation_id, on_commit=self.relay.wake)

@@ -1,0 +1,137 @@
+"""Level routing for callers (the gateway): area -> level -> that level's workers.
+
+`LevelRpc` is a dependency provider sharing one reply queue per container (safe across green
+threads, unlike a standalone proxy). Each call:
+  1. fails fast with 503 when no worker of that level is consuming (checked against the broker,
+     cached for a second), so other levels are unaffected;
+  2. publishes with a per-message expiration equal to the timeout, so a request nobody picked
+     up in time is dropped by the broker instead of running after the caller gave up;
+  3. waits at most `RPC_TIMEOUT` seconds (nameko's proxy has no timeout of its own).
+"""
+
+import logging
+import threading
+import time
+from typing import Any
+
+import eventlet
+from contracts.reference import LEVEL_NAMES
+from kombu import Connection
+from nameko.extensions import DependencyProvider
+from nameko.rpc import MethodProxy, ReplyListener
+
+from . import areas
+from .errors import LevelUnavailable, NotFound
+from .levels import service_name_for
+
+log = logging.getLogger(__name__)
+DEFAULT_TIMEOUT = 10.0
+
+
+class ConsumerCounts:
+    """How many workers consume `rpc-<service>`: a broker question, remembered briefly."""
+
+    def __init__(self, amqp_uri: str, ttl: float = 1.0):
+        self.amqp_uri = amqp_uri
+        self.ttl = ttl
+        self.cache: dict[str, tuple[float, int]] = {}
+        self.connection: Connection | None = None
+        self.lock = threading.Lock()  # green after monkey-patching: one broker question at a time
+
+    def _ask(self, service_name: str) -> int:
+        if self.connection is None:
+            self.connection = Connection(self.amqp_uri, connect_timeout=2)
+        try:
+            channel = self.connection.default_channel
+            _, _, consumers = channel.queue_declare(queue=f"rpc-{service_name}", passive=True)
+            return int(consumers)
+        except Exception as exc:
+            self.close()
+            if "NOT_FOUND" in str(exc) or getattr(exc, "code", None) == 404:
+                return 0  # the queue never existed: no worker of that level ever started
+            raise
+
+    def get(self, service_name: str) -> int:
+        now = time.monotonic()
+        cached = self.cache.get(service_name)
+        if cached and now - cached[0] < self.ttl:
+            return cached[1]
+        with self.lock:
+            cached = self.cache.get(service_name)
+            if cached and time.monotonic() - cached[0] < self.ttl:
+                return cached[1]
+            count = self._ask(service_name)
+            self.cache[service_name] = (time.monotonic(), count)
+        return count
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.release()
+            except Exception:  # noqa: BLE001 - best effort on an already broken connection
+                pass
+        self.connection = None
+
+
+def level_of_area(area_code: str) -> str:
+    area = areas.load().get(area_code)
+    if area is None:
+        raise NotFound("未知的行政区划代码 (unknown area code)", {"area_code": area_code})
+    return area.level
+
+
+def unavailable(service: str, level: str) -> LevelUnavailable:
+    return LevelUnavailable(
+        f"{LEVEL_NAMES[level]}服务暂不可用，请稍后再试 ({service} workers of level {level} are unavailable)",
+        {"service": service, "level": level, "retry_after": 5},
+    )
+
+
+class LevelCaller:
+    def __init__(self, provider: "LevelRpc", worker_ctx: Any):
+        self.provider = provider
+        self.worker_ctx = worker_ctx
+
+    def call(self, service: str, level: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        target = service_name_for(service, level)
+        try:
+            consumers = self.provider.counts.get(target)
+        except Exception as exc:
+            log.warning("broker unreachable while routing: %s", exc)
+            raise unavailable(service, level) from exc
+        if consumers == 0:
+            raise unavailable(service, level)
+        timeout = self.provider.timeout
+        proxy = MethodProxy(
+            self.worker_ctx,
+            target,
+            method,
+            self.provider.reply_listener,
+            retry=False,
+            expiration=timeout,
+        )
+        try:
+            reply = proxy.call_async(*args, **kwargs)
+            with eventlet.Timeout(timeout):
+                return reply.result()
+        except eventlet.Timeout as exc:
+            raise unavailable(service, level) from exc
+        except (OSError, ConnectionError) as exc:
+            raise unavailable(service, level) from exc
+
+    def for_area(self, service: str, area_code: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.call(service, level_of_area(area_code), method, *args, **kwargs)
+
+
+class LevelRpc(DependencyProvider):
+    reply_listener = ReplyListener()
+
+    def setup(self) -> None:
+        self.timeout = float(self.container.config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT))
+        self.counts = ConsumerCounts(self.container.config["AMQP_URI"])
+
+    def stop(self) -> None:
+        self.counts.close()
+
+    def get_dependency(self, worker_ctx: Any) -> LevelCaller:
+        return LevelCaller(self, worker_ctx)

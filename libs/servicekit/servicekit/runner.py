@@ -1,0 +1,77 @@
+"""Start one service's workers: `python -m servicekit.runner collection`.
+
+The level is configuration: WORKER_LEVEL=township starts `collection_township`; `all` starts
+one container per level in this process (a small deployment). The service migrates first
+(MIGRATE=0 skips it when a deploy job already did), the broker is checked with a one-line
+answer instead of a hang, and /metrics is served on METRICS_PORT.
+"""
+
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402 - must precede every import that touches sockets
+
+import importlib  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+
+from kombu import Connection  # noqa: E402
+from nameko.cli.run import run  # noqa: E402
+
+from . import config, logging as jsonlog, metrics  # noqa: E402
+from .levels import service_name_for  # noqa: E402
+from .migrate import upgrade  # noqa: E402
+
+BROKER_HELP = (
+    "无法连接消息队列 RabbitMQ：{uri} — 请先启动 RabbitMQ（本机：rabbitmq-server -detached；"
+    "容器：docker compose up -d rabbitmq），或设置 AMQP_URI。"
+    "(RabbitMQ unreachable; start one or set AMQP_URI.)"
+)
+
+
+def broker_reachable(uri: str) -> bool:
+    try:
+        with Connection(uri, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"; the message says how to fix
+        return False
+
+
+def service_classes(service: str) -> list[type]:
+    module = importlib.import_module(f"{service}.service")
+    base = module.SERVICE
+    if not getattr(module, "LEVELED", True):
+        return [base]
+    return [
+        type(f"{base.__name__}_{level}", (base,), {"name": service_name_for(base.name, level)})
+        for level in config.worker_levels()
+    ]
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("用法 (usage): python -m servicekit.runner <service>", file=sys.stderr)
+        return 2
+    service = argv[0]
+    jsonlog.configure(config.env("LOG_LEVEL", "INFO"))
+    nameko_config = config.nameko_config()
+    uri = str(nameko_config["AMQP_URI"])
+    if not broker_reachable(uri):
+        print(BROKER_HELP.format(uri=uri.split("@")[-1]), file=sys.stderr)
+        return 3
+    if config.env("MIGRATE", "1") != "0":
+        upgrade(service)
+    classes = service_classes(service)
+    module = importlib.import_module(f"{service}.service")
+    if hasattr(module, "configure"):
+        nameko_config = module.configure(nameko_config)
+    port = int(config.env("METRICS_PORT", "0"))
+    if port:
+        metrics.serve(port, config.env("METRICS_ADDR", "127.0.0.1"))
+    print(f"{service}: 启动 {', '.join(c.name for c in classes)} (pid {os.getpid()})", flush=True)
+    run(classes, nameko_config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,93 @@
+"""Collection rules (群众提), pure: standard library only, no I/O.
+
+What is decided here: whether collection is open for an area at a moment, which staff roles may
+enter which channel, what a tracking code looks like, how a status reads to a resident.
+"""
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+LEVEL_LETTERS = {"city": "C", "banner": "B", "township": "T"}
+
+STAFF_ROLES = frozenset({"admin", "congress_staff", "government_staff", "department_staff"})
+NOTICE_ROLES = frozenset({"admin", "government_staff"})
+
+# Who may enter a proposal on someone's behalf, by channel. Residents use "online" unaided.
+CHANNEL_ROLES = {
+    "deputy": frozenset({"admin", "deputy", "congress_staff"}),
+    "department": frozenset({"admin", "department_staff", "government_staff"}),
+    "letter": frozenset({"admin", "government_staff", "congress_staff"}),
+    "hotline": frozenset({"admin", "government_staff"}),
+}
+
+STATUS_TEXT = {
+    "submitted": "已收到，等待政府筛选 (received, awaiting screening)",
+    "in_library": "已入选民生实事项目库 (accepted into the project library)",
+    "rejected": "未入选项目库 (not accepted)",
+    "needs_info": "需要补充信息 (more information needed)",
+    "adopted": "已由人大代表票决通过 (adopted by the deputies' vote)",
+    "not_adopted": "未获代表票决通过 (not adopted by the vote)",
+}
+
+
+@dataclass(frozen=True)
+class NoticeWindow:
+    notice_id: str
+    opens_at: datetime
+    closes_at: datetime
+
+    def status(self, now: datetime) -> str:
+        if now < self.opens_at:
+            return "upcoming"
+        return "open" if now < self.closes_at else "closed"
+
+
+@dataclass(frozen=True)
+class IntakeDecision:
+    notice_id: str | None
+    refusal: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.notice_id is not None
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def intake_decision(windows: Iterable[NoticeWindow], now: datetime) -> IntakeDecision:
+    """Accept while a notice of the area is open; otherwise say when it opens or that it closed."""
+    windows = list(windows)
+    open_now = [w for w in windows if w.status(now) == "open"]
+    if open_now:
+        return IntakeDecision(min(open_now, key=lambda w: w.closes_at).notice_id)
+    upcoming = sorted((w for w in windows if w.status(now) == "upcoming"), key=lambda w: w.opens_at)
+    if upcoming:
+        when = _local(upcoming[0].opens_at)
+        return IntakeDecision(None, f"本地区征集尚未开始，将于 {when}（北京时间）开始 (collection opens {when})")
+    if windows:
+        when = _local(max(w.closes_at for w in windows))
+        return IntakeDecision(None, f"本地区征集已于 {when}（北京时间）截止 (collection closed {when})")
+    return IntakeDecision(None, "本地区当前没有征集公告 (no collection notice for this area)")
+
+
+def may_enter_channel(channel: str, roles: Iterable[str]) -> bool:
+    if channel == "online":
+        return True
+    return bool(CHANNEL_ROLES.get(channel, frozenset()) & set(roles))
+
+
+def new_tracking_code(level: str) -> str:
+    """Level letter + 11 random base32 characters (55 bits), grouped for reading aloud."""
+    body = LEVEL_LETTERS[level] + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(11))
+    return f"{body[:4]}-{body[4:8]}-{body[8:]}"
+
+
+def status_text(status: str) -> str:
+    return STATUS_TEXT[status]

@@ -1,0 +1,184 @@
+"""Collection's application layer: each function takes its ports, does one thing, commits once.
+
+Ports: a SQLAlchemy session, an outbox writer, a Guard (who is calling) and the time `now`.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from contracts.events import PROPOSAL_SUBMITTED
+from contracts.rpc import Notice as NoticeOut
+from contracts.rpc import Proposal as ProposalOut
+from contracts.rpc import ProposalCreated, ProposalTracking
+from servicekit import areas, idempotency, metrics
+from servicekit.auth import Guard
+from servicekit.clock import as_utc
+from servicekit.outbox import OutboxWriter
+from servicekit.validation import dump
+from sqlalchemy.orm import Session
+
+from . import db, domain, errors
+
+
+def _area(area_code: str) -> areas.Area:
+    area = areas.load().get(area_code)
+    if area is None:
+        raise errors.unknown_area(area_code)
+    return area
+
+
+def _window(notice: db.Notice) -> domain.NoticeWindow:
+    return domain.NoticeWindow(notice.id, as_utc(notice.opens_at), as_utc(notice.closes_at))
+
+
+def _notice_view(notice: db.Notice, now: datetime) -> dict[str, Any]:
+    view = {column: getattr(notice, column) for column in ("id", "area_code", "level", "year", "title", "body")}
+    view.update(
+        opens_at=as_utc(notice.opens_at),
+        closes_at=as_utc(notice.closes_at),
+        status=_window(notice).status(now),
+    )
+    return dump(NoticeOut, view)
+
+
+def create_notice(session: Session, guard: Guard, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    principal = guard.require(domain.NOTICE_ROLES, data["area_code"])
+    area = _area(data["area_code"])
+    notice = db.Notice(
+        area_code=area.code,
+        area_path=area.path,
+        level=area.level,
+        year=data["year"],
+        title=data["title"],
+        body=data["body"],
+        opens_at=data["opens_at"],
+        closes_at=data["closes_at"],
+        created_by=principal.user_id,
+        created_at=now,
+    )
+    session.add(notice)
+    session.commit()
+    return _notice_view(notice, now)
+
+
+def list_notices(session: Session, area_code: str, now: datetime) -> dict[str, Any]:
+    """Public: residents need to know when they may propose."""
+    _area(area_code)
+    return {"items": [_notice_view(n, now) for n in db.notices_of_area(session, area_code)]}
+
+
+def _new_proposal(data: dict[str, Any], area: areas.Area, notice_id: str, now: datetime, entered_by: str | None) -> db.Proposal:
+    location = data["location"]
+    return db.Proposal(
+        tracking_code=domain.new_tracking_code(area.level),
+        notice_id=notice_id,
+        area_code=area.code,
+        area_path=area.path,
+        level=area.level,
+        channel=data["channel"],
+        title=data["title"],
+        description=data["description"],
+        category=data["category"],
+        location_text=location["text"],
+        lat=location.get("lat"),
+        lng=location.get("lng"),
+        estimated_cost_fen=data.get("estimated_cost_fen"),
+        beneficiaries=data.get("beneficiaries"),
+        submitter_name=data.get("submitter_name"),
+        submitter_phone=data.get("submitter_phone"),
+        deputy_name=data.get("deputy_name"),
+        liaison_station=data.get("liaison_station"),
+        status="submitted",
+        submitted_at=now,
+        entered_by=entered_by,
+    )
+
+
+def _submitted_event(proposal: db.Proposal) -> dict[str, Any]:
+    return {
+        "proposal_id": proposal.id,
+        "tracking_code": proposal.tracking_code,
+        "notice_id": proposal.notice_id,
+        "area_code": proposal.area_code,
+        "level": proposal.level,
+        "channel": proposal.channel,
+        "category": proposal.category,
+        "title": proposal.title,
+        "estimated_cost_fen": proposal.estimated_cost_fen,
+        "beneficiaries": proposal.beneficiaries,
+        "submitted_at": as_utc(proposal.submitted_at).isoformat(),
+    }
+
+
+def submit_proposal(
+    session: Session,
+    outbox: OutboxWriter,
+    guard: Guard,
+    data: dict[str, Any],
+    raw: dict[str, Any],
+    idempotency_key: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """Store a proposal and stage `proposal_submitted_v1` in the same transaction."""
+    entered_by = None
+    if data["channel"] != "online":
+        principal = guard.require(domain.CHANNEL_ROLES[data["channel"]], data["area_code"])
+        entered_by = principal.user_id
+    scope = f"proposal:{entered_by or 'public'}"
+    prior = idempotency.replay(session, scope, idempotency_key, raw)
+    if prior is not None:
+        return prior
+    area = _area(data["area_code"])
+    decision = domain.intake_decision(map(_window, db.notices_of_area(session, area.code)), now)
+    if not decision.accepted:
+        raise errors.collection_closed(decision.refusal or "", area.code)
+    proposal = _new_proposal(data, area, decision.notice_id, now, entered_by)
+    session.add(proposal)
+    session.flush()
+    outbox.add(session, PROPOSAL_SUBMITTED, _submitted_event(proposal), area_code=area.code, level=area.level)
+    result = dump(ProposalCreated, {"id": proposal.id, "tracking_code": proposal.tracking_code,
+                                    "status": proposal.status, "submitted_at": now})
+    result = idempotency.commit(session, scope, idempotency_key, raw, result)
+    metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, proposal.channel).inc()
+    return result
+
+
+def track_proposal(session: Session, tracking_code: str) -> dict[str, Any]:
+    proposal = db.proposal_by_tracking_code(session, tracking_code.upper())
+    if proposal is None:
+        raise errors.proposal_not_found()
+    return dump(
+        ProposalTracking,
+        {
+            "tracking_code": proposal.tracking_code,
+            "title": proposal.title,
+            "category": proposal.category,
+            "area_code": proposal.area_code,
+            "status": proposal.status,
+            "status_text": domain.status_text(proposal.status),
+            "submitted_at": as_utc(proposal.submitted_at),
+        },
+    )
+
+
+def _staff_view(proposal: db.Proposal) -> dict[str, Any]:
+    view = {column.key: getattr(proposal, column.key) for column in db.Proposal.__table__.columns}
+    view["location"] = {"text": proposal.location_text, "lat": proposal.lat, "lng": proposal.lng}
+    view["submitted_at"] = as_utc(proposal.submitted_at)
+    return dump(ProposalOut, view)
+
+
+def list_proposals(session: Session, guard: Guard, query: dict[str, Any]) -> dict[str, Any]:
+    guard.require(domain.STAFF_ROLES, query["area_code"])
+    area = _area(query["area_code"])
+    rows, total = db.proposals_page(session, area.path, query, query["page"], query["page_size"])
+    return {"items": [_staff_view(p) for p in rows], "total": total, "page": query["page"], "page_size": query["page_size"]}
+
+
+def get_proposal(session: Session, guard: Guard, proposal_id: str) -> dict[str, Any]:
+    proposal = db.proposal_in_scope(session, proposal_id)
+    if proposal is None:
+        guard.require(domain.STAFF_ROLES)
+        raise errors.proposal_not_found()
+    guard.require(domain.STAFF_ROLES, proposal.area_code)
+    return _staff_view(proposal)
