@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 # `nameko test` applies eventlet's monkey-patch before pytest imports anything.
 PYTEST := $(BIN)/nameko test
 T ?=
+SRC_ROOTS := libs/contracts libs/servicekit services/collection gateway
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint fmt test-unit test-contract test-service test-int test-e2e \
@@ -21,6 +22,9 @@ $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# Plain source paths: setuptools' editable finder runs after the path finder, so the
+	@# repo's top-level gateway/ folder would shadow the gateway package as a namespace.
+	@printf '%s\n' $(addprefix $(CURDIR)/,$(SRC_ROOTS)) > $(VENV)/lib/python3.11/site-packages/minsheng-src.pth
 	@touch $(STAMP)
 
 install: $(STAMP) ## create the virtualenv and install pinned dependencies

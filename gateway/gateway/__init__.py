@@ -1,0 +1,1 @@
+"""The gateway: HTTP/JSON in front of the services. It translates and checks; it never decides."""

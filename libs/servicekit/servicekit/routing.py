@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 import eventlet
-from contracts.reference import LEVEL_NAMES
+from contracts.reference import LEVEL_NAMES, LEVELS
 from kombu import Connection
 from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
@@ -121,6 +121,21 @@ class LevelCaller:
 
     def for_area(self, service: str, area_code: str, method: str, *args: Any, **kwargs: Any) -> Any:
         return self.call(service, level_of_area(area_code), method, *args, **kwargs)
+
+
+    def health(self, services: list[str]) -> dict[str, Any]:
+        """Is the broker reachable, and how many workers consume each service level."""
+        report: dict[str, Any] = {}
+        try:
+            for service in services:
+                report[service] = {}
+                for level in LEVELS:
+                    workers = self.provider.counts.get(service_name_for(service, level))
+                    report[service][level] = {"up": workers > 0, "workers": workers}
+        except Exception:  # noqa: BLE001 - any broker failure reads as "broker down"
+            return {"status": "degraded", "broker": False, "services": {}}
+        every_level_up = all(v["up"] for levels in report.values() for v in levels.values())
+        return {"status": "ok" if every_level_up else "degraded", "broker": True, "services": report}
 
 
 class LevelRpc(DependencyProvider):

@@ -1,0 +1,82 @@
+"""Accounts and logins: the gateway's only use cases."""
+
+from datetime import datetime
+from typing import Any
+
+from contracts.reference import ROLES
+from servicekit import areas
+from servicekit.auth import Principal
+from servicekit.errors import Conflict, Unauthenticated, ValidationFailed
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import db, passwords, tokens
+from .ratelimit import WindowLimiter
+
+
+def login(
+    session: Session,
+    failures: WindowLimiter,
+    secret: str,
+    credentials: dict[str, Any],
+    client: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Username + password -> signed token. Repeated failures per user and client are refused."""
+    key = f"{credentials['username']}|{client}"
+    failures.refuse_if_over(key)
+    account = db.account_by_username(session, credentials["username"])
+    stored = account.password_hash if account and account.active else passwords.DUMMY_HASH
+    if not passwords.verify_password(credentials["password"], stored) or account is None or not account.active:
+        failures.hit(key)
+        raise Unauthenticated("用户名或密码错误 (wrong username or password)")
+    failures.forget(key)
+    principal = Principal(account.id, account.role_list, account.area_code)
+    token, expires = tokens.issue(secret, principal, now)
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_at": expires.isoformat(),
+        "user": {
+            "id": account.id,
+            "username": account.username,
+            "display_name": account.display_name,
+            "roles": list(account.role_list),
+            "area_code": account.area_code,
+        },
+    }
+
+
+def create_account(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    area_code: str,
+    display_name: str | None,
+    now: datetime,
+) -> db.Account:
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown or not roles:
+        raise ValidationFailed("角色无效 (unknown role)", {"roles": unknown or ["至少一个角色 (at least one)"]})
+    if areas.load().get(area_code) is None:
+        raise ValidationFailed("未知的行政区划代码 (unknown area code)", {"area_code": [area_code]})
+    if len(password) < 10:
+        raise ValidationFailed("密码至少 10 位 (password: at least 10 characters)", {"password": ["too short"]})
+    account = db.Account(
+        username=username,
+        display_name=display_name or username,
+        password_hash=passwords.hash_password(password),
+        roles=",".join(roles),
+        area_code=area_code,
+        active=True,
+        created_at=now,
+    )
+    session.add(account)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict("用户名已存在 (username taken)", {"username": username}) from exc
+    return account

@@ -1,0 +1,56 @@
+"""Create accounts for a real deployment:
+
+    python -m gateway.cli create-account --username zhangsan --role government_staff \
+        --area 150622100 [--name 张三]      (the password is asked for, never echoed)
+"""
+
+import argparse
+import getpass
+import os
+import sys
+
+from servicekit import config
+from servicekit.clock import utcnow
+from servicekit.db import make_engine
+from servicekit.errors import ServiceError
+from servicekit.migrate import upgrade
+from sqlalchemy.orm import Session
+
+from . import accounts
+
+
+def create_account(args: argparse.Namespace) -> int:
+    password = os.environ.get("MINSHENG_NEW_PASSWORD") or getpass.getpass("密码 (password): ")
+    upgrade("gateway")
+    with Session(make_engine(config.database_url("gateway"))) as session:
+        try:
+            account = accounts.create_account(
+                session,
+                username=args.username,
+                password=password,
+                roles=args.role,
+                area_code=args.area,
+                display_name=args.name,
+                now=utcnow(),
+            )
+        except ServiceError as exc:
+            print(f"未创建 (not created): {exc.message} {exc.details}", file=sys.stderr)
+            return 1
+    print(f"已创建账号 {account.username}（{','.join(account.role_list)}，{account.area_code}）")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gateway.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-account", help="create a staff or deputy account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", action="append", required=True, help="repeat for several roles")
+    create.add_argument("--area", required=True, help="area code of the account's scope")
+    create.add_argument("--name", help="display name")
+    args = parser.parse_args(argv)
+    return create_account(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

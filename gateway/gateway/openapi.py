@@ -1,0 +1,86 @@
+"""OpenAPI 3, generated from the same marshmallow schemas that validate requests."""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from contracts import rpc
+
+from . import schemas
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    summary: str
+    tag: str
+    response: type | None = None
+    status: int = 200
+    body: type | None = None
+    query: type | None = None
+    login: bool = False
+    public_limit: bool = False
+
+
+ROUTES = (
+    Route("post", "/api/v1/auth/token", "登录，换取访问令牌 (log in)", "auth", schemas.TokenResponse, body=schemas.LoginRequest),
+    Route("get", "/api/v1/areas", "行政区划列表 (all areas)", "areas", schemas.AreaList),
+    Route("get", "/api/v1/areas/{code}", "行政区划详情，含下级 (one area with children)", "areas", schemas.AreaDetail),
+    Route("get", "/api/v1/health", "健康检查 (broker and levels)", "ops", schemas.Health),
+    Route("post", "/api/v1/notices", "发布征集公告 (create a collection notice)", "collection", rpc.Notice, 201, rpc.NoticeCreate, login=True),
+    Route("get", "/api/v1/notices", "征集公告列表 (notices of an area)", "collection", rpc.NoticeList, query=rpc.NoticeQuery),
+    Route("post", "/api/v1/proposals", "提交民生实事建议 (submit a proposal)", "collection", rpc.ProposalCreated, 201, rpc.ProposalSubmit, public_limit=True),
+    Route("get", "/api/v1/proposals", "建议列表（工作人员）(list proposals, staff)", "collection", rpc.ProposalPage, query=rpc.ProposalQuery, login=True),
+    Route("get", "/api/v1/proposals/{proposal_id}", "建议详情（工作人员）(one proposal, staff)", "collection", rpc.Proposal, login=True),
+    Route("get", "/api/v1/proposals/track/{tracking_code}", "凭查询码查看进度 (track by code)", "collection", rpc.ProposalTracking, public_limit=True),
+)
+
+ERRORS = {400: "请求有误", 401: "未登录", 403: "无权限", 404: "不存在", 409: "冲突", 413: "请求体过大",
+          422: "不符合规则", 429: "请求过于频繁", 503: "该层级服务不可用"}
+
+
+def _operation(route: Route) -> dict[str, Any]:
+    operation: dict[str, Any] = {"summary": route.summary, "tags": [route.tag], "responses": {}}
+    if route.response is not None:
+        operation["responses"][str(route.status)] = {
+            "description": "成功 (success)",
+            "content": {"application/json": {"schema": route.response}},
+        }
+    for status, text in ERRORS.items():
+        operation["responses"][str(status)] = {
+            "description": text,
+            "content": {"application/json": {"schema": "ErrorEnvelope"}},
+        }
+    if route.body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
+    if route.query is not None:
+        operation["parameters"] = [{"in": "query", "schema": route.query}]
+    if route.login:
+        operation["security"] = [{"bearer": []}]
+    if route.body is not None and route.status == 201:
+        operation.setdefault("parameters", []).append(
+            {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}
+        )
+    return operation
+
+
+@cache
+def document() -> dict[str, Any]:
+    spec = APISpec(
+        title="民生实事 Minsheng API",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "群众提、代表定、政府办、人大评 — HTTP/JSON API"},
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    spec.components.schema("ErrorEnvelope", schema=schemas.ErrorEnvelope)
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        paths.setdefault(route.path, {})[route.method] = _operation(route)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()

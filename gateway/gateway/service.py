@@ -1,0 +1,132 @@
+"""The gateway's routes: read the request, check who calls, route to a level, answer JSON.
+
+Each route is a few lines; the shared HTTP entrypoint (servicekit.http) turns every error into
+the JSON envelope and carries the request id.
+"""
+
+from typing import Any
+
+from contracts import rpc as contract
+from contracts.reference import level_of_tracking_code
+from servicekit import areas, config, metrics
+from servicekit.clock import utcnow
+from servicekit.db import Database
+from servicekit.errors import NotFound
+from servicekit.http import http
+from servicekit.logging import RequestContext
+from servicekit.metrics import Metrics
+from servicekit.routing import LevelRpc
+from servicekit.validation import load
+from werkzeug.wrappers import Request, Response
+
+from . import accounts, openapi, schemas, web
+from .identity import Identity
+from .limits import Limits
+
+COLLECTION = contract.COLLECTION
+STAFF = ("admin", "congress_staff", "government_staff", "department_staff", "deputy")
+
+
+class GatewayService:
+    name = "gateway"
+
+    db = Database("gateway")
+    rpc = LevelRpc()
+    identity = Identity()
+    limits = Limits()
+    metrics = Metrics()
+    request_context = RequestContext()
+
+    # ---- accounts ---------------------------------------------------------------------------
+    @http("POST", "/api/v1/auth/token")
+    def issue_token(self, request: Request) -> Response:
+        credentials = load(schemas.LoginRequest, web.json_body(request))
+        client = self.limits.client(request)
+        return web.ok(accounts.login(self.db, self.limits.login_failures, self.identity.secret, credentials, client, utcnow()))
+
+    # ---- reference data and operations ------------------------------------------------------
+    @http("GET", "/api/v1/areas")
+    def list_areas(self, request: Request) -> Response:
+        return web.ok({"items": [area.as_dict() for area in areas.load().all()]})
+
+    @http("GET", "/api/v1/areas/<string:code>")
+    def get_area(self, request: Request, code: str) -> Response:
+        tree = areas.load()
+        area = tree.get(code)
+        if area is None:
+            raise NotFound("未知的行政区划代码 (unknown area code)", {"area_code": code})
+        ancestors = [tree.get(c) for c in area.path.strip("/").split("/")[:-1]]
+        return web.ok({**area.as_dict(), "children": [a.as_dict() for a in tree.children(code)],
+                       "ancestors": [a.as_dict() for a in ancestors if a]})
+
+    @http("GET", "/api/v1/health")
+    def health(self, request: Request) -> Response:
+        report = self.rpc.health([COLLECTION])
+        return web.ok(report, 200 if report["broker"] else 503)
+
+    @http("GET", "/api/v1/openapi.json")
+    def openapi_document(self, request: Request) -> Response:
+        return web.ok(openapi.document())
+
+    @http("GET", "/metrics")
+    def metrics_exposition(self, request: Request) -> Response:
+        return Response(metrics.exposition(), mimetype="text/plain", content_type=metrics.CONTENT_TYPE)
+
+    # ---- collection ---------------------------------------------------------------------------
+    @http("POST", "/api/v1/notices")
+    def create_notice(self, request: Request) -> Response:
+        raw = web.json_body(request)
+        body = load(contract.NoticeCreate, raw)
+        self.identity.require(STAFF, body["area_code"])
+        notice = self.rpc.for_area(COLLECTION, body["area_code"], contract.CollectionRpc.create_notice, raw)
+        return web.ok(notice, 201, {"Location": f"/api/v1/notices/{notice['id']}"})
+
+    @http("GET", "/api/v1/notices")
+    def list_notices(self, request: Request) -> Response:
+        query = load(contract.NoticeQuery, web.query(request, "area_code"))
+        return web.ok(self.rpc.for_area(COLLECTION, query["area_code"], contract.CollectionRpc.list_notices, query))
+
+    @http("POST", "/api/v1/proposals")
+    def submit_proposal(self, request: Request) -> Response:
+        self.limits.public(request)
+        raw = web.json_body(request)
+        body = load(contract.ProposalSubmit, raw)
+        if body["channel"] != "online":
+            self.identity.require(STAFF, body["area_code"])
+        created = self.rpc.for_area(
+            COLLECTION, body["area_code"], contract.CollectionRpc.submit_proposal, raw, web.idempotency_key(request)
+        )
+        return web.ok(created, 201, {"Location": f"/api/v1/proposals/track/{created['tracking_code']}"})
+
+    @http("GET", "/api/v1/proposals/track/<string:tracking_code>")
+    def track_proposal(self, request: Request, tracking_code: str) -> Response:
+        self.limits.public(request)
+        level = level_of_tracking_code(tracking_code)
+        if level is None:
+            raise NotFound("查询码不存在 (unknown tracking code)")
+        return web.ok(self.rpc.call(COLLECTION, level, contract.CollectionRpc.track_proposal, tracking_code))
+
+    @http("GET", "/api/v1/proposals")
+    def list_proposals(self, request: Request) -> Response:
+        query = load(contract.ProposalQuery, web.query(request, "area_code", "status", "category", "channel", "page", "page_size"))
+        self.identity.require(STAFF, query["area_code"])
+        raw = {key: value for key, value in query.items() if value is not None}
+        return web.ok(self.rpc.for_area(COLLECTION, query["area_code"], contract.CollectionRpc.list_proposals, raw))
+
+    @http("GET", "/api/v1/proposals/<string:proposal_id>")
+    def get_proposal(self, request: Request, proposal_id: str) -> Response:
+        principal = self.identity.require(STAFF)
+        return web.ok(self.rpc.for_area(COLLECTION, principal.area_code, contract.CollectionRpc.get_proposal, proposal_id))
+
+
+def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
+    nameko_config.update(
+        WEB_SERVER_ADDRESS=config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000"),
+        RPC_TIMEOUT=float(config.env("RPC_TIMEOUT", "10")),
+        MAX_BODY_BYTES=int(config.env("MAX_BODY_BYTES", str(64 * 1024))),
+    )
+    return nameko_config
+
+
+SERVICE = GatewayService
+LEVELED = False
