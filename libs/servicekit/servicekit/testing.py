@@ -1,0 +1,186 @@
+"""Test plumbing: a private RabbitMQ vhost and private PostgreSQL databases per test run, and
+helpers to start processes the way `make run` does.
+
+When CI is set, an unreachable broker or database fails the run instead of skipping it.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import closing
+from typing import Any
+
+RUN_ID = uuid.uuid4().hex[:8]
+PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_HOST = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+
+
+def unavailable(what: str) -> None:
+    import pytest
+
+    message = f"{what} is unreachable"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI is set: services are required, not optional)")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(host: str, port: int) -> bool:
+    with closing(socket.socket()) as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((host, port)) == 0
+
+
+def rabbitmqctl(*args: str, node: str | None = None) -> subprocess.CompletedProcess[str]:
+    command = [shutil.which("rabbitmqctl") or "rabbitmqctl"]
+    if node:
+        command += ["-n", node]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=60)
+
+
+class Vhost:
+    """A RabbitMQ vhost of our own, so runs never see each other's queues."""
+
+    def __init__(self, name: str | None = None, host: str = "127.0.0.1", port: int = 5672, node: str | None = None):
+        self.name = name or f"minsheng-test-{RUN_ID}-{uuid.uuid4().hex[:6]}"
+        self.host, self.port, self.node = host, port, node
+
+    @property
+    def uri(self) -> str:
+        return f"amqp://guest:guest@{self.host}:{self.port}/{self.name}"
+
+    def create(self) -> "Vhost":
+        for args in (("add_vhost", self.name), ("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")):
+            result = rabbitmqctl(*args, node=self.node)
+            if result.returncode != 0:
+                raise RuntimeError(f"rabbitmqctl {' '.join(args)}: {result.stderr.strip()}")
+        return self
+
+    def delete(self) -> None:
+        rabbitmqctl("delete_vhost", self.name, node=self.node)
+
+
+class PgDatabases:
+    """Databases of our own on the machine's PostgreSQL, dropped at the end."""
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+
+    def create(self, label: str) -> str:
+        import psycopg2
+
+        name = f"mstest_{RUN_ID}_{label}_{uuid.uuid4().hex[:4]}"
+        connection = psycopg2.connect(PG_ADMIN_DSN)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        connection.close()
+        self.created.append(name)
+        return f"{PG_HOST}/{name}"
+
+    def drop_all(self) -> None:
+        import psycopg2
+
+        connection = psycopg2.connect(PG_ADMIN_DSN)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            for name in self.created:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()
+
+
+def wait_until(condition: Callable[[], Any], seconds: float = 30, interval: float = 0.1, what: str = "condition") -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+
+
+class Platform:
+    """Processes started one by one, as `make run` starts them, for e2e, fault tests and bench."""
+
+    def __init__(self, amqp_uri: str, data_dir: str, env: dict[str, str] | None = None):
+        import sys
+
+        self.python = sys.executable
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "AMQP_URI": amqp_uri,
+            "DATA_DIR": data_dir,
+            "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
+            "MIGRATE": "0",
+            "PYTHONWARNINGS": "ignore",
+            **(env or {}),
+        }
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        os.makedirs(data_dir, exist_ok=True)
+
+    def run(self, *args: str) -> None:
+        subprocess.run([self.python, "-m", *args], env=self.env, check=True, capture_output=True, timeout=120)
+
+    def prepare(self) -> "Platform":
+        self.run("servicekit.migrate", "collection", "gateway")
+        self.run("servicekit.topology")
+        return self
+
+    def _start(self, name: str, service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log = open(os.path.join(self.data_dir, f"{name}.log"), "ab")  # noqa: SIM115 - child's lifetime
+        process = subprocess.Popen(
+            [self.python, "-m", "servicekit.runner", service], env={**self.env, **env}, stdout=log, stderr=log
+        )
+        self.processes[name] = process
+        return process
+
+    def start_worker(self, level: str = "all", name: str | None = None) -> subprocess.Popen[bytes]:
+        return self._start(name or f"collection-{level}", "collection", {"WORKER_LEVEL": level})
+
+    def start_gateway(self) -> subprocess.Popen[bytes]:
+        return self._start("gateway", "gateway", {})
+
+    def health(self) -> dict[str, Any]:
+        import requests
+
+        try:
+            return dict(requests.get(f"{self.base_url}/api/v1/health", timeout=2).json())
+        except Exception:  # noqa: BLE001 - not up yet
+            return {}
+
+    def wait_levels(self, *levels: str, seconds: float = 60) -> None:
+        def up() -> bool:
+            services = self.health().get("services", {}).get("collection", {})
+            return all(services.get(level, {}).get("up") for level in levels)
+
+        wait_until(up, seconds, 0.2, f"levels {levels} up")
+
+    def log(self, name: str) -> str:
+        with open(os.path.join(self.data_dir, f"{name}.log"), encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+
+    def stop(self, name: str, kill: bool = False) -> None:
+        process = self.processes.pop(name)
+        if process.poll() is None:
+            process.kill() if kill else process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
