@@ -4,7 +4,7 @@ notice per area of the areas file, created through the gateway's HTTP API like a
 import json
 import urllib.error
 import urllib.request
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from gateway import accounts, db
@@ -57,8 +57,20 @@ def _get(url: str) -> dict[str, Any]:
         return json.loads(response.read())
 
 
+# Two sumu show the other states of a notice: one closed last month, one opening next month.
+CLOSED_AREA, UPCOMING_AREA = "150625200", "150624200"
+
+
+def _window(area_code: str, now: datetime) -> tuple[datetime, datetime]:
+    if area_code == CLOSED_AREA:
+        return now - timedelta(days=60), now - timedelta(days=30)
+    if area_code == UPCOMING_AREA:
+        return now + timedelta(days=30), now + timedelta(days=90)
+    return now - timedelta(minutes=1), now + timedelta(days=60)
+
+
 def ensure_notices(base_url: str) -> int:
-    """One notice per area, open from now for 60 days, unless the area already has one."""
+    """One notice per area (open now for 60 days, except the two above) unless it has one."""
     _, login = _post(f"{base_url}/api/v1/auth/token", {"username": "admin", "password": "demo-admin-2026"})
     token = login["access_token"]
     now = utcnow()
@@ -66,15 +78,17 @@ def ensure_notices(base_url: str) -> int:
     for area in areas.load().all():
         if _get(f"{base_url}/api/v1/notices?area_code={area.code}")["items"]:
             continue
+        opens, closes = _window(area.code, now)
+        year = closes.year
         status, body = _post(
             f"{base_url}/api/v1/notices",
             {
                 "area_code": area.code,
-                "year": (now + timedelta(days=60)).year,
-                "title": f"{area.name}{(now + timedelta(days=60)).year}年民生实事项目征集公告",
+                "year": year,
+                "title": f"{area.name}{year}年民生实事项目征集公告",
                 "body": "欢迎群众通过线上、代表之家、联络站等渠道提出民生实事项目建议。",
-                "opens_at": (now - timedelta(minutes=1)).isoformat(),
-                "closes_at": (now + timedelta(days=60)).isoformat(),
+                "opens_at": opens.isoformat(),
+                "closes_at": closes.isoformat(),
             },
             token,
         )

@@ -16,6 +16,7 @@ from typing import Any
 from contracts import errors as codes
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
@@ -39,13 +40,20 @@ def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> 
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
+# Text is stored verbatim; on the way out <, > and & become \u escapes (still the same JSON
+# string) so a response can never be sniffed or pasted into a page as markup.
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(body, ensure_ascii=False),
+    response = Response(
+        json.dumps(body, ensure_ascii=False).translate(_HTML_SAFE),
         status=status,
         headers=headers,
         mimetype="application/json",
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def error_response(exc: BaseException) -> Response:
@@ -64,7 +72,29 @@ def request_id_of(request: Request) -> str:
     return offered if _SAFE_REQUEST_ID.match(offered) else uuid.uuid4().hex
 
 
+class _JsonWsgiApp(WsgiApp):
+    """nameko's WSGI app, except that routing errors (404, 405) leave as the JSON envelope."""
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+        except HTTPException as exc:
+            response = error_response(exc)
+            response.headers[REQUEST_ID_HEADER] = request_id_of(request)
+            return response(environ, start_response)
+        request.path_values = values
+        return provider.handle_request(request)(environ, start_response)
+
+
+class JsonWebServer(WebServer):
+    def get_wsgi_app(self) -> _JsonWsgiApp:
+        return _JsonWsgiApp(self)
+
+
 class JsonHttpEntrypoint(HttpRequestHandler):
+    server = JsonWebServer()
     max_body_bytes = DEFAULT_MAX_BODY_BYTES
 
     def handle_request(self, request: Request) -> Response:

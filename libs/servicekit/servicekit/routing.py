@@ -21,7 +21,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
 
 from . import areas
-from .errors import LevelUnavailable, NotFound
+from .errors import LevelUnavailable, ValidationFailed
 from .levels import service_name_for
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,9 @@ class ConsumerCounts:
 def level_of_area(area_code: str) -> str:
     area = areas.load().get(area_code)
     if area is None:
-        raise NotFound("未知的行政区划代码 (unknown area code)", {"area_code": area_code})
+        raise ValidationFailed(
+            "未知的行政区划代码 (unknown area code)", {"area_code": [f"未知地区 (unknown area) {area_code}"]}
+        )
     return area.level
 
 

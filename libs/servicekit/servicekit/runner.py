@@ -18,7 +18,10 @@ from kombu import Connection  # noqa: E402
 from nameko.cli.run import run  # noqa: E402
 
 from . import config, logging as jsonlog, metrics  # noqa: E402
-from .levels import service_name_for  # noqa: E402
+from contracts.events import Subscription  # noqa: E402
+
+from .consumer import ContractEventHandler  # noqa: E402
+from .levels import logical_name, service_name_for  # noqa: E402
 from .migrate import upgrade  # noqa: E402
 
 BROKER_HELP = (
@@ -48,6 +51,16 @@ def service_classes(service: str) -> list[type]:
     ]
 
 
+def subscriptions_of(cls: type) -> list[Subscription]:
+    """The event subscriptions a service class declares with @consumes."""
+    found = []
+    for attribute, member in vars(cls).items():
+        for entrypoint in getattr(member, "nameko_entrypoints", ()):
+            if isinstance(entrypoint, ContractEventHandler):
+                found.append(Subscription(entrypoint.spec, logical_name(cls.name), attribute))
+    return found
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("用法 (usage): python -m servicekit.runner <service>", file=sys.stderr)
@@ -65,6 +78,9 @@ def main(argv: list[str]) -> int:
     module = importlib.import_module(f"{service}.service")
     if hasattr(module, "configure"):
         nameko_config = module.configure(nameko_config)
+    subscriptions = subscriptions_of(importlib.import_module(f"{service}.service").SERVICE)
+    if subscriptions:
+        metrics.REGISTRY.register(metrics.DeadLetterCollector(uri, subscriptions))
     port = int(config.env("METRICS_PORT", "0"))
     if port:
         metrics.serve(port, config.env("METRICS_ADDR", "127.0.0.1"))

@@ -34,6 +34,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_port_run(count: int) -> int:
+    """The first of `count` consecutive free ports (for METRICS_PORT_BASE)."""
+    for _ in range(200):
+        first = free_port()
+        if all(not port_open("127.0.0.1", first + i) for i in range(1, count)):
+            return first
+    raise RuntimeError(f"no run of {count} free ports found")
+
+
 def port_open(host: str, port: int) -> bool:
     with closing(socket.socket()) as sock:
         sock.settimeout(1)
@@ -184,3 +193,138 @@ class Platform:
     def stop_all(self) -> None:
         for name in list(self.processes):
             self.stop(name)
+
+
+RABBITMQ_SBIN = "/usr/lib/rabbitmq/bin"  # the real scripts; /usr/sbin's wrappers `su rabbitmq` first
+
+
+class PrivateRabbit:
+    """A RabbitMQ node of the test's own, on free ports, for fault tests that kill the broker.
+
+    The machine's shared broker is never touched: this node has its own name, ports, data
+    directory, Erlang cookie (HOME under `base_dir`) and config file (the system one pins 5672).
+    `kill()` sends SIGKILL to the beam process and to the `rabbitmq-server` wrapper we started,
+    by PID; `start()` again reuses the data directory, so durable queues and persisted messages
+    survive, as after a crash. epmd is shared by every node on the machine and is left alone.
+    """
+
+    def __init__(self, base_dir: str, name: str | None = None):
+        self.base_dir = os.path.abspath(base_dir)
+        self.node = f"{name or 'ms-fault-' + uuid.uuid4().hex[:8]}@localhost"
+        self.port = free_port()
+        self.dist_port = free_port()
+        while self.dist_port == self.port:
+            self.dist_port = free_port()
+        home = os.path.join(self.base_dir, "home")
+        for folder in (home, os.path.join(self.base_dir, "mnesia"), os.path.join(self.base_dir, "log")):
+            os.makedirs(folder, exist_ok=True)
+        cookie = os.path.join(home, ".erlang.cookie")
+        if not os.path.exists(cookie):
+            with open(cookie, "w") as handle:
+                handle.write(uuid.uuid4().hex.upper())
+            os.chmod(cookie, 0o400)
+        plugins = os.path.join(self.base_dir, "enabled_plugins")
+        with open(plugins, "w") as handle:
+            handle.write("[].\n")  # no management listener to clash with the shared node's
+        conf = os.path.join(self.base_dir, "rabbitmq.conf")
+        with open(conf, "w") as handle:
+            handle.write(f"listeners.tcp.local = 127.0.0.1:{self.port}\n")
+        self.pid_file = os.path.join(self.base_dir, "rabbitmq.pid")
+        self.env = {
+            **os.environ,
+            "HOME": home,
+            "RABBITMQ_NODENAME": self.node,
+            "RABBITMQ_NODE_PORT": str(self.port),
+            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_MNESIA_BASE": os.path.join(self.base_dir, "mnesia"),
+            "RABBITMQ_LOG_BASE": os.path.join(self.base_dir, "log"),
+            "RABBITMQ_PID_FILE": self.pid_file,
+            "RABBITMQ_ENABLED_PLUGINS_FILE": plugins,
+            "RABBITMQ_CONFIG_FILE": conf,
+        }
+        self.wrapper: subprocess.Popen[bytes] | None = None
+        self.beam_pid: int | None = None
+        self.starts = 0
+
+    @property
+    def uri(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/"  # the node's default vhost "/"
+
+    def ctl(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [os.path.join(RABBITMQ_SBIN, "rabbitmqctl"), "-n", self.node, *args],
+            env=self.env, capture_output=True, text=True, timeout=timeout,
+        )
+
+    def start(self, seconds: float = 90) -> "PrivateRabbit":
+        assert self.wrapper is None or self.wrapper.poll() is not None, "already running"
+        if os.path.exists(self.pid_file):
+            os.unlink(self.pid_file)
+        self.starts += 1
+        log = open(os.path.join(self.base_dir, f"server-{self.starts}.out"), "ab")  # noqa: SIM115
+        self.wrapper = subprocess.Popen(
+            [os.path.join(RABBITMQ_SBIN, "rabbitmq-server")],
+            env=self.env, cwd=self.base_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + seconds
+        while True:
+            if self.wrapper.poll() is not None:
+                raise RuntimeError(f"rabbitmq-server {self.node} exited: see {self.base_dir}")
+            if port_open("127.0.0.1", self.port) and self.ctl("await_startup", timeout=30).returncode == 0:
+                break
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError(f"rabbitmq-server {self.node} did not start in {seconds}s")
+            time.sleep(0.3)
+        self.beam_pid = self._read_beam_pid()
+        return self
+
+    def _read_beam_pid(self) -> int | None:
+        try:
+            with open(self.pid_file) as handle:
+                return int(handle.read().strip())
+        except (OSError, ValueError):
+            result = self.ctl("eval", "os:getpid().")
+            text = result.stdout.strip().strip('"')
+            return int(text) if result.returncode == 0 and text.isdigit() else None
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash: no clean shutdown, no flushing beyond what is already on disk."""
+        import signal
+
+        if self.beam_pid is not None:
+            try:
+                os.kill(self.beam_pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self.wrapper is not None and self.wrapper.poll() is None:
+            try:
+                self.wrapper.wait(timeout=5)  # the wrapper reaps beam and exits by itself
+            except subprocess.TimeoutExpired:
+                self.wrapper.kill()
+                self.wrapper.wait()
+        if self.beam_pid is not None:
+            wait_until(lambda: not _alive(self.beam_pid), 10, 0.1, f"beam {self.beam_pid} gone")
+        wait_until(lambda: not port_open("127.0.0.1", self.port), 10, 0.1, "AMQP port closed")
+        self.beam_pid = None
+
+    def restart(self, down_seconds: float = 0) -> "PrivateRabbit":
+        self.kill()
+        time.sleep(down_seconds)
+        return self.start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (exited, not yet reaped by its parent) is gone for our purposes
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
