@@ -1,0 +1,104 @@
+"""CollectionService entrypoints wired with nameko's worker_factory: a real migrated SQLite
+session, the real outbox writer and a Guard for the caller — no broker."""
+
+from datetime import timedelta
+
+import pytest
+from collection.db import Notice, Proposal
+from collection.service import CollectionService
+from nameko.testing.services import worker_factory
+from servicekit import migrate
+from servicekit.auth import ANONYMOUS, Guard, Principal
+from servicekit.clock import utcnow
+from servicekit.db import make_engine
+from servicekit.errors import Forbidden, RuleViolation, Unauthenticated, ValidationFailed
+from servicekit.outbox import OutboxWriter
+from servicekit.relay import OUTBOX
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+STAFF = Principal("u-1", ("government_staff",), "150602")
+BODY = {
+    "title": "林荫街道停车位改造",
+    "description": "小区停车难，希望新增停车位。",
+    "category": "交通出行",
+    "area_code": "150602001",
+    "location": {"text": "林荫街道"},
+}
+
+
+@pytest.fixture
+def session(tmp_path):
+    url = f"sqlite:///{tmp_path}/collection.db"
+    migrate.upgrade("collection", url)
+    with Session(make_engine(url), expire_on_commit=False) as session:
+        yield session
+
+
+def service(session, principal=ANONYMOUS):
+    return worker_factory(
+        CollectionService,
+        db=session,
+        outbox=OutboxWriter(OUTBOX, "req-service-test"),
+        auth=Guard(principal, "collection", "township"),
+    )
+
+
+def open_notice(session, area_code="150602001", days=(-1, 30)):
+    now = utcnow()
+    session.add(Notice(area_code=area_code, area_path="/150600/150602/150602001/", level="township", year=2027,
+                       title="征集", body="", opens_at=now + timedelta(days=days[0]),
+                       closes_at=now + timedelta(days=days[1]), created_by="u-0", created_at=now))
+    session.commit()
+
+
+def count(session, what):
+    return session.scalar(select(func.count()).select_from(what))
+
+
+class TestSubmitProposal:
+    def test_stores_the_proposal_and_one_outbox_event(self, session):
+        open_notice(session)
+        created = service(session).submit_proposal(BODY)
+        assert created["status"] == "submitted" and created["tracking_code"].startswith("T")
+        assert count(session, Proposal) == 1 and count(session, OUTBOX) == 1
+        envelope_row = session.execute(select(OUTBOX.c.event_type, OUTBOX.c.envelope)).one()
+        assert envelope_row.event_type == "proposal_submitted_v1"
+        assert "req-service-test" in envelope_row.envelope
+
+    def test_bad_payload_is_refused_before_anything_is_written(self, session):
+        open_notice(session)
+        with pytest.raises(ValidationFailed) as refused:
+            service(session).submit_proposal({**BODY, "estimated_cost_fen": -5})
+        assert "estimated_cost_fen" in refused.value.details
+        assert count(session, Proposal) == 0 and count(session, OUTBOX) == 0
+
+    def test_collection_not_open_is_a_rule_violation(self, session):
+        open_notice(session, days=(3, 30))
+        with pytest.raises(RuleViolation, match="尚未开始"):
+            service(session).submit_proposal(BODY)
+        assert count(session, OUTBOX) == 0
+
+    def test_staff_channel_needs_a_permitted_role(self, session):
+        open_notice(session)
+        body = {**BODY, "channel": "hotline"}
+        with pytest.raises(Unauthenticated):
+            service(session).submit_proposal(body)
+        with pytest.raises(Forbidden):
+            service(session, Principal("d-1", ("deputy",), "150602")).submit_proposal(body)
+        assert service(session, STAFF).submit_proposal(body)["status"] == "submitted"
+
+
+class TestReading:
+    def test_tracking_shows_status_without_personal_data(self, session):
+        open_notice(session)
+        code = service(session).submit_proposal({**BODY, "submitter_phone": "13800001111"})["tracking_code"]
+        tracked = service(session).track_proposal(code.lower())
+        assert tracked["status"] == "submitted" and "13800001111" not in str(tracked)
+
+    def test_listing_is_refused_outside_the_callers_area(self, session):
+        open_notice(session)
+        service(session).submit_proposal(BODY)
+        assert service(session, STAFF).list_proposals({"area_code": "150602"})["total"] == 1
+        with pytest.raises(Forbidden):
+            service(session, STAFF).list_proposals({"area_code": "150622"})
