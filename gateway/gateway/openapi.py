@@ -1,5 +1,6 @@
 """OpenAPI 3, generated from the same marshmallow schemas that validate requests."""
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -56,8 +57,13 @@ def _operation(route: Route) -> dict[str, Any]:
         }
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
+    # OpenAPI requires every {name} in a path to be declared as a required path parameter.
+    for name in re.findall(r"{(\w+)}", route.path):
+        operation.setdefault("parameters", []).append(
+            {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+        )
     if route.query is not None:
-        operation["parameters"] = [{"in": "query", "schema": route.query}]
+        operation.setdefault("parameters", []).append({"in": "query", "schema": route.query})
     if route.login:
         operation["security"] = [{"bearer": []}]
     if route.body is not None and route.status == 201:
