@@ -154,11 +154,14 @@ class DeadLetterCollector:
             "Events parked in a dead-letter queue after the delivery limit.",
             labels=["queue"],
         )
-        try:
-            with Connection(self.amqp_uri, connect_timeout=2) as connection:
-                for subscription in self.subscriptions:
+        for subscription in self.subscriptions:
+            # A connection per queue: a failed passive declare closes its channel, and one
+            # missing queue (or an absent broker) must not hide the others.
+            try:
+                with Connection(self.amqp_uri, connect_timeout=2) as connection:
                     depth = topology.dead_letter_depth(connection, subscription)
-                    family.add_metric([subscription.queue], depth)
-        except Exception:  # noqa: BLE001 - a scrape must not fail because the broker is away
-            log.warning("dead-letter depth unavailable", exc_info=True)
+            except Exception:  # noqa: BLE001 - a scrape must never fail
+                log.warning("dead-letter depth of %s unavailable", subscription.queue)
+                continue
+            family.add_metric([subscription.queue], depth)
         yield family

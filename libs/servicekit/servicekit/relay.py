@@ -49,6 +49,9 @@ class OutboxRelay:
         self.running = False
         self.connection: Connection | None = None
         self.producer: Producer | None = None
+        # Fault tests only (tests/faults): OUTBOX_RELAY_PAUSED=1 keeps the loop polling but never
+        # claims or publishes, so a test can kill the process between commit and publish.
+        self.paused = config.env("OUTBOX_RELAY_PAUSED", "0") == "1"
 
     # ---- broker ---------------------------------------------------------------------------
     def _producer(self) -> Producer:
@@ -108,10 +111,12 @@ class OutboxRelay:
 
     # ---- the loop -------------------------------------------------------------------------
     def relay_once(self) -> int:
+        if self.paused:  # fault tests only, see __init__
+            return 0
+        producer = self._producer()  # connect before claiming: a dead broker must not lease rows
         rows = self._claim()
         if not rows:
             return 0
-        producer = self._producer()
         exchange = topology.event_exchange(self.source)
         for row in rows:
             envelope = json.loads(row.envelope)
@@ -150,6 +155,7 @@ class OutboxRelay:
                 broken = True
                 self._drop_connection()
                 self.wakeup.wait(backoff)
+                self.wakeup.clear()  # commits during the outage must not cut the backoff short
                 backoff = min(backoff * 2, self.max_backoff_seconds)
                 continue
             if sent == 0:

@@ -17,10 +17,12 @@ from typing import Any
 import eventlet
 from contracts.reference import LEVEL_NAMES, LEVELS
 from kombu import Connection
+from kombu.exceptions import OperationalError
 from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
 
 from . import areas
+from .consumer import BrokerTolerantQueueConsumer
 from .errors import LevelUnavailable, ValidationFailed
 from .levels import service_name_for
 
@@ -118,7 +120,7 @@ class LevelCaller:
                 return reply.result()
         except eventlet.Timeout as exc:
             raise unavailable(service, level) from exc
-        except (OSError, ConnectionError) as exc:
+        except (OSError, ConnectionError, OperationalError) as exc:  # kombu wraps ECONNREFUSED
             raise unavailable(service, level) from exc
 
     def for_area(self, service: str, area_code: str, method: str, *args: Any, **kwargs: Any) -> Any:
@@ -140,8 +142,12 @@ class LevelCaller:
         return {"status": "ok" if every_level_up else "degraded", "broker": True, "services": report}
 
 
+class BrokerTolerantReplyListener(ReplyListener):
+    queue_consumer = BrokerTolerantQueueConsumer()  # an ack on a dead broker must not kill us
+
+
 class LevelRpc(DependencyProvider):
-    reply_listener = ReplyListener()
+    reply_listener = BrokerTolerantReplyListener()
 
     def setup(self) -> None:
         self.timeout = float(self.container.config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT))

@@ -195,7 +195,7 @@ class Platform:
             self.stop(name)
 
 
-RABBITMQ_SBIN = "/usr/lib/rabbitmq/bin"  # the real scripts; /usr/sbin's wrappers `su rabbitmq` first
+RABBITMQ_SBIN = "/usr/lib/rabbitmq/bin"  # the real scripts: /usr/sbin's `su rabbitmq` first
 
 
 class PrivateRabbit:
@@ -216,8 +216,8 @@ class PrivateRabbit:
         while self.dist_port == self.port:
             self.dist_port = free_port()
         home = os.path.join(self.base_dir, "home")
-        for folder in (home, os.path.join(self.base_dir, "mnesia"), os.path.join(self.base_dir, "log")):
-            os.makedirs(folder, exist_ok=True)
+        for folder in ("home", "mnesia", "log"):
+            os.makedirs(os.path.join(self.base_dir, folder), exist_ok=True)
         cookie = os.path.join(home, ".erlang.cookie")
         if not os.path.exists(cookie):
             with open(cookie, "w") as handle:
@@ -264,7 +264,11 @@ class PrivateRabbit:
         log = open(os.path.join(self.base_dir, f"server-{self.starts}.out"), "ab")  # noqa: SIM115
         self.wrapper = subprocess.Popen(
             [os.path.join(RABBITMQ_SBIN, "rabbitmq-server")],
-            env=self.env, cwd=self.base_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=self.base_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         log.close()
@@ -272,7 +276,7 @@ class PrivateRabbit:
         while True:
             if self.wrapper.poll() is not None:
                 raise RuntimeError(f"rabbitmq-server {self.node} exited: see {self.base_dir}")
-            if port_open("127.0.0.1", self.port) and self.ctl("await_startup", timeout=30).returncode == 0:
+            if port_open("127.0.0.1", self.port) and self._started():
                 break
             if time.monotonic() > deadline:
                 self.kill()
@@ -281,24 +285,42 @@ class PrivateRabbit:
         self.beam_pid = self._read_beam_pid()
         return self
 
+    def _started(self) -> bool:
+        try:
+            return self.ctl("await_startup", timeout=30).returncode == 0
+        except subprocess.TimeoutExpired:
+            return False
+
     def _read_beam_pid(self) -> int | None:
+        """The Erlang VM's PID: the node writes it to the pid file; else the wrapper's child."""
         try:
             with open(self.pid_file) as handle:
                 return int(handle.read().strip())
         except (OSError, ValueError):
-            result = self.ctl("eval", "os:getpid().")
-            text = result.stdout.strip().strip('"')
-            return int(text) if result.returncode == 0 and text.isdigit() else None
+            pass
+        if self.wrapper is None:
+            return None
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as handle:
+                        comm, _, rest = handle.read().rpartition(")")
+                except OSError:
+                    continue
+                if rest.split()[1] == str(self.wrapper.pid) and "beam" in comm:
+                    return int(entry)
+        return None
 
     def kill(self) -> None:
         """SIGKILL, as a crash: no clean shutdown, no flushing beyond what is already on disk."""
         import signal
+        from contextlib import suppress
 
+        if self.beam_pid is None and self.wrapper is not None and self.wrapper.poll() is None:
+            self.beam_pid = self._read_beam_pid()  # a start that failed half-way
         if self.beam_pid is not None:
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(self.beam_pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if self.wrapper is not None and self.wrapper.poll() is None:
             try:
                 self.wrapper.wait(timeout=5)  # the wrapper reaps beam and exits by itself

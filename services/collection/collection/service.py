@@ -7,9 +7,9 @@ city|all); the runner names each container `collection_<level>`.
 from typing import Any
 
 from contracts import rpc as contract
-from nameko.rpc import rpc
 from servicekit.auth import AuthContext
 from servicekit.clock import utcnow
+from servicekit.consumer import rpc
 from servicekit.db import Database
 from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics

@@ -1,0 +1,246 @@
+"""Idempotent consumers and dead letters, with the probe service in-process on the real broker.
+
+The probe (tests/support/probe) consumes proposal_submitted_v1 from its quorum queue and writes one
+effect row per event it applies, recording the event id in the same transaction. A redelivered or
+duplicated event changes nothing; a handler that keeps failing parks the event in
+`<queue>.dead` after a bounded number of attempts, visibly in metrics.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import eventlet
+import pytest
+from contracts.events import PROPOSAL_SUBMITTED
+from kombu import Connection, Producer
+from nameko.containers import ServiceContainer
+from servicekit import metrics, topology
+from servicekit.db import make_engine
+from servicekit.outbox import build_envelope
+from servicekit.testing import wait_until
+from sqlalchemy import func, select
+
+from tests.support.probe.service import EFFECTS, MESSAGING, SUBSCRIPTION, ProbeService
+
+pytestmark = pytest.mark.integration
+
+PROCESSED = MESSAGING["processed_events"]
+HANDLER = SUBSCRIPTION.handler
+AREA_CODE, LEVEL = "150602001", "township"
+
+
+def envelope(title: str = "修缮林荫街道广场") -> dict[str, Any]:
+    payload = {
+        "proposal_id": str(uuid.uuid4()),
+        "tracking_code": "T4KQ-7MZP-X2WD",
+        "notice_id": str(uuid.uuid4()),
+        "area_code": AREA_CODE,
+        "level": LEVEL,
+        "channel": "online",
+        "category": "基础设施",
+        "title": title,
+        "estimated_cost_fen": 12_000_000,
+        "beneficiaries": 3000,
+        "submitted_at": datetime.now(UTC).isoformat(),
+    }
+    return build_envelope(
+        PROPOSAL_SUBMITTED, payload, area_code=AREA_CODE, level=LEVEL, correlation_id="corr-itest"
+    )
+
+
+def effect_of(event: dict[str, Any]) -> tuple[str, str]:
+    return (event["event_id"], event["payload"]["proposal_id"])
+
+
+def publish(amqp_uri: str, *envelopes: dict[str, Any]) -> None:
+    options = {"confirm_publish": True}
+    with Connection(amqp_uri, connect_timeout=5, transport_options=options) as connection:
+        producer = Producer(connection.default_channel)
+        for item in envelopes:
+            producer.publish(
+                item,
+                exchange=topology.event_exchange(PROPOSAL_SUBMITTED.source),
+                routing_key=PROPOSAL_SUBMITTED.name,
+                delivery_mode=2,
+                serializer="json",
+            )
+
+
+def handled(outcome: str = "success") -> float:
+    value = metrics.REGISTRY.get_sample_value(
+        "minsheng_entrypoint_calls_total",
+        {"service": "probe", "level": "all", "entrypoint": HANDLER, "outcome": outcome},
+    )
+    return value or 0.0
+
+
+def handler_failures() -> float:
+    value = metrics.REGISTRY.get_sample_value(
+        "minsheng_event_handler_failures_total",
+        {"service": "probe", "level": "all", "entrypoint": HANDLER},
+    )
+    return value or 0.0
+
+
+def delete_probe_queues(amqp_uri: str) -> None:
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        channel = connection.default_channel
+        topology.queue_for(SUBSCRIPTION)(channel).delete()
+        topology.dead_letter_queue_for(SUBSCRIPTION)(channel).delete()
+
+
+def ready_in_main_queue(amqp_uri: str) -> int:
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        queue = topology.queue_for(SUBSCRIPTION)(connection.default_channel)
+        _, count, _ = queue.queue_declare(passive=True)
+    return int(count)
+
+
+def dead_letters(amqp_uri: str) -> int:
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        return topology.dead_letter_depth(connection, SUBSCRIPTION)
+
+
+def wait_for_dead_letters(amqp_uri: str, depth: int) -> None:
+    wait_until(lambda: dead_letters(amqp_uri) == depth, 30, what=f"{depth} dead letter(s)")
+
+
+class Probe:
+    def __init__(self, url: str, amqp_uri: str):
+        self.engine = make_engine(url)
+        self.amqp_uri = amqp_uri
+
+    def count(self, table) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(table)))
+
+    def effects(self) -> list[tuple[str, str]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(EFFECTS.c.event_id, EFFECTS.c.proposal_id))
+            return [tuple(row) for row in rows]
+
+    def processed(self) -> list[tuple[str, str]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(PROCESSED.c.event_id, PROCESSED.c.handler))
+            return [tuple(row) for row in rows]
+
+
+@pytest.fixture
+def start_probe(pg, amqp_uri, monkeypatch):
+    """Start the probe in-process; `deployed` declares its queues first, as the deploy job would."""
+    started: list[tuple[ServiceContainer, Probe]] = []
+
+    def start(deployed: bool = True) -> Probe:
+        url = pg.create("probe")
+        monkeypatch.setenv("PROBE_DATABASE_URL", url)
+        delete_probe_queues(amqp_uri)  # nothing left over from another test of this session
+        if deployed:
+            with Connection(amqp_uri, connect_timeout=5) as connection:
+                topology.declare(connection, [SUBSCRIPTION])
+        container = ServiceContainer(ProbeService, {"AMQP_URI": amqp_uri})
+        container.start()
+        probe = Probe(url, amqp_uri)
+        started.append((container, probe))
+        return probe
+
+    yield start
+    for container, probe in started:
+        container.stop()
+        probe.engine.dispose()
+    delete_probe_queues(amqp_uri)
+
+
+@pytest.fixture
+def probe(start_probe):
+    return start_probe()
+
+
+class TestIdempotentConsumer:
+    def test_one_event_makes_one_effect(self, probe, amqp_uri):
+        event = envelope()
+
+        publish(amqp_uri, event)
+
+        wait_until(lambda: probe.count(EFFECTS) == 1, 10, what="the effect row")
+        assert probe.effects() == [effect_of(event)]
+        assert probe.processed() == [(event["event_id"], f"probe.{HANDLER}")]
+
+    def test_the_same_event_five_times_makes_one_effect(self, probe, amqp_uri):
+        event = envelope()
+        before = handled()
+
+        publish(amqp_uri, *[event] * 5)
+
+        wait_until(lambda: handled() - before >= 5, 15, what="all five deliveries handled")
+        assert probe.effects() == [effect_of(event)]
+        assert probe.count(PROCESSED) == 1
+        assert ready_in_main_queue(amqp_uri) == 0
+
+    def test_fifty_distinct_events_published_concurrently_make_fifty_effects(self, probe, amqp_uri):
+        events = [envelope(f"并发建议 {i}") for i in range(50)]
+        before = handled()
+
+        pool = eventlet.GreenPool(5)
+        for start in range(0, 50, 10):
+            pool.spawn(publish, amqp_uri, *events[start : start + 10])
+        pool.waitall()
+
+        wait_until(lambda: handled() - before >= 50, 30, what="fifty events handled")
+        effects = probe.effects()
+        assert len(effects) == 50
+        assert sorted(effects) == sorted(effect_of(e) for e in events)
+        assert probe.count(PROCESSED) == 50
+
+
+class TestDeadLetters:
+    def test_an_event_whose_handler_keeps_failing_lands_in_the_dead_letter_queue(
+        self, probe, amqp_uri
+    ):
+        failures_before = handler_failures()
+        event = envelope("FAIL-ALWAYS 这条建议让探针报错")
+
+        publish(amqp_uri, event)
+
+        wait_for_dead_letters(amqp_uri, 1)
+        attempts = handler_failures() - failures_before
+        assert 2 <= attempts <= topology.DELIVERY_LIMIT + 1  # retried, but bounded
+        assert ready_in_main_queue(amqp_uri) == 0
+        assert probe.count(EFFECTS) == 0
+        assert probe.count(PROCESSED) == 0  # the failed attempts recorded nothing either
+        with Connection(amqp_uri, connect_timeout=5) as connection:
+            dead = topology.dead_letter_queue_for(SUBSCRIPTION)(connection.default_channel)
+            parked = dead.get(no_ack=False)
+            assert parked.payload == event
+            parked.requeue()
+
+    def test_dead_letter_depth_is_reported_to_metrics(self, probe, amqp_uri):
+        publish(amqp_uri, envelope("FAIL-ALWAYS 再一次"))
+        wait_for_dead_letters(amqp_uri, 1)
+
+        families = list(metrics.DeadLetterCollector(amqp_uri, [SUBSCRIPTION]).collect())
+
+        samples = [(s.labels, s.value) for family in families for s in family.samples]
+        assert samples == [({"queue": SUBSCRIPTION.queue}, 1.0)]
+
+    def test_a_failing_event_does_not_hold_up_the_good_ones(self, probe, amqp_uri):
+        bad, good = envelope("FAIL-ALWAYS 坏的"), envelope("好的")
+
+        publish(amqp_uri, bad, good)
+
+        wait_until(lambda: probe.count(EFFECTS) == 1, 15, what="the good event's effect")
+        wait_for_dead_letters(amqp_uri, 1)
+        assert probe.effects() == [effect_of(good)]
+
+    def test_a_consumer_started_without_the_deploy_job_still_parks_failures(
+        self, start_probe, amqp_uri
+    ):
+        # The subscription was never declared up front: the consumer must declare its own
+        # dead-letter queue, or a dead-lettered event would vanish without trace.
+        probe = start_probe(deployed=False)
+        event = envelope("FAIL-ALWAYS 没有部署声明")
+
+        publish(amqp_uri, event)
+
+        wait_for_dead_letters(amqp_uri, 1)
+        assert probe.count(EFFECTS) == 0

@@ -1,0 +1,300 @@
+"""The deployment files agree with the Compose specification, with each other and with the code.
+
+Pure Python, no network and no Docker: docker-compose.yml is validated against the Compose
+schema vendored in check-jsonschema; deploy/prometheus.yml must scrape every long-running
+process; deploy/alerts.yml may only use metric names that servicekit.metrics defines.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker-compose.yml"
+DEPLOY = ROOT / "deploy"
+DOCKERFILE = DEPLOY / "Dockerfile"
+PROMETHEUS = DEPLOY / "prometheus.yml"
+ALERTS = DEPLOY / "alerts.yml"
+INIT_SQL = DEPLOY / "postgres" / "init.sql"
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+TEMPLATE = re.compile(r"\{\{.*?\}\}")
+MINSHENG_NAME = re.compile(r"\bminsheng_[A-Za-z0-9_]+")
+
+Services = dict[str, dict[str, Any]]
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def services() -> Services:
+    return load_yaml(COMPOSE)["services"]
+
+
+def command_of(service: dict[str, Any]) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else str(command)
+
+
+def environment_of(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):  # ["KEY=value", ...]
+        env = dict(item.partition("=")[::2] for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def depends_on(service: dict[str, Any]) -> dict[str, str]:
+    """{dependency: condition}; the short list form means service_started."""
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):
+        return dict.fromkeys(deps, "service_started")
+    return {name: (spec or {}).get("condition", "service_started") for name, spec in deps.items()}
+
+
+def bind_sources(service: dict[str, Any]) -> list[str]:
+    sources = []
+    for volume in service.get("volumes", []):
+        if isinstance(volume, str):
+            source = volume.split(":", 1)[0]
+        elif volume.get("type") == "bind":
+            source = volume["source"]
+        else:
+            continue
+        if source.startswith((".", "/")):
+            sources.append(source)
+    return sources
+
+
+def runner_services(services: Services) -> Services:
+    """The long-running Minsheng processes: those started through servicekit.runner."""
+    return {n: s for n, s in services.items() if "servicekit.runner" in command_of(s)}
+
+
+def metrics_port(service: dict[str, Any]) -> str:
+    """A worker serves /metrics on METRICS_PORT; the gateway on its web server's port."""
+    env = environment_of(service)
+    if env.get("METRICS_PORT", "0") != "0":
+        return env["METRICS_PORT"]
+    address = env.get("WEB_SERVER_ADDRESS", "")
+    return address.rpartition(":")[2]
+
+
+def scrape_targets() -> set[tuple[str, str]]:
+    """(host:port, metrics_path) for each static target and each DNS name of type A."""
+    targets = set()
+    for job in load_yaml(PROMETHEUS)["scrape_configs"]:
+        path = job.get("metrics_path", "/metrics")
+        for static in job.get("static_configs", []):
+            targets.update((target, path) for target in static["targets"])
+        for dns in job.get("dns_sd_configs", []):
+            # Type A names carry no port: it must be given; SRV records would bring their own.
+            if dns.get("type", "SRV") == "A":
+                targets.update((f"{name}:{dns['port']}", path) for name in dns["names"])
+    return targets
+
+
+def test_compose_file_follows_the_compose_specification() -> None:
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    assert checker.exists(), f"{checker} 不存在：请运行 make install (check-jsonschema missing)"
+    result = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_file_has_no_obsolete_version_key() -> None:
+    assert "version" not in load_yaml(COMPOSE)
+
+
+def test_every_service_has_an_image_or_a_build(services: Services) -> None:
+    missing = [
+        name for name, service in services.items() if not ("image" in service or "build" in service)
+    ]
+    assert not missing, f"services with neither image nor build: {missing}"
+
+
+def test_every_dependency_exists(services: Services) -> None:
+    unknown = {
+        (name, dep)
+        for name, service in services.items()
+        for dep in depends_on(service)
+        if dep not in services
+    }
+    assert not unknown, f"depends_on names unknown services: {sorted(unknown)}"
+
+
+def test_services_waited_on_as_healthy_have_a_healthcheck(services: Services) -> None:
+    waited = {
+        dep
+        for service in services.values()
+        for dep, condition in depends_on(service).items()
+        if condition == "service_healthy"
+    }
+    assert waited, "no service waits for another to be healthy"
+    lacking = sorted(
+        dep
+        for dep in waited
+        if dep in services
+        and (not services[dep].get("healthcheck") or services[dep]["healthcheck"].get("disable"))
+    )
+    assert not lacking, f"waited on with service_healthy but no healthcheck: {lacking}"
+
+
+def test_every_long_running_process_is_scraped(services: Services) -> None:
+    runners = runner_services(services)
+    expected = {"gateway", "collection-township", "collection-banner", "collection-city"}
+    assert expected <= set(runners)
+    targets = scrape_targets()
+    unscraped = sorted(
+        f"{name}:{metrics_port(service)}"
+        for name, service in runners.items()
+        if (f"{name}:{metrics_port(service)}", "/metrics") not in targets
+    )
+    assert not unscraped, f"processes missing from deploy/prometheus.yml: {unscraped}"
+
+
+def test_workers_serve_metrics_beyond_their_own_container(services: Services) -> None:
+    for name, service in runner_services(services).items():
+        env = environment_of(service)
+        if env.get("METRICS_PORT", "0") != "0":
+            assert env.get("METRICS_ADDR") == "0.0.0.0", f"{name}: Prometheus cannot reach /metrics"
+
+
+def test_every_worker_level_runs_on_its_own(services: Services) -> None:
+    levels = {
+        environment_of(s).get("WORKER_LEVEL")
+        for s in runner_services(services).values()
+        if command_of(s).endswith("servicekit.runner collection")
+    }
+    assert levels == {"township", "banner", "city"}
+
+
+def test_every_file_mounted_from_deploy_exists(services: Services) -> None:
+    sources = [source for service in services.values() for source in bind_sources(service)]
+    assert any(source.startswith("./deploy/") for source in sources)
+    missing = [source for source in sources if not (ROOT / source).exists()]
+    assert not missing, f"mounted but absent: {missing}"
+
+
+def test_every_build_names_an_existing_dockerfile(services: Services) -> None:
+    for name, service in services.items():
+        build = service.get("build")
+        if build is None:
+            continue
+        context = ROOT / (build if isinstance(build, str) else build.get("context", "."))
+        dockerfile = (
+            "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
+        )
+        assert (context / dockerfile).is_file(), f"{name}: {context / dockerfile} is missing"
+
+
+def test_dockerfile_builds_one_image_for_every_service() -> None:
+    assert DOCKERFILE.is_file()
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    assert re.search(r"^ARG SERVICE\b", text, re.MULTILINE)
+    assert re.search(r"^ENV SERVICE=\$\{SERVICE\}", text, re.MULTILINE)
+    assert re.search(r"^FROM python:3\.11-slim", text, re.MULTILINE)
+    assert re.search(r"^CMD .*servicekit\.runner .*\$\{?SERVICE", text, re.MULTILINE)
+    users = re.findall(r"^USER\s+(\S+)", text, re.MULTILINE)
+    assert users and users[-1] not in ("root", "0"), "the image must run as a non-root user"
+
+
+def test_each_service_database_has_its_own_role(services: Services) -> None:
+    migrated = command_of(services["migrate"]).split("servicekit.migrate", 1)[1].split()
+    sql = INIT_SQL.read_text(encoding="utf-8")
+    urls = {
+        key: value
+        for service in services.values()
+        for key, value in environment_of(service).items()
+        if key.endswith("_DATABASE_URL")
+    }
+    for name in migrated:
+        assert re.search(rf"CREATE ROLE {name} LOGIN", sql), f"init.sql: no role {name}"
+        owned = re.search(rf"CREATE DATABASE {name} OWNER {name};", sql)
+        assert owned, f"init.sql: no database {name} owned by role {name}"
+        url = urlsplit(urls[f"{name.upper()}_DATABASE_URL"])
+        assert (url.username, url.path) == (name, f"/{name}"), f"{name} connects as another role"
+
+
+def defined_metric_names() -> set[str]:
+    """Every sample name servicekit.metrics can expose, read from its registry."""
+    from servicekit import metrics
+
+    suffixes = {
+        "counter": ("_total", "_created"),
+        "gauge": ("",),
+        "histogram": ("_bucket", "_sum", "_count", "_created"),
+        "summary": ("", "_sum", "_count", "_created"),
+        "info": ("_info",),
+    }
+    names = set()
+    for family in metrics.REGISTRY.collect():
+        names.update(family.name + suffix for suffix in suffixes.get(family.type, ("",)))
+    # Dead-letter depth comes from a custom collector registered at run time, not on import.
+    # With no subscriptions its collect() asks no broker and just names the family it reports.
+    collector = metrics.DeadLetterCollector("memory://", [])
+    names.update(family.name for family in collector.collect())
+    return names
+
+
+def alert_rules() -> list[dict[str, Any]]:
+    return [
+        rule for group in load_yaml(ALERTS)["groups"] for rule in group["rules"] if "alert" in rule
+    ]
+
+
+def test_alerts_use_only_metrics_that_servicekit_defines() -> None:
+    defined = defined_metric_names()
+    assert "minsheng_dead_letters_messages" in defined
+    used = {name for rule in alert_rules() for name in MINSHENG_NAME.findall(rule["expr"])}
+    assert used, "no alert uses a minsheng_ metric"
+    unknown = sorted(used - defined)
+    assert not unknown, f"alerts.yml uses metrics servicekit.metrics does not define: {unknown}"
+
+
+def test_alerts_cover_outbox_dead_letters_errors_latency_and_down_targets() -> None:
+    exprs = " ".join(rule["expr"] for rule in alert_rules())
+    for needle in (
+        "minsheng_outbox_backlog_events",
+        "minsheng_outbox_oldest_age_seconds",
+        "minsheng_dead_letters_messages",
+        'minsheng_entrypoint_calls_total{outcome="server_error"}',
+        "minsheng_entrypoint_duration_seconds_bucket",
+        "up == 0",
+    ):
+        assert needle in exprs, f"no alert on {needle}"
+
+
+def test_alert_summaries_are_chinese_first_then_english() -> None:
+    for rule in alert_rules():
+        summary = TEMPLATE.sub("", rule.get("annotations", {}).get("summary", ""))
+        chinese, english = CJK.search(summary), LATIN.search(summary)
+        assert chinese and english, f"{rule['alert']}: summary needs Chinese and English"
+        assert chinese.start() < english.start(), f"{rule['alert']}: Chinese comes first"
+
+
+def test_prometheus_loads_the_alert_rules() -> None:
+    rule_files = load_yaml(PROMETHEUS).get("rule_files", [])
+    assert "alerts.yml" in [Path(path).name for path in rule_files]
+
+
+def test_grafana_datasource_points_at_prometheus() -> None:
+    provisioning = load_yaml(DEPLOY / "grafana/provisioning/datasources/prometheus.yml")
+    (source,) = [s for s in provisioning["datasources"] if s["type"] == "prometheus"]
+    assert source["url"] == "http://prometheus:9090"
+    assert source["isDefault"] is True

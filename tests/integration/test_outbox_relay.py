@@ -1,0 +1,349 @@
+"""The transactional outbox and its relay against the machine's RabbitMQ, on SQLite and PostgreSQL.
+
+Events staged in a committed transaction reach a pre-declared queue exactly once with their
+envelope intact, and only then are their rows marked sent; a rolled-back transaction publishes
+nothing; an unreachable broker leaves rows unsent (and visible in the backlog) until it is back;
+two relays sharing one database never publish a row twice.
+"""
+
+import json
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import eventlet
+import pytest
+from contracts.envelope import EnvelopeSchema
+from contracts.events import PROPOSAL_SUBMITTED, Subscription
+from kombu import Connection
+from servicekit import migrate, topology
+from servicekit.db import make_engine
+from servicekit.outbox import OutboxWriter, build_envelope
+from servicekit.relay import OUTBOX, OutboxRelay
+from servicekit.testing import free_port, wait_until
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+pytestmark = pytest.mark.integration
+
+AREA_CODE, LEVEL = "150602001", "township"
+CORRELATION_ID = "corr-itest"
+
+
+def proposal_payload(title: str = "修缮林荫街道广场") -> dict[str, Any]:
+    return {
+        "proposal_id": str(uuid.uuid4()),
+        "tracking_code": "T4KQ-7MZP-X2WD",
+        "notice_id": str(uuid.uuid4()),
+        "area_code": AREA_CODE,
+        "level": LEVEL,
+        "channel": "online",
+        "category": "基础设施",
+        "title": title,
+        "estimated_cost_fen": 12_000_000,
+        "beneficiaries": 3000,
+        "submitted_at": datetime.now(UTC).isoformat(),
+    }
+
+
+def stage(engine, count: int, *, commit: bool = True) -> list[dict[str, Any]]:
+    """Write `count` proposal_submitted_v1 rows through the outbox in one transaction."""
+    writer = OutboxWriter(OUTBOX, CORRELATION_ID)
+    with Session(engine) as session:
+        envelopes = [
+            writer.add(
+                session, PROPOSAL_SUBMITTED, proposal_payload(), area_code=AREA_CODE, level=LEVEL
+            )
+            for _ in range(count)
+        ]
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    return envelopes
+
+
+def stage_bulk(engine, count: int) -> list[str]:
+    """Many rows fast (one INSERT); the envelopes are real ones built by OutboxWriter's rules."""
+    rows = []
+    for _ in range(count):
+        envelope = build_envelope(
+            PROPOSAL_SUBMITTED,
+            proposal_payload(),
+            area_code=AREA_CODE,
+            level=LEVEL,
+            correlation_id=CORRELATION_ID,
+        )
+        rows.append(
+            {
+                "event_id": envelope["event_id"],
+                "source": "collection",
+                "event_type": PROPOSAL_SUBMITTED.name,
+                "envelope": json.dumps(envelope, ensure_ascii=False),
+                "created_at": datetime.now(UTC),
+            }
+        )
+    with engine.begin() as conn:
+        conn.execute(insert(OUTBOX), rows)
+    return [row["event_id"] for row in rows]
+
+
+def unsent(engine) -> int:
+    with engine.connect() as conn:
+        query = select(func.count()).select_from(OUTBOX).where(OUTBOX.c.sent_at.is_(None))
+        return int(conn.scalar(query))
+
+
+def sent_ids(engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.scalars(select(OUTBOX.c.event_id).where(OUTBOX.c.sent_at.is_not(None))))
+
+
+def drain(amqp_uri: str, subscription: Subscription) -> list[Any]:
+    """Every message now on the subscription's queue, acknowledged (removed)."""
+    messages = []
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        queue = topology.queue_for(subscription)(connection.default_channel)
+        while (message := queue.get(no_ack=True)) is not None:
+            messages.append(message)
+    return messages
+
+
+def ids_of(messages: list[Any]) -> list[str]:
+    return sorted(m.payload["event_id"] for m in messages)
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'collection.db'}"
+    else:
+        url = request.getfixturevalue("pg").create("relay")
+    migrate.upgrade("collection", url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg):
+    url = pg.create("relay2")
+    migrate.upgrade("collection", url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def subscription(amqp_uri):
+    """A queue of our own bound to collection.events, declared before anything is published."""
+    handler = f"handle_collection_proposal_submitted_{uuid.uuid4().hex[:8]}"
+    sub = Subscription(PROPOSAL_SUBMITTED, "itest", handler)
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        topology.declare_exchanges(connection, ["collection"])
+        topology.declare(connection, [sub])
+    yield sub
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        channel = connection.default_channel
+        topology.queue_for(sub)(channel).delete()
+        topology.dead_letter_queue_for(sub)(channel).delete()
+
+
+@pytest.fixture
+def relays():
+    made: list[OutboxRelay] = []
+
+    def make(engine, uri: str) -> OutboxRelay:
+        relay = OutboxRelay(engine, uri, "collection")
+        made.append(relay)
+        return relay
+
+    yield make
+    for relay in made:
+        relay.stop()
+
+
+def unreachable_uri(amqp_uri: str) -> str:
+    vhost = amqp_uri.rsplit("/", 1)[1]
+    return f"amqp://guest:guest@127.0.0.1:{free_port()}/{vhost}"
+
+
+class TestOutboxRelay:
+    def test_committed_events_arrive_once_with_their_envelope_and_rows_are_marked_sent(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        envelopes = stage(engine, 3)
+
+        published = relays(engine, amqp_uri).relay_once()
+
+        assert published == 3
+        messages = drain(amqp_uri, subscription)
+        assert ids_of(messages) == sorted(e["event_id"] for e in envelopes)
+        by_id = {m.payload["event_id"]: m for m in messages}
+        for envelope in envelopes:
+            message = by_id[envelope["event_id"]]
+            assert message.payload == envelope
+            assert EnvelopeSchema().validate(message.payload) == {}
+            assert message.delivery_info["routing_key"] == PROPOSAL_SUBMITTED.name
+            assert message.delivery_info["exchange"] == "collection.events"
+            assert message.properties["delivery_mode"] == 2
+            assert message.headers["nameko.request_id"] == CORRELATION_ID
+        assert unsent(engine) == 0
+        assert sent_ids(engine) == {e["event_id"] for e in envelopes}
+
+    def test_a_second_pass_publishes_nothing_again(self, engine, amqp_uri, subscription, relays):
+        stage(engine, 2)
+        relay = relays(engine, amqp_uri)
+
+        assert relay.relay_once() == 2
+        assert relay.relay_once() == 0
+
+        assert len(drain(amqp_uri, subscription)) == 2
+
+    def test_a_rolled_back_transaction_publishes_nothing(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        stage(engine, 2, commit=False)
+
+        assert relays(engine, amqp_uri).relay_once() == 0
+
+        assert drain(amqp_uri, subscription) == []
+        with engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(OUTBOX)) == 0
+
+    def test_an_unreachable_broker_leaves_rows_unsent_and_in_the_backlog_until_it_is_back(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        staged_at = time.monotonic()
+        envelopes = stage(engine, 4)
+        time.sleep(0.3)
+        relay = relays(engine, unreachable_uri(amqp_uri))
+
+        with pytest.raises(Exception):  # noqa: B017 - whatever kombu raises for a refused connection
+            relay.relay_once()
+
+        assert unsent(engine) == 4
+        count, age = relay.backlog()
+        assert count == 4
+        assert 0.3 <= age <= time.monotonic() - staged_at + 1.0
+        assert drain(amqp_uri, subscription) == []
+
+        relay.amqp_uri = amqp_uri  # the broker is back
+        assert relay.relay_once() == 4
+
+        assert unsent(engine) == 0
+        assert relay.backlog() == (0, 0.0)
+        messages = drain(amqp_uri, subscription)
+        assert ids_of(messages) == sorted(e["event_id"] for e in envelopes)
+
+    def test_a_relay_that_cannot_reach_the_broker_leases_nothing(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        stage(engine, 3)
+        failed = relays(engine, unreachable_uri(amqp_uri))
+        with pytest.raises(Exception):  # noqa: B017
+            failed.relay_once()
+        other = relays(engine, amqp_uri)
+
+        assert other.relay_once() == 3  # nothing is held by the failed relay's lease
+
+        assert len(drain(amqp_uri, subscription)) == 3
+        assert unsent(engine) == 0
+
+    def test_rows_leased_by_a_relay_that_died_are_taken_over_when_the_lease_ends(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        stage(engine, 3)
+        dead = relays(engine, amqp_uri)
+        dead.lease = timedelta(seconds=2)
+        assert len(dead._claim()) == 3  # claimed, then the process "dies" before publishing
+        other = relays(engine, amqp_uri)
+
+        assert other.relay_once() == 0  # still leased to the dead relay
+        assert wait_until(other.relay_once, 5, 0.1, "the lease to end") == 3
+
+        assert len(drain(amqp_uri, subscription)) == 3
+        assert unsent(engine) == 0
+
+    def test_two_relays_sharing_one_database_publish_every_row_exactly_once(
+        self, pg_engine, amqp_uri, subscription, relays
+    ):
+        event_ids = stage_bulk(pg_engine, 500)
+        # Real OS threads, so the two claims genuinely race in PostgreSQL (psycopg2 is not
+        # green: under eventlet's green threads each claim would run alone).
+        native_threading = eventlet.patcher.original("threading")
+        # Each relay has its own engine, as two processes would.
+        url = pg_engine.url.render_as_string(hide_password=False)
+        engines = [make_engine(url), make_engine(url)]
+        published: list[list[int]] = [[], []]
+        errors: list[BaseException] = []
+
+        def work(index: int) -> None:
+            try:
+                relay = OutboxRelay(engines[index], amqp_uri, "collection")
+                relay.batch_size = 50  # several rounds each, so the claims interleave
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    count = relay.relay_once()
+                    published[index].append(count)
+                    if count == 0:
+                        if relay.backlog()[0] == 0:
+                            break
+                        time.sleep(0.01)  # the other relay holds the rest
+                relay.stop()
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [native_threading.Thread(target=work, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(90)
+        for engine in engines:
+            engine.dispose()
+
+        assert errors == []
+        assert not any(thread.is_alive() for thread in threads)
+        assert sum(map(sum, published)) == 500
+        received = Counter(m.payload["event_id"] for m in drain(amqp_uri, subscription))
+        duplicates = sum(received.values()) - len(received)
+        assert duplicates == 0
+        assert set(received) == set(event_ids)
+        assert unsent(pg_engine) == 0
+
+    def test_a_running_relay_picks_up_a_new_row_soon_after_wake(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        relay = relays(engine, amqp_uri)
+        relay.idle_poll_seconds = 30  # only wake() can make it look again this soon
+        runner = eventlet.spawn(relay.run)
+        wait_until(lambda: relay.running, 5, 0.05, "relay loop started")
+        eventlet.sleep(0.3)  # let it go idle
+
+        woken_at = time.monotonic()
+        envelope = stage(engine, 1)[0]
+        relay.wake()
+        wait_until(lambda: unsent(engine) == 0, 2, 0.05, "the row to be sent after wake()")
+
+        assert time.monotonic() - woken_at < 2
+        messages = drain(amqp_uri, subscription)
+        assert [m.payload["event_id"] for m in messages] == [envelope["event_id"]]
+        relay.stop()
+        runner.wait()
+
+    def test_backlog_reports_the_age_of_the_oldest_unsent_row(self, engine, relays, amqp_uri):
+        stage(engine, 2)
+        with engine.begin() as conn:
+            oldest = conn.scalar(select(func.min(OUTBOX.c.seq)))
+            conn.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.seq == oldest)
+                .values(created_at=datetime.now(UTC) - timedelta(minutes=10))
+            )
+
+        count, age = relays(engine, amqp_uri).backlog()
+
+        assert count == 2
+        assert 600 <= age < 660
