@@ -14,9 +14,7 @@ import servicekit.outbox
 from collection import db, use_cases
 from contracts import rpc as contract
 from contracts.events import PROPOSAL_SUBMITTED
-from servicekit import migrate
 from servicekit.auth import Guard, Principal
-from servicekit.db import make_engine
 from servicekit.errors import Conflict, RuleViolation
 from servicekit.idempotency import KEYS
 from servicekit.outbox import OutboxWriter
@@ -24,6 +22,8 @@ from servicekit.relay import OUTBOX
 from servicekit.validation import load
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
+
+from tests.support.factories import migrated_engine
 
 pytestmark = pytest.mark.integration
 
@@ -35,8 +35,7 @@ TABLES = (OUTBOX, KEYS, db.Proposal.__table__, db.Notice.__table__)
 @pytest.fixture(scope="module")
 def engine(pg):
     url = pg.create("collection")
-    migrate.upgrade("collection", url)
-    engine = make_engine(url)
+    engine = migrated_engine("collection", url)
     yield engine
     engine.dispose()
 

@@ -6,8 +6,6 @@ duplicated event changes nothing; a handler that keeps failing parks the event i
 `<queue>.dead` after a bounded number of attempts, visibly in metrics.
 """
 
-import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import eventlet
@@ -21,29 +19,17 @@ from servicekit.outbox import build_envelope
 from servicekit.testing import wait_until
 from sqlalchemy import func, select
 
+from tests.support.factories import AREA_CODE, LEVEL, proposal_submitted_payload
 from tests.support.probe.service import EFFECTS, MESSAGING, SUBSCRIPTION, ProbeService
 
 pytestmark = pytest.mark.integration
 
 PROCESSED = MESSAGING["processed_events"]
 HANDLER = SUBSCRIPTION.handler
-AREA_CODE, LEVEL = "150602001", "township"
 
 
 def envelope(title: str = "修缮林荫街道广场") -> dict[str, Any]:
-    payload = {
-        "proposal_id": str(uuid.uuid4()),
-        "tracking_code": "T4KQ-7MZP-X2WD",
-        "notice_id": str(uuid.uuid4()),
-        "area_code": AREA_CODE,
-        "level": LEVEL,
-        "channel": "online",
-        "category": "基础设施",
-        "title": title,
-        "estimated_cost_fen": 12_000_000,
-        "beneficiaries": 3000,
-        "submitted_at": datetime.now(UTC).isoformat(),
-    }
+    payload = proposal_submitted_payload(title)
     return build_envelope(
         PROPOSAL_SUBMITTED, payload, area_code=AREA_CODE, level=LEVEL, correlation_id="corr-itest"
     )

@@ -18,7 +18,7 @@ import pytest
 from contracts.envelope import EnvelopeSchema
 from contracts.events import PROPOSAL_SUBMITTED, Subscription
 from kombu import Connection
-from servicekit import migrate, topology
+from servicekit import topology
 from servicekit.db import make_engine
 from servicekit.outbox import OutboxWriter, build_envelope
 from servicekit.relay import OUTBOX, OutboxRelay
@@ -26,26 +26,15 @@ from servicekit.testing import free_port, wait_until
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from tests.support.factories import AREA_CODE, LEVEL, migrated_engine, proposal_submitted_payload
+
 pytestmark = pytest.mark.integration
 
-AREA_CODE, LEVEL = "150602001", "township"
 CORRELATION_ID = "corr-itest"
 
 
 def proposal_payload(title: str = "修缮林荫街道广场") -> dict[str, Any]:
-    return {
-        "proposal_id": str(uuid.uuid4()),
-        "tracking_code": "T4KQ-7MZP-X2WD",
-        "notice_id": str(uuid.uuid4()),
-        "area_code": AREA_CODE,
-        "level": LEVEL,
-        "channel": "online",
-        "category": "基础设施",
-        "title": title,
-        "estimated_cost_fen": 12_000_000,
-        "beneficiaries": 3000,
-        "submitted_at": datetime.now(UTC).isoformat(),
-    }
+    return proposal_submitted_payload(title)
 
 
 def stage(engine, count: int, *, commit: bool = True) -> list[dict[str, Any]]:
@@ -121,8 +110,7 @@ def engine(request, tmp_path):
         url = f"sqlite:///{tmp_path / 'collection.db'}"
     else:
         url = request.getfixturevalue("pg").create("relay")
-    migrate.upgrade("collection", url)
-    engine = make_engine(url)
+    engine = migrated_engine("collection", url)
     yield engine
     engine.dispose()
 
@@ -130,8 +118,7 @@ def engine(request, tmp_path):
 @pytest.fixture
 def pg_engine(pg):
     url = pg.create("relay2")
-    migrate.upgrade("collection", url)
-    engine = make_engine(url)
+    engine = migrated_engine("collection", url)
     yield engine
     engine.dispose()
 
