@@ -4,15 +4,17 @@ notice per area of the areas file, created through the gateway's HTTP API like a
 import json
 import urllib.error
 import urllib.request
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
-from gateway import accounts, db
 from servicekit import areas, config
 from servicekit.clock import utcnow
 from servicekit.db import make_engine
 from servicekit.errors import Conflict
 from sqlalchemy.orm import Session
+
+from gateway import accounts, db
 
 DEMO_ACCOUNTS = (
     # username, role, area code, display name, password (demo only)
@@ -30,13 +32,16 @@ def ensure_accounts() -> list[tuple[str, str, str, str, str]]:
     with Session(make_engine(config.database_url("gateway"))) as session:
         for username, role, area, name, password in DEMO_ACCOUNTS:
             if db.account_by_username(session, username) is None:
-                try:
+                with suppress(Conflict):  # another loader created it meanwhile
                     accounts.create_account(
-                        session, username=username, password=password, roles=[role],
-                        area_code=area, display_name=name, now=utcnow(),
+                        session,
+                        username=username,
+                        password=password,
+                        roles=[role],
+                        area_code=area,
+                        display_name=name,
+                        now=utcnow(),
                     )
-                except Conflict:
-                    pass  # another loader created it meanwhile
     return list(DEMO_ACCOUNTS)
 
 
@@ -71,7 +76,9 @@ def _window(area_code: str, now: datetime) -> tuple[datetime, datetime]:
 
 def ensure_notices(base_url: str) -> int:
     """One notice per area (open now for 60 days, except the two above) unless it has one."""
-    _, login = _post(f"{base_url}/api/v1/auth/token", {"username": "admin", "password": "demo-admin-2026"})
+    _, login = _post(
+        f"{base_url}/api/v1/auth/token", {"username": "admin", "password": "demo-admin-2026"}
+    )
     token = login["access_token"]
     now = utcnow()
     created = 0

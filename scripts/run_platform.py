@@ -22,15 +22,21 @@ def start(name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.P
     log_dir = config.data_dir().parent / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the child's lifetime
-    return subprocess.Popen([sys.executable, "-W", "ignore", *args], env=env, stdout=log, stderr=log)
+    return subprocess.Popen(
+        [sys.executable, "-W", "ignore", *args], env=env, stdout=log, stderr=log
+    )
 
 
-def wait_ready(base_url: str, processes: dict[str, subprocess.Popen[bytes]], seconds: float = 90) -> None:
+def wait_ready(
+    base_url: str, processes: dict[str, subprocess.Popen[bytes]], seconds: float = 90
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for name, process in processes.items():
             if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}; see var/log/{name}.log")
+                raise RuntimeError(
+                    f"{name} exited with {process.returncode}; see var/log/{name}.log"
+                )
         try:
             with urllib.request.urlopen(f"{base_url}/api/v1/health", timeout=2) as response:
                 if b'"status": "ok"' in response.read():
@@ -76,7 +82,9 @@ def main() -> int:
         )
         for index, level in enumerate(LEVEL_PROCESSES)
     }
-    processes["gateway"] = start("gateway", ["-m", "servicekit.runner", "gateway"], {"WEB_SERVER_ADDRESS": address})
+    processes["gateway"] = start(
+        "gateway", ["-m", "servicekit.runner", "gateway"], {"WEB_SERVER_ADDRESS": address}
+    )
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         wait_ready(base_url, processes)
@@ -98,10 +106,14 @@ def main() -> int:
         stop(processes)
 
 
-def print_banner(base_url: str, accounts: list[tuple[str, str, str, str, str]], created: int, metrics_base: int) -> None:
+def print_banner(
+    base_url: str, accounts: list[tuple[str, str, str, str, str]], created: int, metrics_base: int
+) -> None:
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
     print(f"  OpenAPI: {base_url}/api/v1/openapi.json   健康: {base_url}/api/v1/health")
-    print(f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{metrics_base + 2}/metrics")
+    print(
+        f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{metrics_base + 2}/metrics"
+    )
     print(f"  新建征集公告 {created} 条 (notices created)")
     print("  演示账号 (demo accounts — development only):")
     for username, role, area, name, password in accounts:

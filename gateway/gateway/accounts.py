@@ -27,7 +27,11 @@ def login(
     failures.refuse_if_over(key)
     account = db.account_by_username(session, credentials["username"])
     stored = account.password_hash if account and account.active else passwords.DUMMY_HASH
-    if not passwords.verify_password(credentials["password"], stored) or account is None or not account.active:
+    if (
+        not passwords.verify_password(credentials["password"], stored)
+        or account is None
+        or not account.active
+    ):
         failures.hit(key)
         raise Unauthenticated("用户名或密码错误 (wrong username or password)")
     failures.forget(key)
@@ -59,11 +63,15 @@ def create_account(
 ) -> db.Account:
     unknown = sorted(set(roles) - set(ROLES))
     if unknown or not roles:
-        raise ValidationFailed("角色无效 (unknown role)", {"roles": unknown or ["至少一个角色 (at least one)"]})
+        raise ValidationFailed(
+            "角色无效 (unknown role)", {"roles": unknown or ["至少一个角色 (at least one)"]}
+        )
     if areas.load().get(area_code) is None:
         raise ValidationFailed("未知的行政区划代码 (unknown area code)", {"area_code": [area_code]})
     if len(password) < 10:
-        raise ValidationFailed("密码至少 10 位 (password: at least 10 characters)", {"password": ["too short"]})
+        raise ValidationFailed(
+            "密码至少 10 位 (password: at least 10 characters)", {"password": ["too short"]}
+        )
     account = db.Account(
         username=username,
         display_name=display_name or username,

@@ -36,7 +36,9 @@ def create_account(args: argparse.Namespace) -> int:
         except ServiceError as exc:
             print(f"未创建 (not created): {exc.message} {exc.details}", file=sys.stderr)
             return 1
-        print(f"已创建账号 {account.username}（{','.join(account.role_list)}，{account.area_code}）")
+        print(
+            f"已创建账号 {account.username}（{','.join(account.role_list)}，{account.area_code}）"
+        )
     return 0
 
 

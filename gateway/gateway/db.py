@@ -19,7 +19,9 @@ class Account(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(200))
-    roles: Mapped[str] = mapped_column(String(200))  # comma-separated, from contracts.reference.ROLES
+    roles: Mapped[str] = mapped_column(
+        String(200)
+    )  # comma-separated, from contracts.reference.ROLES
     area_code: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

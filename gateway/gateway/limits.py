@@ -17,8 +17,12 @@ from .web import client_of
 
 class Limits(DependencyProvider):
     def setup(self) -> None:
-        self.public_limiter = WindowLimiter(RateLimit.parse(config.env("RATE_LIMIT_PUBLIC", "30/60")))
-        self.login_failures = WindowLimiter(RateLimit.parse(config.env("RATE_LIMIT_LOGIN", "5/300")))
+        self.public_limiter = WindowLimiter(
+            RateLimit.parse(config.env("RATE_LIMIT_PUBLIC", "30/60"))
+        )
+        self.login_failures = WindowLimiter(
+            RateLimit.parse(config.env("RATE_LIMIT_LOGIN", "5/300"))
+        )
         self.trust_proxy = config.env("TRUST_PROXY", "0") == "1"
 
     def client(self, request: Request) -> str:

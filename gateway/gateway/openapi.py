@@ -27,20 +27,89 @@ class Route:
 
 
 ROUTES = (
-    Route("post", "/api/v1/auth/token", "登录，换取访问令牌 (log in)", "auth", schemas.TokenResponse, body=schemas.LoginRequest),
+    Route(
+        "post",
+        "/api/v1/auth/token",
+        "登录，换取访问令牌 (log in)",
+        "auth",
+        schemas.TokenResponse,
+        body=schemas.LoginRequest,
+    ),
     Route("get", "/api/v1/areas", "行政区划列表 (all areas)", "areas", schemas.AreaList),
-    Route("get", "/api/v1/areas/{code}", "行政区划详情，含下级 (one area with children)", "areas", schemas.AreaDetail),
+    Route(
+        "get",
+        "/api/v1/areas/{code}",
+        "行政区划详情，含下级 (one area with children)",
+        "areas",
+        schemas.AreaDetail,
+    ),
     Route("get", "/api/v1/health", "健康检查 (broker and levels)", "ops", schemas.Health),
-    Route("post", "/api/v1/notices", "发布征集公告 (create a collection notice)", "collection", rpc.Notice, 201, rpc.NoticeCreate, login=True),
-    Route("get", "/api/v1/notices", "征集公告列表 (notices of an area)", "collection", rpc.NoticeList, query=rpc.NoticeQuery),
-    Route("post", "/api/v1/proposals", "提交民生实事建议 (submit a proposal)", "collection", rpc.ProposalCreated, 201, rpc.ProposalSubmit, public_limit=True),
-    Route("get", "/api/v1/proposals", "建议列表（工作人员）(list proposals, staff)", "collection", rpc.ProposalPage, query=rpc.ProposalQuery, login=True),
-    Route("get", "/api/v1/proposals/{proposal_id}", "建议详情（工作人员）(one proposal, staff)", "collection", rpc.Proposal, login=True),
-    Route("get", "/api/v1/proposals/track/{tracking_code}", "凭查询码查看进度 (track by code)", "collection", rpc.ProposalTracking, public_limit=True),
+    Route(
+        "post",
+        "/api/v1/notices",
+        "发布征集公告 (create a collection notice)",
+        "collection",
+        rpc.Notice,
+        201,
+        rpc.NoticeCreate,
+        login=True,
+    ),
+    Route(
+        "get",
+        "/api/v1/notices",
+        "征集公告列表 (notices of an area)",
+        "collection",
+        rpc.NoticeList,
+        query=rpc.NoticeQuery,
+    ),
+    Route(
+        "post",
+        "/api/v1/proposals",
+        "提交民生实事建议 (submit a proposal)",
+        "collection",
+        rpc.ProposalCreated,
+        201,
+        rpc.ProposalSubmit,
+        public_limit=True,
+    ),
+    Route(
+        "get",
+        "/api/v1/proposals",
+        "建议列表（工作人员）(list proposals, staff)",
+        "collection",
+        rpc.ProposalPage,
+        query=rpc.ProposalQuery,
+        login=True,
+    ),
+    Route(
+        "get",
+        "/api/v1/proposals/{proposal_id}",
+        "建议详情（工作人员）(one proposal, staff)",
+        "collection",
+        rpc.Proposal,
+        login=True,
+    ),
+    Route(
+        "get",
+        "/api/v1/proposals/track/{tracking_code}",
+        "凭查询码查看进度 (track by code)",
+        "collection",
+        rpc.ProposalTracking,
+        public_limit=True,
+    ),
 )
 
-ERRORS = {400: "请求有误", 401: "未登录", 403: "无权限", 404: "不存在", 409: "冲突", 413: "请求体过大",
-          422: "不符合规则", 429: "请求过于频繁", 503: "该层级服务不可用"}
+ERRORS = {
+    400: "请求有误",
+    401: "未登录",
+    403: "无权限",
+    404: "不存在",
+    409: "冲突",
+    413: "请求体过大",
+    422: "不符合规则",
+    429: "请求过于频繁",
+    503: "该层级服务不可用",
+}
 
 
 def _operation(route: Route) -> dict[str, Any]:
@@ -56,7 +125,10 @@ def _operation(route: Route) -> dict[str, Any]:
             "content": {"application/json": {"schema": "ErrorEnvelope"}},
         }
     if route.body is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": route.body}},
+        }
     # OpenAPI requires every {name} in a path to be declared as a required path parameter.
     for name in re.findall(r"{(\w+)}", route.path):
         operation.setdefault("parameters", []).append(
@@ -68,7 +140,12 @@ def _operation(route: Route) -> dict[str, Any]:
         operation["security"] = [{"bearer": []}]
     if route.body is not None and route.status == 201:
         operation.setdefault("parameters", []).append(
-            {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": False,
+                "schema": {"type": "string"},
+            }
         )
     return operation
 
@@ -82,7 +159,9 @@ def document() -> dict[str, Any]:
         plugins=[MarshmallowPlugin()],
         info={"description": "群众提、代表定、政府办、人大评 — HTTP/JSON API"},
     )
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
     spec.components.schema("ErrorEnvelope", schema=schemas.ErrorEnvelope)
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:

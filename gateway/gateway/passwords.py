@@ -11,7 +11,9 @@ N, R, P = 2**14, 8, 1  # ~16 MiB and ~50 ms per hash here: slow for attackers, f
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, dklen=32)
-    return f"scrypt${N}${R}${P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    return (
+        f"scrypt${N}${R}${P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    )
 
 
 def verify_password(password: str, stored: str) -> bool:

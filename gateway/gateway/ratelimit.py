@@ -5,9 +5,9 @@ most N times the limit, which is acceptable for abuse control on public routes.
 """
 
 import math
-from collections.abc import Callable
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from servicekit.config import RateLimit
 from servicekit.errors import RateLimited
@@ -45,7 +45,8 @@ class WindowLimiter:
         wait = self.wait_for(key)
         if wait:
             raise RateLimited(
-                f"请求过于频繁，请 {wait} 秒后再试 (rate limited; retry in {wait}s)", {"retry_after": wait}
+                f"请求过于频繁，请 {wait} 秒后再试 (rate limited; retry in {wait}s)",
+                {"retry_after": wait},
             )
 
     def check(self, key: str) -> None:

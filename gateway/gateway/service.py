@@ -42,7 +42,16 @@ class GatewayService:
     def issue_token(self, request: Request) -> Response:
         credentials = load(schemas.LoginRequest, web.json_body(request))
         client = self.limits.client(request)
-        return web.ok(accounts.login(self.db, self.limits.login_failures, self.identity.secret, credentials, client, utcnow()))
+        return web.ok(
+            accounts.login(
+                self.db,
+                self.limits.login_failures,
+                self.identity.secret,
+                credentials,
+                client,
+                utcnow(),
+            )
+        )
 
     # ---- reference data and operations ------------------------------------------------------
     @http("GET", "/api/v1/areas")
@@ -56,8 +65,13 @@ class GatewayService:
         if area is None:
             raise NotFound("未知的行政区划代码 (unknown area code)", {"area_code": code})
         ancestors = [tree.get(c) for c in area.path.strip("/").split("/")[:-1]]
-        return web.ok({**area.as_dict(), "children": [a.as_dict() for a in tree.children(code)],
-                       "ancestors": [a.as_dict() for a in ancestors if a]})
+        return web.ok(
+            {
+                **area.as_dict(),
+                "children": [a.as_dict() for a in tree.children(code)],
+                "ancestors": [a.as_dict() for a in ancestors if a],
+            }
+        )
 
     @http("GET", "/api/v1/health")
     def health(self, request: Request) -> Response:
@@ -70,7 +84,9 @@ class GatewayService:
 
     @http("GET", "/metrics")
     def metrics_exposition(self, request: Request) -> Response:
-        return Response(metrics.exposition(), mimetype="text/plain", content_type=metrics.CONTENT_TYPE)
+        return Response(
+            metrics.exposition(), mimetype="text/plain", content_type=metrics.CONTENT_TYPE
+        )
 
     # ---- collection ---------------------------------------------------------------------------
     @http("POST", "/api/v1/notices")
@@ -78,13 +94,19 @@ class GatewayService:
         raw = web.json_body(request)
         body = load(contract.NoticeCreate, raw)
         self.identity.require(area_code=body["area_code"])
-        notice = self.rpc.for_area(COLLECTION, body["area_code"], contract.CollectionRpc.create_notice, raw)
+        notice = self.rpc.for_area(
+            COLLECTION, body["area_code"], contract.CollectionRpc.create_notice, raw
+        )
         return web.ok(notice, 201, {"Location": f"/api/v1/notices/{notice['id']}"})
 
     @http("GET", "/api/v1/notices")
     def list_notices(self, request: Request) -> Response:
         query = load(contract.NoticeQuery, web.query(request, "area_code"))
-        return web.ok(self.rpc.for_area(COLLECTION, query["area_code"], contract.CollectionRpc.list_notices, query))
+        return web.ok(
+            self.rpc.for_area(
+                COLLECTION, query["area_code"], contract.CollectionRpc.list_notices, query
+            )
+        )
 
     @http("POST", "/api/v1/proposals")
     def submit_proposal(self, request: Request) -> Response:
@@ -94,9 +116,15 @@ class GatewayService:
         if body["channel"] != "online":
             self.identity.require(area_code=body["area_code"])
         created = self.rpc.for_area(
-            COLLECTION, body["area_code"], contract.CollectionRpc.submit_proposal, raw, web.idempotency_key(request)
+            COLLECTION,
+            body["area_code"],
+            contract.CollectionRpc.submit_proposal,
+            raw,
+            web.idempotency_key(request),
         )
-        return web.ok(created, 201, {"Location": f"/api/v1/proposals/track/{created['tracking_code']}"})
+        return web.ok(
+            created, 201, {"Location": f"/api/v1/proposals/track/{created['tracking_code']}"}
+        )
 
     @http("GET", "/api/v1/proposals/track/<string:tracking_code>")
     def track_proposal(self, request: Request, tracking_code: str) -> Response:
@@ -104,19 +132,32 @@ class GatewayService:
         level = level_of_tracking_code(tracking_code)
         if level is None:
             raise NotFound("查询码不存在 (unknown tracking code)")
-        return web.ok(self.rpc.call(COLLECTION, level, contract.CollectionRpc.track_proposal, tracking_code))
+        return web.ok(
+            self.rpc.call(COLLECTION, level, contract.CollectionRpc.track_proposal, tracking_code)
+        )
 
     @http("GET", "/api/v1/proposals")
     def list_proposals(self, request: Request) -> Response:
-        query = load(contract.ProposalQuery, web.query(request, "area_code", "status", "category", "channel", "page", "page_size"))
+        query = load(
+            contract.ProposalQuery,
+            web.query(request, "area_code", "status", "category", "channel", "page", "page_size"),
+        )
         self.identity.require(area_code=query["area_code"])
         raw = {key: value for key, value in query.items() if value is not None}
-        return web.ok(self.rpc.for_area(COLLECTION, query["area_code"], contract.CollectionRpc.list_proposals, raw))
+        return web.ok(
+            self.rpc.for_area(
+                COLLECTION, query["area_code"], contract.CollectionRpc.list_proposals, raw
+            )
+        )
 
     @http("GET", "/api/v1/proposals/<string:proposal_id>")
     def get_proposal(self, request: Request, proposal_id: str) -> Response:
         principal = self.identity.require()
-        return web.ok(self.rpc.for_area(COLLECTION, principal.area_code, contract.CollectionRpc.get_proposal, proposal_id))
+        return web.ok(
+            self.rpc.for_area(
+                COLLECTION, principal.area_code, contract.CollectionRpc.get_proposal, proposal_id
+            )
+        )
 
 
 def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:

@@ -4,12 +4,11 @@ import json
 import re
 from typing import Any
 
+from contracts import errors as codes
 from servicekit.errors import ServiceError, ValidationFailed
 from servicekit.http import json_response
 from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.wrappers import Request, Response
-
-from contracts import errors as codes
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
 

@@ -20,7 +20,9 @@ class RunningPlatform:
 
     def login(self, username: str, password: str) -> dict[str, str]:
         response = requests.post(
-            f"{self.base_url}/api/v1/auth/token", json={"username": username, "password": password}, timeout=10
+            f"{self.base_url}/api/v1/auth/token",
+            json={"username": username, "password": password},
+            timeout=10,
         )
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['access_token']}"}

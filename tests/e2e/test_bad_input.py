@@ -42,7 +42,12 @@ BAD_BODIES = [
 
 def count_in_area(make_run, area_code: str) -> int:
     headers = make_run.login("admin", "demo-admin-2026")
-    response = requests.get(f"{make_run.base_url}/api/v1/proposals", params={"area_code": area_code}, headers=headers, timeout=10)
+    response = requests.get(
+        f"{make_run.base_url}/api/v1/proposals",
+        params={"area_code": area_code},
+        headers=headers,
+        timeout=10,
+    )
     assert response.status_code == 200, response.text
     return int(response.json()["total"])
 
@@ -56,9 +61,17 @@ def assert_envelope(response, status: int) -> dict:
 
 
 class TestBadProposals:
-    @pytest.mark.parametrize(("case", "body", "status", "field"), BAD_BODIES, ids=[c[0] for c in BAD_BODIES])
-    def test_is_refused_with_the_envelope_and_writes_nothing(self, make_run, case, body, status, field):
-        area = body.get("area_code") if body.get("area_code") in ("150625200", "150624200") else "150602001"
+    @pytest.mark.parametrize(
+        ("case", "body", "status", "field"), BAD_BODIES, ids=[c[0] for c in BAD_BODIES]
+    )
+    def test_is_refused_with_the_envelope_and_writes_nothing(
+        self, make_run, case, body, status, field
+    ):
+        area = (
+            body.get("area_code")
+            if body.get("area_code") in ("150625200", "150624200")
+            else "150602001"
+        )
         before = count_in_area(make_run, area)
         response = requests.post(f"{make_run.base_url}/api/v1/proposals", json=body, timeout=10)
         error = assert_envelope(response, status)
@@ -69,7 +82,12 @@ class TestBadProposals:
         assert count_in_area(make_run, area) == before
 
     def test_malformed_json_is_400(self, make_run):
-        response = requests.post(f"{make_run.base_url}/api/v1/proposals", data=b'{"title": ', headers={"Content-Type": "application/json"}, timeout=10)
+        response = requests.post(
+            f"{make_run.base_url}/api/v1/proposals",
+            data=b'{"title": ',
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
         assert assert_envelope(response, 400)["code"] == "bad_json"
 
     def test_a_json_array_is_400(self, make_run):
@@ -77,7 +95,12 @@ class TestBadProposals:
         assert_envelope(response, 400)
 
     def test_wrong_content_type_is_415(self, make_run):
-        response = requests.post(f"{make_run.base_url}/api/v1/proposals", data=json.dumps(GOOD), headers={"Content-Type": "text/plain"}, timeout=10)
+        response = requests.post(
+            f"{make_run.base_url}/api/v1/proposals",
+            data=json.dumps(GOOD),
+            headers={"Content-Type": "text/plain"},
+            timeout=10,
+        )
         assert assert_envelope(response, 415)["code"] == "unsupported_media_type"
 
     def test_oversize_body_is_413(self, make_run):
@@ -89,21 +112,36 @@ class TestBadProposals:
         assert_envelope(requests.get(f"{make_run.base_url}/api/v1/nothing-here", timeout=10), 404)
 
     def test_bad_token_is_401(self, make_run):
-        response = requests.get(f"{make_run.base_url}/api/v1/proposals", params={"area_code": "150602"}, headers={"Authorization": "Bearer not.a.token"}, timeout=10)
+        response = requests.get(
+            f"{make_run.base_url}/api/v1/proposals",
+            params={"area_code": "150602"},
+            headers={"Authorization": "Bearer not.a.token"},
+            timeout=10,
+        )
         assert assert_envelope(response, 401)["code"] == "unauthenticated"
 
     def test_bad_page_number_is_400(self, make_run):
         headers = make_run.login("admin", "demo-admin-2026")
-        response = requests.get(f"{make_run.base_url}/api/v1/proposals", params={"area_code": "150602", "page": "abc"}, headers=headers, timeout=10)
+        response = requests.get(
+            f"{make_run.base_url}/api/v1/proposals",
+            params={"area_code": "150602", "page": "abc"},
+            headers=headers,
+            timeout=10,
+        )
         assert "page" in assert_envelope(response, 400)["details"]
 
 
 class TestHostileText:
     def test_markup_and_sql_are_stored_verbatim_and_returned_escaped(self, make_run):
         title = "<script>alert('x')</script> & '; DROP TABLE proposals; --"
-        created = requests.post(f"{make_run.base_url}/api/v1/proposals", json=with_fields(title=title[:100]), timeout=10)
+        created = requests.post(
+            f"{make_run.base_url}/api/v1/proposals", json=with_fields(title=title[:100]), timeout=10
+        )
         assert created.status_code == 201, created.text
-        tracked = requests.get(f"{make_run.base_url}/api/v1/proposals/track/{created.json()['tracking_code']}", timeout=10)
+        tracked = requests.get(
+            f"{make_run.base_url}/api/v1/proposals/track/{created.json()['tracking_code']}",
+            timeout=10,
+        )
         assert tracked.json()["title"] == title[:100]  # the same text after JSON decoding
         assert "<script>" not in tracked.text and "\\u003cscript\\u003e" in tracked.text
         assert tracked.headers["X-Content-Type-Options"] == "nosniff"

@@ -5,6 +5,7 @@ import os
 import time
 
 import requests
+
 from scripts import demo_data
 
 PROPOSAL = {
@@ -22,7 +23,9 @@ def load_demo(platform, monkeypatch):
 
 
 class TestLevelOutage:
-    def test_banner_down_gives_503_fast_and_township_still_answers(self, platform_factory, monkeypatch):
+    def test_banner_down_gives_503_fast_and_township_still_answers(
+        self, platform_factory, monkeypatch
+    ):
         platform = platform_factory({"RATE_LIMIT_PUBLIC": "1000/60", "RPC_TIMEOUT": "5"})
         for level in ("township", "banner", "city"):
             platform.start_worker(level)
@@ -36,7 +39,11 @@ class TestLevelOutage:
         assert health["banner"]["up"] is False and health["township"]["up"] is True
 
         started = time.monotonic()
-        refused = requests.post(f"{platform.base_url}/api/v1/proposals", json={**PROPOSAL, "area_code": "150622"}, timeout=10)
+        refused = requests.post(
+            f"{platform.base_url}/api/v1/proposals",
+            json={**PROPOSAL, "area_code": "150622"},
+            timeout=10,
+        )
         elapsed = time.monotonic() - started
         assert refused.status_code == 503, refused.text
         assert refused.json()["error"]["code"] == "level_unavailable"
@@ -44,26 +51,38 @@ class TestLevelOutage:
         assert refused.headers["Retry-After"]
         assert elapsed < 1.0, f"503 took {elapsed:.2f}s: it must not wait for the RPC timeout"
 
-        accepted = requests.post(f"{platform.base_url}/api/v1/proposals", json={**PROPOSAL, "area_code": "150622100"}, timeout=10)
+        accepted = requests.post(
+            f"{platform.base_url}/api/v1/proposals",
+            json={**PROPOSAL, "area_code": "150622100"},
+            timeout=10,
+        )
         assert accepted.status_code == 201, accepted.text
 
 
 class TestRateLimits:
-    def test_public_submissions_past_the_limit_get_429_with_retry_after(self, platform_factory, monkeypatch):
+    def test_public_submissions_past_the_limit_get_429_with_retry_after(
+        self, platform_factory, monkeypatch
+    ):
         platform = platform_factory({"RATE_LIMIT_PUBLIC": "3/60"})
         platform.start_worker("all")
         platform.start_gateway()
         platform.wait_levels("township", "banner", "city")
         load_demo(platform, monkeypatch)
         statuses = [
-            requests.post(f"{platform.base_url}/api/v1/proposals", json={**PROPOSAL, "area_code": "150602001"}, timeout=10)
+            requests.post(
+                f"{platform.base_url}/api/v1/proposals",
+                json={**PROPOSAL, "area_code": "150602001"},
+                timeout=10,
+            )
             for _ in range(4)
         ]
         assert [r.status_code for r in statuses] == [201, 201, 201, 429]
         assert statuses[-1].json()["error"]["code"] == "rate_limited"
         assert 0 < int(statuses[-1].headers["Retry-After"]) <= 60
 
-    def test_failed_logins_are_limited_even_for_the_right_password_afterwards(self, platform_factory, monkeypatch):
+    def test_failed_logins_are_limited_even_for_the_right_password_afterwards(
+        self, platform_factory, monkeypatch
+    ):
         platform = platform_factory({"RATE_LIMIT_LOGIN": "3/300"})
         platform.start_worker("all")
         platform.start_gateway()
@@ -71,24 +90,50 @@ class TestRateLimits:
         monkeypatch.setenv("DATA_DIR", platform.data_dir)
         demo_data.ensure_accounts()
         url = f"{platform.base_url}/api/v1/auth/token"
-        wrong = [requests.post(url, json={"username": "zhengfu", "password": "wrong-password"}, timeout=10) for _ in range(3)]
+        wrong = [
+            requests.post(
+                url, json={"username": "zhengfu", "password": "wrong-password"}, timeout=10
+            )
+            for _ in range(3)
+        ]
         assert [r.status_code for r in wrong] == [401, 401, 401]
-        blocked = requests.post(url, json={"username": "zhengfu", "password": "demo-zhengfu-2026"}, timeout=10)
+        blocked = requests.post(
+            url, json={"username": "zhengfu", "password": "demo-zhengfu-2026"}, timeout=10
+        )
         assert blocked.status_code == 429 and blocked.headers["Retry-After"]
 
 
 class TestLogs:
-    def test_log_lines_are_json_with_the_request_id_and_no_contact_data(self, platform_factory, monkeypatch):
+    def test_log_lines_are_json_with_the_request_id_and_no_contact_data(
+        self, platform_factory, monkeypatch
+    ):
         platform = platform_factory({"LOG_LEVEL": "INFO"})
         platform.start_worker("all")
         platform.start_gateway()
         platform.wait_levels("township")
         load_demo(platform, monkeypatch)
-        body = {**PROPOSAL, "area_code": "150602001", "submitter_phone": "13912345678", "submitter_name": "赵六"}
-        response = requests.post(f"{platform.base_url}/api/v1/proposals", json=body, headers={"X-Request-ID": "req-logcheck-42"}, timeout=10)
+        body = {
+            **PROPOSAL,
+            "area_code": "150602001",
+            "submitter_phone": "13912345678",
+            "submitter_name": "赵六",
+        }
+        response = requests.post(
+            f"{platform.base_url}/api/v1/proposals",
+            json=body,
+            headers={"X-Request-ID": "req-logcheck-42"},
+            timeout=10,
+        )
         assert response.status_code == 201
-        refused = requests.get(f"{platform.base_url}/api/v1/proposals", params={"area_code": "150622"},
-                               headers={**platform_login(platform, "daibiao", "demo-daibiao-2026"), "X-Request-ID": "req-refused-43"}, timeout=10)
+        refused = requests.get(
+            f"{platform.base_url}/api/v1/proposals",
+            params={"area_code": "150622"},
+            headers={
+                **platform_login(platform, "daibiao", "demo-daibiao-2026"),
+                "X-Request-ID": "req-refused-43",
+            },
+            timeout=10,
+        )
         assert refused.status_code == 403
         platform.stop_all()
         logs = platform.log("gateway") + platform.log("collection-all")
@@ -98,6 +143,10 @@ class TestLogs:
 
 
 def platform_login(platform, username, password):
-    token = requests.post(f"{platform.base_url}/api/v1/auth/token", json={"username": username, "password": password}, timeout=10).json()["access_token"]
+    token = requests.post(
+        f"{platform.base_url}/api/v1/auth/token",
+        json={"username": username, "password": password},
+        timeout=10,
+    ).json()["access_token"]
     assert token not in os.environ.values()
     return {"Authorization": f"Bearer {token}"}

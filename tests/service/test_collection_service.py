@@ -46,9 +46,20 @@ def service(session, principal=ANONYMOUS):
 
 def open_notice(session, area_code="150602001", days=(-1, 30)):
     now = utcnow()
-    session.add(Notice(area_code=area_code, area_path="/150600/150602/150602001/", level="township", year=2027,
-                       title="征集", body="", opens_at=now + timedelta(days=days[0]),
-                       closes_at=now + timedelta(days=days[1]), created_by="u-0", created_at=now))
+    session.add(
+        Notice(
+            area_code=area_code,
+            area_path="/150600/150602/150602001/",
+            level="township",
+            year=2027,
+            title="征集",
+            body="",
+            opens_at=now + timedelta(days=days[0]),
+            closes_at=now + timedelta(days=days[1]),
+            created_by="u-0",
+            created_at=now,
+        )
+    )
     session.commit()
 
 
@@ -92,7 +103,9 @@ class TestSubmitProposal:
 class TestReading:
     def test_tracking_shows_status_without_personal_data(self, session):
         open_notice(session)
-        code = service(session).submit_proposal({**BODY, "submitter_phone": "13800001111"})["tracking_code"]
+        code = service(session).submit_proposal({**BODY, "submitter_phone": "13800001111"})[
+            "tracking_code"
+        ]
         tracked = service(session).track_proposal(code.lower())
         assert tracked["status"] == "submitted" and "13800001111" not in str(tracked)
 

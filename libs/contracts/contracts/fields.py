@@ -2,7 +2,9 @@
 
 from marshmallow import Schema, fields, validate
 
-AREA_CODE = validate.Regexp(r"^\d{6}(\d{3})?$", error="行政区划代码应为 6 位或 9 位数字 (area code: 6 or 9 digits)")
+AREA_CODE = validate.Regexp(
+    r"^\d{6}(\d{3})?$", error="行政区划代码应为 6 位或 9 位数字 (area code: 6 or 9 digits)"
+)
 
 
 def text(min_len: int, max_len: int, **kwargs: object) -> fields.String:
@@ -19,7 +21,9 @@ def text(min_len: int, max_len: int, **kwargs: object) -> fields.String:
 def one_of(choices: tuple[str, ...], **kwargs: object) -> fields.String:
     listed = "、".join(choices)
     return fields.String(
-        validate=validate.OneOf(choices, error=f"取值应为：{listed} (must be one of the listed values)"),
+        validate=validate.OneOf(
+            choices, error=f"取值应为：{listed} (must be one of the listed values)"
+        ),
         **kwargs,
     )
 
@@ -27,7 +31,9 @@ def one_of(choices: tuple[str, ...], **kwargs: object) -> fields.String:
 def bounded_int(low: int, high: int, **kwargs: object) -> fields.Integer:
     return fields.Integer(
         strict=True,
-        validate=validate.Range(min=low, max=high, error=f"应在 {low} 到 {high} 之间 (range {low}-{high})"),
+        validate=validate.Range(
+            min=low, max=high, error=f"应在 {low} 到 {high} 之间 (range {low}-{high})"
+        ),
         **kwargs,
     )
 

@@ -41,7 +41,9 @@ class NoticeCreate(StrictSchema):
     @validates_schema
     def _window(self, data, **kwargs):
         if data["closes_at"] <= data["opens_at"]:
-            raise ValidationError("截止时间应晚于开始时间 (closes_at must follow opens_at)", "closes_at")
+            raise ValidationError(
+                "截止时间应晚于开始时间 (closes_at must follow opens_at)", "closes_at"
+            )
 
 
 class Notice(StrictSchema):
@@ -66,8 +68,12 @@ class NoticeList(StrictSchema):
 
 class Location(StrictSchema):
     text = text(1, 200, required=True)
-    lat = fields.Float(allow_nan=False, validate=validate.Range(-90, 90), allow_none=True, load_default=None)
-    lng = fields.Float(allow_nan=False, validate=validate.Range(-180, 180), allow_none=True, load_default=None)
+    lat = fields.Float(
+        allow_nan=False, validate=validate.Range(-90, 90), allow_none=True, load_default=None
+    )
+    lng = fields.Float(
+        allow_nan=False, validate=validate.Range(-180, 180), allow_none=True, load_default=None
+    )
 
 
 class ProposalSubmit(StrictSchema):
@@ -93,7 +99,9 @@ class ProposalSubmit(StrictSchema):
     @validates_schema
     def _deputy_named(self, data, **kwargs):
         if data.get("channel") == "deputy" and not data.get("deputy_name"):
-            raise ValidationError("代表收集的建议须写明代表姓名 (deputy_name required)", "deputy_name")
+            raise ValidationError(
+                "代表收集的建议须写明代表姓名 (deputy_name required)", "deputy_name"
+            )
 
 
 class ProposalCreated(StrictSchema):

@@ -60,7 +60,9 @@ class AuthContext(DependencyProvider):
         self.level = level_of_service(self.container.service_name) or "all"
 
     def get_dependency(self, worker_ctx: Any) -> "Guard":
-        return Guard(Principal.from_context(worker_ctx.context_data), self.service, self.level, worker_ctx)
+        return Guard(
+            Principal.from_context(worker_ctx.context_data), self.service, self.level, worker_ctx
+        )
 
 
 @dataclass
@@ -77,10 +79,14 @@ class Guard:
             raise Unauthenticated("请先登录 (authentication required)")
         if not self.principal.has_role(roles):
             self._refuse("role", area_code)
-            raise Forbidden("当前角色无权执行此操作 (role not permitted)", {"required_roles": sorted(roles)})
+            raise Forbidden(
+                "当前角色无权执行此操作 (role not permitted)", {"required_roles": sorted(roles)}
+            )
         if area_code is not None and not self.principal.covers(area_code):
             self._refuse("area_scope", area_code)
-            raise Forbidden("无权访问该地区的数据 (area outside your scope)", {"area_code": area_code})
+            raise Forbidden(
+                "无权访问该地区的数据 (area outside your scope)", {"area_code": area_code}
+            )
         return self.principal
 
     def _refuse(self, reason: str, area_code: str | None) -> None:
@@ -93,6 +99,8 @@ class Guard:
                 "user_id": self.principal.user_id,
                 "area_code": area_code,
                 "scope": self.principal.area_code,
-                "entrypoint": getattr(getattr(self.worker_ctx, "entrypoint", None), "method_name", None),
+                "entrypoint": getattr(
+                    getattr(self.worker_ctx, "entrypoint", None), "method_name", None
+                ),
             },
         )

@@ -58,7 +58,7 @@ class RateLimit:
 
     @classmethod
     def parse(cls, text: str) -> "RateLimit":
-        """"30/60" means 30 requests per 60 seconds."""
+        """ "30/60" means 30 requests per 60 seconds."""
         count, _, seconds = text.partition("/")
         return cls(int(count), float(seconds or 60))
 

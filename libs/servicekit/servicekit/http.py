@@ -58,7 +58,11 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 def error_response(exc: BaseException) -> Response:
     if isinstance(exc, ServiceError):
-        headers = {"Retry-After": str(exc.details["retry_after"])} if "retry_after" in exc.details else None
+        headers = (
+            {"Retry-After": str(exc.details["retry_after"])}
+            if "retry_after" in exc.details
+            else None
+        )
         return json_response(exc.status, envelope(exc.code, exc.message, exc.details), headers)
     if isinstance(exc, HTTPException) and exc.code in _WERKZEUG_CODES:
         code, message = _WERKZEUG_CODES[exc.code]
@@ -115,7 +119,7 @@ class JsonHttpEntrypoint(HttpRequestHandler):
                 handle_result=partial(self.handle_result, done),
             )
             response = self.response_from_result(done.wait())
-        except Exception as exc:  # noqa: BLE001 - every error leaves as the JSON envelope
+        except Exception as exc:
             response = error_response(exc)
         response.headers[REQUEST_ID_HEADER] = request_id
         return response

@@ -42,7 +42,9 @@ def replay(session: Session, scope: str, key: str | None, body: Any) -> dict[str
     return dict(json.loads(row.result))
 
 
-def commit(session: Session, scope: str, key: str | None, body: Any, result: dict[str, Any]) -> dict[str, Any]:
+def commit(
+    session: Session, scope: str, key: str | None, body: Any, result: dict[str, Any]
+) -> dict[str, Any]:
     """Commit the caller's transaction, remembering `result` under the key in the same commit."""
     if key:
         session.execute(

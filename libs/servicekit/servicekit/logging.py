@@ -10,7 +10,9 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
 
 SENSITIVE = ("password", "token", "secret", "phone", "authorization", "submitter_name")
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}

@@ -31,7 +31,12 @@ def messaging_tables(metadata: MetaData) -> dict[str, Table]:
     outbox = Table(
         "outbox",
         metadata,
-        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column(
+            "seq",
+            BigInteger().with_variant(Integer, "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         Column("event_id", String(36), nullable=False, unique=True),
         Column("source", String(40), nullable=False),
         Column("event_type", String(80), nullable=False),
@@ -96,7 +101,13 @@ class OutboxWriter:
         self.on_commit = on_commit
 
     def add(
-        self, session: Session, spec: EventSpec, payload: dict[str, Any], *, area_code: str, level: str
+        self,
+        session: Session,
+        spec: EventSpec,
+        payload: dict[str, Any],
+        *,
+        area_code: str,
+        level: str,
     ) -> dict[str, Any]:
         envelope = build_envelope(
             spec, payload, area_code=area_code, level=level, correlation_id=self.correlation_id

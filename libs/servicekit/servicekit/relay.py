@@ -70,7 +70,7 @@ class OutboxRelay:
         if self.connection is not None:
             try:
                 self.connection.release()
-            except Exception:  # noqa: BLE001 - already broken; releasing is best effort
+            except Exception:
                 log.debug("releasing a broken connection failed", exc_info=True)
         self.connection = self.producer = None
 
@@ -104,7 +104,9 @@ class OutboxRelay:
         """(unsent rows, age in seconds of the oldest) — what ops alert on."""
         with self.engine.connect() as conn:
             count, oldest = conn.execute(
-                select(func.count(), func.min(OUTBOX.c.created_at)).where(OUTBOX.c.sent_at.is_(None))
+                select(func.count(), func.min(OUTBOX.c.created_at)).where(
+                    OUTBOX.c.sent_at.is_(None)
+                )
             ).one()
         age = (utcnow() - as_utc(oldest)).total_seconds() if oldest else 0.0
         return int(count), max(age, 0.0)
@@ -149,9 +151,11 @@ class OutboxRelay:
                 if broken:
                     log.info("outbox relay reconnected", extra={"source": self.source})
                 broken, backoff = False, 0.5
-            except Exception as exc:  # noqa: BLE001 - any failure: keep rows, back off, retry
+            except Exception as exc:
                 if not broken:
-                    log.warning("outbox relay cannot publish yet: %s", exc, extra={"source": self.source})
+                    log.warning(
+                        "outbox relay cannot publish yet: %s", exc, extra={"source": self.source}
+                    )
                 broken = True
                 self._drop_connection()
                 self.wakeup.wait(backoff)
@@ -181,7 +185,9 @@ class Outbox(DependencyProvider):
     def setup(self) -> None:
         level = level_of_service(self.container.service_name) or "all"
         engine = make_engine(config.database_url(self.service))
-        self.relay = OutboxRelay(engine, self.container.config["AMQP_URI"], logical_name(self.service), level)
+        self.relay = OutboxRelay(
+            engine, self.container.config["AMQP_URI"], logical_name(self.service), level
+        )
 
     def start(self) -> None:
         assert self.relay is not None

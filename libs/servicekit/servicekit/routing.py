@@ -12,6 +12,7 @@ threads, unlike a standalone proxy). Each call:
 import logging
 import threading
 import time
+from contextlib import suppress
 from typing import Any
 
 import eventlet
@@ -22,7 +23,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
 
 from . import areas
-from .consumer import BrokerTolerantQueueConsumer
+from .broker import BrokerTolerantQueueConsumer
 from .errors import LevelUnavailable, ValidationFailed
 from .levels import service_name_for
 
@@ -68,10 +69,8 @@ class ConsumerCounts:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            with suppress(Exception):  # best effort on an already broken connection
                 self.connection.release()
-            except Exception:  # noqa: BLE001 - best effort on an already broken connection
-                pass
         self.connection = None
 
 
@@ -79,14 +78,16 @@ def level_of_area(area_code: str) -> str:
     area = areas.load().get(area_code)
     if area is None:
         raise ValidationFailed(
-            "未知的行政区划代码 (unknown area code)", {"area_code": [f"未知地区 (unknown area) {area_code}"]}
+            "未知的行政区划代码 (unknown area code)",
+            {"area_code": [f"未知地区 (unknown area) {area_code}"]},
         )
     return area.level
 
 
 def unavailable(service: str, level: str) -> LevelUnavailable:
     return LevelUnavailable(
-        f"{LEVEL_NAMES[level]}服务暂不可用，请稍后再试 ({service} workers of level {level} are unavailable)",
+        f"{LEVEL_NAMES[level]}服务暂不可用，请稍后再试 "
+        f"({service} workers of level {level} are unavailable)",
         {"service": service, "level": level, "retry_after": 5},
     )
 
@@ -126,7 +127,6 @@ class LevelCaller:
     def for_area(self, service: str, area_code: str, method: str, *args: Any, **kwargs: Any) -> Any:
         return self.call(service, level_of_area(area_code), method, *args, **kwargs)
 
-
     def health(self, services: list[str]) -> dict[str, Any]:
         """Is the broker reachable, and how many workers consume each service level."""
         report: dict[str, Any] = {}
@@ -136,10 +136,14 @@ class LevelCaller:
                 for level in LEVELS:
                     workers = self.provider.counts.get(service_name_for(service, level))
                     report[service][level] = {"up": workers > 0, "workers": workers}
-        except Exception:  # noqa: BLE001 - any broker failure reads as "broker down"
+        except Exception:
             return {"status": "degraded", "broker": False, "services": {}}
         every_level_up = all(v["up"] for levels in report.values() for v in levels.values())
-        return {"status": "ok" if every_level_up else "degraded", "broker": True, "services": report}
+        return {
+            "status": "ok" if every_level_up else "degraded",
+            "broker": True,
+            "services": report,
+        }
 
 
 class BrokerTolerantReplyListener(ReplyListener):

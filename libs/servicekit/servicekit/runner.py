@@ -8,21 +8,21 @@ answer instead of a hang, and /metrics is served on METRICS_PORT.
 
 import eventlet
 
-eventlet.monkey_patch()  # noqa: E402 - must precede every import that touches sockets
+eventlet.monkey_patch()
 
-import importlib  # noqa: E402
-import os  # noqa: E402
-import sys  # noqa: E402
+import importlib
+import os
+import sys
 
-from kombu import Connection  # noqa: E402
-from nameko.cli.run import run  # noqa: E402
+from contracts.events import Subscription
+from kombu import Connection
+from nameko.cli.run import run
 
-from . import config, logging as jsonlog, metrics  # noqa: E402
-from contracts.events import Subscription  # noqa: E402
-
-from .consumer import ContractEventHandler  # noqa: E402
-from .levels import logical_name, service_name_for  # noqa: E402
-from .migrate import upgrade  # noqa: E402
+from . import config, metrics
+from . import logging as jsonlog
+from .consumer import ContractEventHandler
+from .levels import logical_name, service_name_for
+from .migrate import upgrade
 
 BROKER_HELP = (
     "无法连接消息队列 RabbitMQ：{uri} — 请先启动 RabbitMQ（本机：rabbitmq-server -detached；"
@@ -36,7 +36,7 @@ def broker_reachable(uri: str) -> bool:
         with Connection(uri, connect_timeout=3) as connection:
             connection.ensure_connection(max_retries=1, timeout=3)
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"; the message says how to fix
+    except Exception:
         return False
 
 

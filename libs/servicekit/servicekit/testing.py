@@ -59,7 +59,13 @@ def rabbitmqctl(*args: str, node: str | None = None) -> subprocess.CompletedProc
 class Vhost:
     """A RabbitMQ vhost of our own, so runs never see each other's queues."""
 
-    def __init__(self, name: str | None = None, host: str = "127.0.0.1", port: int = 5672, node: str | None = None):
+    def __init__(
+        self,
+        name: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 5672,
+        node: str | None = None,
+    ):
         self.name = name or f"minsheng-test-{RUN_ID}-{uuid.uuid4().hex[:6]}"
         self.host, self.port, self.node = host, port, node
 
@@ -68,7 +74,10 @@ class Vhost:
         return f"amqp://guest:guest@{self.host}:{self.port}/{self.name}"
 
     def create(self) -> "Vhost":
-        for args in (("add_vhost", self.name), ("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")):
+        for args in (
+            ("add_vhost", self.name),
+            ("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*"),
+        ):
             result = rabbitmqctl(*args, node=self.node)
             if result.returncode != 0:
                 raise RuntimeError(f"rabbitmqctl {' '.join(args)}: {result.stderr.strip()}")
@@ -107,7 +116,12 @@ class PgDatabases:
         connection.close()
 
 
-def wait_until(condition: Callable[[], Any], seconds: float = 30, interval: float = 0.1, what: str = "condition") -> Any:
+def wait_until(
+    condition: Callable[[], Any],
+    seconds: float = 30,
+    interval: float = 0.1,
+    what: str = "condition",
+) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
@@ -140,7 +154,9 @@ class Platform:
         os.makedirs(data_dir, exist_ok=True)
 
     def run(self, *args: str) -> None:
-        subprocess.run([self.python, "-m", *args], env=self.env, check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [self.python, "-m", *args], env=self.env, check=True, capture_output=True, timeout=120
+        )
 
     def prepare(self) -> "Platform":
         self.run("servicekit.migrate", "collection", "gateway")
@@ -150,7 +166,10 @@ class Platform:
     def _start(self, name: str, service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
         log = open(os.path.join(self.data_dir, f"{name}.log"), "ab")  # noqa: SIM115 - child's lifetime
         process = subprocess.Popen(
-            [self.python, "-m", "servicekit.runner", service], env={**self.env, **env}, stdout=log, stderr=log
+            [self.python, "-m", "servicekit.runner", service],
+            env={**self.env, **env},
+            stdout=log,
+            stderr=log,
         )
         self.processes[name] = process
         return process
@@ -166,7 +185,7 @@ class Platform:
 
         try:
             return dict(requests.get(f"{self.base_url}/api/v1/health", timeout=2).json())
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:
             return {}
 
     def wait_levels(self, *levels: str, seconds: float = 60) -> None:
@@ -177,7 +196,9 @@ class Platform:
         wait_until(up, seconds, 0.2, f"levels {levels} up")
 
     def log(self, name: str) -> str:
-        with open(os.path.join(self.data_dir, f"{name}.log"), encoding="utf-8", errors="replace") as handle:
+        with open(
+            os.path.join(self.data_dir, f"{name}.log"), encoding="utf-8", errors="replace"
+        ) as handle:
             return handle.read()
 
     def stop(self, name: str, kill: bool = False) -> None:
@@ -253,7 +274,10 @@ class PrivateRabbit:
     def ctl(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [os.path.join(RABBITMQ_SBIN, "rabbitmqctl"), "-n", self.node, *args],
-            env=self.env, capture_output=True, text=True, timeout=timeout,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
 
     def start(self, seconds: float = 90) -> "PrivateRabbit":

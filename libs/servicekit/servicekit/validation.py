@@ -15,7 +15,9 @@ def load(schema: type[Schema] | Schema, payload: Any) -> dict[str, Any]:
     try:
         return dict(instance.load(payload))
     except ValidationError as exc:
-        raise ValidationFailed("请求数据有误，请检查各字段 (validation failed)", dict(localize(exc.messages))) from exc
+        raise ValidationFailed(
+            "请求数据有误，请检查各字段 (validation failed)", dict(localize(exc.messages))
+        ) from exc
 
 
 def dump(schema: type[Schema] | Schema, obj: Any, many: bool = False) -> Any:

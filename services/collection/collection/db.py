@@ -68,7 +68,11 @@ class Proposal(Base):
 
 
 def notices_of_area(session: Session, area_code: str) -> list[Notice]:
-    return list(session.scalars(select(Notice).where(Notice.area_code == area_code).order_by(Notice.opens_at)))
+    return list(
+        session.scalars(
+            select(Notice).where(Notice.area_code == area_code).order_by(Notice.opens_at)
+        )
+    )
 
 
 def proposal_by_tracking_code(session: Session, code: str) -> Proposal | None:
@@ -88,6 +92,8 @@ def proposals_page(
             query = query.where(getattr(Proposal, column) == filters[column])
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.order_by(Proposal.submitted_at.desc(), Proposal.id).offset((page - 1) * page_size).limit(page_size)
+        query.order_by(Proposal.submitted_at.desc(), Proposal.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     )
     return list(rows), int(total)

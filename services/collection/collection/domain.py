@@ -70,10 +70,14 @@ def intake_decision(windows: Iterable[NoticeWindow], now: datetime) -> IntakeDec
     upcoming = sorted((w for w in windows if w.status(now) == "upcoming"), key=lambda w: w.opens_at)
     if upcoming:
         when = _local(upcoming[0].opens_at)
-        return IntakeDecision(None, f"本地区征集尚未开始，将于 {when}（北京时间）开始 (collection opens {when})")
+        return IntakeDecision(
+            None, f"本地区征集尚未开始，将于 {when}（北京时间）开始 (collection opens {when})"
+        )
     if windows:
         when = _local(max(w.closes_at for w in windows))
-        return IntakeDecision(None, f"本地区征集已于 {when}（北京时间）截止 (collection closed {when})")
+        return IntakeDecision(
+            None, f"本地区征集已于 {when}（北京时间）截止 (collection closed {when})"
+        )
     return IntakeDecision(None, "本地区当前没有征集公告 (no collection notice for this area)")
 
 

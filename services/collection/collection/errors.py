@@ -13,7 +13,8 @@ def collection_closed(reason: str, area_code: str) -> RuleViolation:
 
 def unknown_area(area_code: str) -> ValidationFailed:
     return ValidationFailed(
-        "未知的行政区划代码 (unknown area code)", {"area_code": [f"未知地区 (unknown area) {area_code}"]}
+        "未知的行政区划代码 (unknown area code)",
+        {"area_code": [f"未知地区 (unknown area) {area_code}"]},
     )
 
 
@@ -22,8 +23,12 @@ def proposal_not_found() -> NotFound:
 
 
 def notice_area_level(area_code: str) -> ValidationFailed:
-    return ValidationFailed("该地区不能发布征集公告 (area cannot hold a notice)", {"area_code": [area_code]})
+    return ValidationFailed(
+        "该地区不能发布征集公告 (area cannot hold a notice)", {"area_code": [area_code]}
+    )
 
 
 def channel_not_permitted(channel: str) -> Forbidden:
-    return Forbidden("当前角色不能代为录入该渠道的建议 (role may not enter this channel)", {"channel": channel})
+    return Forbidden(
+        "当前角色不能代为录入该渠道的建议 (role may not enter this channel)", {"channel": channel}
+    )

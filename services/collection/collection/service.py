@@ -9,11 +9,11 @@ from typing import Any
 from contracts import rpc as contract
 from servicekit.auth import AuthContext
 from servicekit.clock import utcnow
-from servicekit.consumer import rpc
 from servicekit.db import Database
 from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
+from servicekit.rpc import rpc
 from servicekit.validation import load
 
 from . import use_cases
@@ -42,9 +42,12 @@ class CollectionService:
         return use_cases.list_notices(self.db, data["area_code"], utcnow())
 
     @rpc
-    def submit_proposal(self, payload: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
-        """{"title": "修缮广场", "description": "…", "category": "基础设施", "area_code": "150602001",
-        "location": {"text": "林荫街道广场"}, "estimated_cost_fen": 12000000} -> id + tracking code"""
+    def submit_proposal(
+        self, payload: dict[str, Any], idempotency_key: str | None = None
+    ) -> dict[str, Any]:
+        """{"title": "修缮广场", "description": "…", "category": "基础设施",
+        "area_code": "150602001", "location": {"text": "林荫街道广场"},
+        "estimated_cost_fen": 12000000} -> {"id", "tracking_code", "status", "submitted_at"}"""
         data = load(contract.ProposalSubmit, payload)
         return use_cases.submit_proposal(
             self.db, self.outbox, self.auth, data, payload, idempotency_key, utcnow()
@@ -52,7 +55,7 @@ class CollectionService:
 
     @rpc
     def track_proposal(self, tracking_code: str) -> dict[str, Any]:
-        """"T4KQ-7MZP-X2WD" -> status and outcome, never personal data."""
+        """ "T4KQ-7MZP-X2WD" -> status and outcome, never personal data."""
         return use_cases.track_proposal(self.db, str(tracking_code))
 
     @rpc
@@ -63,7 +66,7 @@ class CollectionService:
 
     @rpc
     def get_proposal(self, proposal_id: str) -> dict[str, Any]:
-        """"<uuid>" -> the staff view of one proposal, within scope."""
+        """ "<uuid>" -> the staff view of one proposal, within scope."""
         return use_cases.get_proposal(self.db, self.auth, str(proposal_id))
 
 

@@ -32,7 +32,10 @@ def _window(notice: db.Notice) -> domain.NoticeWindow:
 
 
 def _notice_view(notice: db.Notice, now: datetime) -> dict[str, Any]:
-    view = {column: getattr(notice, column) for column in ("id", "area_code", "level", "year", "title", "body")}
+    view = {
+        column: getattr(notice, column)
+        for column in ("id", "area_code", "level", "year", "title", "body")
+    }
     view.update(
         opens_at=as_utc(notice.opens_at),
         closes_at=as_utc(notice.closes_at),
@@ -41,7 +44,9 @@ def _notice_view(notice: db.Notice, now: datetime) -> dict[str, Any]:
     return dump(NoticeOut, view)
 
 
-def create_notice(session: Session, guard: Guard, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+def create_notice(
+    session: Session, guard: Guard, data: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     principal = guard.require(domain.NOTICE_ROLES, data["area_code"])
     area = _area(data["area_code"])
     notice = db.Notice(
@@ -67,7 +72,9 @@ def list_notices(session: Session, area_code: str, now: datetime) -> dict[str, A
     return {"items": [_notice_view(n, now) for n in db.notices_of_area(session, area_code)]}
 
 
-def _new_proposal(data: dict[str, Any], area: areas.Area, notice_id: str, now: datetime, entered_by: str | None) -> db.Proposal:
+def _new_proposal(
+    data: dict[str, Any], area: areas.Area, notice_id: str, now: datetime, entered_by: str | None
+) -> db.Proposal:
     location = data["location"]
     return db.Proposal(
         tracking_code=domain.new_tracking_code(area.level),
@@ -135,9 +142,22 @@ def submit_proposal(
     proposal = _new_proposal(data, area, decision.notice_id, now, entered_by)
     session.add(proposal)
     session.flush()
-    outbox.add(session, PROPOSAL_SUBMITTED, _submitted_event(proposal), area_code=area.code, level=area.level)
-    result = dump(ProposalCreated, {"id": proposal.id, "tracking_code": proposal.tracking_code,
-                                    "status": proposal.status, "submitted_at": now})
+    outbox.add(
+        session,
+        PROPOSAL_SUBMITTED,
+        _submitted_event(proposal),
+        area_code=area.code,
+        level=area.level,
+    )
+    result = dump(
+        ProposalCreated,
+        {
+            "id": proposal.id,
+            "tracking_code": proposal.tracking_code,
+            "status": proposal.status,
+            "submitted_at": now,
+        },
+    )
     result = idempotency.commit(session, scope, idempotency_key, raw, result)
     metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, proposal.channel).inc()
     return result
@@ -172,7 +192,12 @@ def list_proposals(session: Session, guard: Guard, query: dict[str, Any]) -> dic
     guard.require(domain.STAFF_ROLES, query["area_code"])
     area = _area(query["area_code"])
     rows, total = db.proposals_page(session, area.path, query, query["page"], query["page_size"])
-    return {"items": [_staff_view(p) for p in rows], "total": total, "page": query["page"], "page_size": query["page_size"]}
+    return {
+        "items": [_staff_view(p) for p in rows],
+        "total": total,
+        "page": query["page"],
+        "page_size": query["page_size"],
+    }
 
 
 def get_proposal(session: Session, guard: Guard, proposal_id: str) -> dict[str, Any]:

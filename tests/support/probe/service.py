@@ -41,7 +41,9 @@ class ProbeService:
             if envelope["payload"]["title"].startswith("FAIL-ALWAYS"):
                 raise RuntimeError("probe told to fail")  # drives the dead-letter test
             session.execute(
-                insert(EFFECTS).values(event_id=envelope["event_id"], proposal_id=envelope["payload"]["proposal_id"])
+                insert(EFFECTS).values(
+                    event_id=envelope["event_id"], proposal_id=envelope["payload"]["proposal_id"]
+                )
             )
 
         consume_once(self.db, envelope, "probe.handle_collection_proposal_submitted", effect)

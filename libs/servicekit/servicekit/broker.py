@@ -1,0 +1,40 @@
+"""Surviving a broker that goes away: what nameko does not catch on its own.
+
+nameko catches only amqp's own ConnectionError around acks and RPC replies; a broker killed
+mid-ack surfaces as ConnectionResetError / BrokenPipeError / kombu's OperationalError, and the
+container — and `nameko run` with it — would exit. tests/faults/test_broker_restart.py kills a
+broker under load to keep this honest.
+"""
+
+import logging
+from typing import Any
+
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError
+from nameko.messaging import QueueConsumer
+
+log = logging.getLogger(__name__)
+
+# What a broker that just died looks like from this side: a reset socket, amqp's own
+# connection errors, or kombu's wrapper around either.
+CONNECTION_ERRORS = (OSError, AmqpConnectionError, OperationalError)
+
+
+class BrokerTolerantQueueConsumer(QueueConsumer):
+    """nameko's shared AMQP consumer, except that an ack or requeue on a connection that died a
+    moment ago does not kill the container. nameko catches only amqp's ConnectionError there,
+    but a broker killed mid-ack surfaces as ConnectionResetError / BrokenPipeError, and the
+    container (and `nameko run` with it) would exit. The unacked message is redelivered once
+    the broker is back, which the idempotent handlers absorb (tests/faults)."""
+
+    def ack_message(self, message: Any) -> None:
+        try:
+            super().ack_message(message)
+        except CONNECTION_ERRORS as exc:
+            log.warning("ack lost with the broker connection (%s): it will be redelivered", exc)
+
+    def requeue_message(self, message: Any) -> None:
+        try:
+            super().requeue_message(message)
+        except CONNECTION_ERRORS as exc:
+            log.warning("requeue lost with the broker connection (%s): redelivered anyway", exc)
