@@ -3,8 +3,9 @@
 import uuid
 from datetime import datetime
 
+from servicekit.db import UtcDateTime
 from servicekit.db import metadata as new_metadata
-from sqlalchemy import Boolean, DateTime, String, select
+from sqlalchemy import Boolean, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -24,7 +25,7 @@ class Account(Base):
     )  # comma-separated, from contracts.reference.ROLES
     area_code: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     @property
     def role_list(self) -> tuple[str, ...]:

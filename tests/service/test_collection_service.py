@@ -115,3 +115,22 @@ class TestReading:
         assert service(session, STAFF).list_proposals({"area_code": "150602"})["total"] == 1
         with pytest.raises(Forbidden):
             service(session, STAFF).list_proposals({"area_code": "150622"})
+
+
+class TestNoticeTimes:
+    def test_a_beijing_time_window_means_the_same_instant_on_sqlite(self, session):
+        admin = Principal("a-1", ("admin",), "150600")
+        created = service(session, admin).create_notice(
+            {
+                "area_code": "150602001",
+                "year": 2027,
+                "title": "2027年民生实事征集",
+                "opens_at": "2026-12-01T08:00:00+08:00",
+                "closes_at": "2027-01-31T20:00:00+08:00",
+            }
+        )
+        session.expire_all()
+        listed = service(session).list_notices({"area_code": "150602001"})["items"]
+        assert [n["id"] for n in listed] == [created["id"]]
+        assert listed[0]["opens_at"].startswith("2026-12-01T00:00:00")  # 08:00 Beijing = 00:00 UTC
+        assert listed[0]["closes_at"].startswith("2027-01-31T12:00:00")

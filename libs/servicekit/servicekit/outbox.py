@@ -15,7 +15,6 @@ from contracts.events import EventSpec
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Integer,
     MetaData,
     String,
@@ -24,6 +23,9 @@ from sqlalchemy import (
     insert,
 )
 from sqlalchemy.orm import Session
+
+from .db import UtcDateTime
+from .validation import instance_of
 
 
 def messaging_tables(metadata: MetaData) -> dict[str, Table]:
@@ -41,17 +43,17 @@ def messaging_tables(metadata: MetaData) -> dict[str, Table]:
         Column("source", String(40), nullable=False),
         Column("event_type", String(80), nullable=False),
         Column("envelope", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
         Column("claimed_by", String(80), nullable=True),
-        Column("claimed_until", DateTime(timezone=True), nullable=True),
-        Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("claimed_until", UtcDateTime(), nullable=True),
+        Column("sent_at", UtcDateTime(), nullable=True, index=True),
     )
     processed = Table(
         "processed_events",
         metadata,
         Column("event_id", String(36), primary_key=True),
         Column("handler", String(120), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
     )
     idempotency = Table(
         "idempotency_keys",
@@ -60,7 +62,7 @@ def messaging_tables(metadata: MetaData) -> dict[str, Table]:
         Column("key", String(200), primary_key=True),
         Column("fingerprint", String(64), nullable=False),
         Column("result", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
     )
     return {"outbox": outbox, "processed_events": processed, "idempotency_keys": idempotency}
 
@@ -72,7 +74,7 @@ class ContractViolation(Exception):
 def build_envelope(
     spec: EventSpec, payload: dict[str, Any], *, area_code: str, level: str, correlation_id: str
 ) -> dict[str, Any]:
-    errors = spec.schema().validate(payload)
+    errors = instance_of(spec.schema).validate(payload)
     if errors:
         raise ContractViolation(f"{spec.name}: {errors}")
     envelope = {
@@ -86,7 +88,7 @@ def build_envelope(
         "correlation_id": correlation_id,
         "payload": payload,
     }
-    problems = EnvelopeSchema().validate(envelope)
+    problems = instance_of(EnvelopeSchema).validate(envelope)
     if problems:
         raise ContractViolation(f"envelope of {spec.name}: {problems}")
     return envelope

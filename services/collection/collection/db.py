@@ -3,9 +3,10 @@
 import uuid
 from datetime import datetime
 
+from servicekit.db import UtcDateTime
 from servicekit.db import metadata as new_metadata
 from servicekit.outbox import messaging_tables
-from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -32,10 +33,10 @@ class Notice(Base):
     year: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text, default="")
-    opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opens_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Proposal(Base):
@@ -63,7 +64,7 @@ class Proposal(Base):
     deputy_name: Mapped[str | None] = mapped_column(String(50), nullable=True)
     liaison_station: Mapped[str | None] = mapped_column(String(100), nullable=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default="submitted")
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     entered_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
@@ -72,6 +73,17 @@ def notices_of_area(session: Session, area_code: str) -> list[Notice]:
         session.scalars(
             select(Notice).where(Notice.area_code == area_code).order_by(Notice.opens_at)
         )
+    )
+
+
+def open_notice_id(session: Session, area_code: str, now: datetime) -> str | None:
+    """The fast path of every submission: the open notice closing soonest, if any (the same
+    rule as domain.NoticeWindow.status, in SQL, so refusals alone load every notice)."""
+    return session.scalar(
+        select(Notice.id)
+        .where(Notice.area_code == area_code, Notice.opens_at <= now, Notice.closes_at > now)
+        .order_by(Notice.closes_at)
+        .limit(1)
     )
 
 

@@ -136,10 +136,13 @@ def submit_proposal(
     if prior is not None:
         return prior
     area = _area(data["area_code"])
-    decision = domain.intake_decision(map(_window, db.notices_of_area(session, area.code)), now)
-    if not decision.accepted:
-        raise errors.collection_closed(decision.refusal or "", area.code)
-    proposal = _new_proposal(data, area, decision.notice_id, now, entered_by)
+    notice_id = db.open_notice_id(session, area.code, now)
+    if notice_id is None:  # the domain rule decides, and says when collection opens or closed
+        decision = domain.intake_decision(map(_window, db.notices_of_area(session, area.code)), now)
+        if not decision.accepted:
+            raise errors.collection_closed(decision.refusal or "", area.code)
+        notice_id = decision.notice_id
+    proposal = _new_proposal(data, area, notice_id, now, entered_by)
     session.add(proposal)
     session.flush()
     outbox.add(
