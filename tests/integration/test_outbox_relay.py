@@ -70,6 +70,7 @@ def stage_bulk(engine, count: int) -> list[str]:
                 "event_id": envelope["event_id"],
                 "source": "collection",
                 "event_type": PROPOSAL_SUBMITTED.name,
+                "level": LEVEL,
                 "envelope": json.dumps(envelope, ensure_ascii=False),
                 "created_at": datetime.now(UTC),
             }
@@ -253,6 +254,19 @@ class TestOutboxRelay:
 
         assert len(drain(amqp_uri, subscription)) == 3
         assert unsent(engine) == 0
+
+    def test_a_level_relay_leaves_other_levels_events_to_their_relay_until_a_lease_passes(
+        self, engine, amqp_uri, subscription
+    ):
+        stage(engine, 2)  # township events
+        banner = OutboxRelay(engine, amqp_uri, "collection", level="banner")
+        banner.lease = timedelta(seconds=1)
+        try:
+            assert banner.relay_once() == 0  # the township relay's to publish
+            assert wait_until(banner.relay_once, 5, 0.1, "the events to be orphaned") == 2
+        finally:
+            banner.stop()
+        assert len(drain(amqp_uri, subscription)) == 2
 
     def test_two_relays_sharing_one_database_publish_every_row_exactly_once(
         self, pg_engine, amqp_uri, subscription, relays

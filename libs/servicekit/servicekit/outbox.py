@@ -42,6 +42,7 @@ def messaging_tables(metadata: MetaData) -> dict[str, Table]:
         Column("event_id", String(36), nullable=False, unique=True),
         Column("source", String(40), nullable=False),
         Column("event_type", String(80), nullable=False),
+        Column("level", String(10), nullable=False),  # whose relay publishes it first
         Column("envelope", Text, nullable=False),
         Column("created_at", UtcDateTime(), nullable=False),
         Column("claimed_by", String(80), nullable=True),
@@ -119,6 +120,7 @@ class OutboxWriter:
                 event_id=envelope["event_id"],
                 source=spec.source,
                 event_type=spec.name,
+                level=level,
                 envelope=json.dumps(envelope, ensure_ascii=False),
                 created_at=datetime.now(UTC),
             )

@@ -20,7 +20,7 @@ from typing import Any
 from contracts.events import SUBSCRIPTIONS
 from kombu import Connection, Producer
 from nameko.extensions import DependencyProvider
-from sqlalchemy import Engine, MetaData, and_, func, or_, select, update
+from sqlalchemy import Engine, MetaData, and_, func, or_, select, true, update
 
 from . import config, metrics, topology
 from .clock import as_utc, utcnow
@@ -84,6 +84,7 @@ class OutboxRelay:
         claimable = and_(
             OUTBOX.c.sent_at.is_(None),
             or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
+            self._mine_or_orphaned(now),
         )
         batch = select(OUTBOX.c.seq).where(claimable).order_by(OUTBOX.c.seq).limit(self.batch_size)
         with self.engine.connect() as conn:  # a read first: idle relays must not take write locks
@@ -102,6 +103,14 @@ class OutboxRelay:
                     .order_by(OUTBOX.c.seq)
                 )
             )
+
+    def _mine_or_orphaned(self, now: Any) -> Any:
+        """A level's relay publishes its own level's events; another level's only once they
+        have waited a lease (their relay is down). Several level processes sharing one SQLite
+        file then do not fight over its write lock, and no event waits on a dead level."""
+        if self.level == "all":
+            return true()
+        return or_(OUTBOX.c.level == self.level, OUTBOX.c.created_at < now - self.lease)
 
     def _mark_sent(self, seqs: list[int]) -> None:
         with self.engine.begin() as conn:

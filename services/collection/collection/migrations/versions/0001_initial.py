@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.Column("source", sa.String(length=40), nullable=False),
         sa.Column("event_type", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
         sa.Column("envelope", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("claimed_by", sa.String(length=80), nullable=True),
