@@ -13,6 +13,7 @@ eventlet.monkey_patch()
 import importlib
 import os
 import sys
+from types import ModuleType
 
 from contracts.events import Subscription
 from kombu import Connection
@@ -40,8 +41,8 @@ def broker_reachable(uri: str) -> bool:
         return False
 
 
-def service_classes(service: str) -> list[type]:
-    module = importlib.import_module(f"{service}.service")
+def service_classes(module: ModuleType) -> list[type]:
+    """One class per configured level (`collection_township`, …), or the class itself."""
     base = module.SERVICE
     if not getattr(module, "LEVELED", True):
         return [base]
@@ -61,6 +62,15 @@ def subscriptions_of(cls: type) -> list[Subscription]:
     return found
 
 
+def serve_metrics(service_class: type, amqp_uri: str) -> None:
+    subscriptions = subscriptions_of(service_class)
+    if subscriptions:
+        metrics.REGISTRY.register(metrics.DeadLetterCollector(amqp_uri, subscriptions))
+    port = int(config.env("METRICS_PORT", "0"))
+    if port:
+        metrics.serve(port, config.env("METRICS_ADDR", "127.0.0.1"))
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("用法 (usage): python -m servicekit.runner <service>", file=sys.stderr)
@@ -74,16 +84,11 @@ def main(argv: list[str]) -> int:
         return 3
     if config.env("MIGRATE", "1") != "0":
         upgrade(service)
-    classes = service_classes(service)
     module = importlib.import_module(f"{service}.service")
+    classes = service_classes(module)
     if hasattr(module, "configure"):
         nameko_config = module.configure(nameko_config)
-    subscriptions = subscriptions_of(importlib.import_module(f"{service}.service").SERVICE)
-    if subscriptions:
-        metrics.REGISTRY.register(metrics.DeadLetterCollector(uri, subscriptions))
-    port = int(config.env("METRICS_PORT", "0"))
-    if port:
-        metrics.serve(port, config.env("METRICS_ADDR", "127.0.0.1"))
+    serve_metrics(module.SERVICE, uri)
     print(f"{service}: 启动 {', '.join(c.name for c in classes)} (pid {os.getpid()})", flush=True)
     run(classes, nameko_config)
     return 0
