@@ -272,8 +272,8 @@ class TestOutboxRelay:
         self, pg_engine, amqp_uri, subscription, relays
     ):
         event_ids = stage_bulk(pg_engine, 500)
-        # Real OS threads, so the two claims genuinely race in PostgreSQL (psycopg2 is not
-        # green: under eventlet's green threads each claim would run alone).
+        # Real OS threads with their own engines, as two processes would have: the claims race
+        # in PostgreSQL for real instead of taking turns on one eventlet hub.
         native_threading = eventlet.patcher.original("threading")
         # Each relay has its own engine, as two processes would.
         url = pg_engine.url.render_as_string(hide_password=False)
