@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from collection import db, use_cases
+from collection import use_cases
 from collection.service import CollectionService
 from contracts.events import EVENTS, SUBSCRIPTIONS, EventSpec
 from gateway.service import GatewayService
@@ -20,26 +20,26 @@ KNOWN_SUBSCRIPTIONS = (*SUBSCRIPTIONS, probe.SUBSCRIPTION)
 
 
 def _proposal_submitted_v1() -> dict:
-    proposal = db.Proposal(
-        id=str(uuid.uuid4()),
-        tracking_code="T4KQ-7MZP-X2WD",
-        notice_id=str(uuid.uuid4()),
-        area_code="150622100",
-        area_path="/150600/150622/150622100/",
-        level="township",
-        channel="deputy",
-        title="薛家湾镇老旧小区加装电梯",
-        description="三栋六层住宅无电梯，老人上下楼困难。",
-        category="老旧小区改造",
-        location_text="薛家湾镇某小区",
-        estimated_cost_fen=180_000_000,
-        beneficiaries=420,
-        submitter_name="王某",
-        submitter_phone="13800000000",
-        deputy_name="李代表",
-        status="submitted",
-        submitted_at=datetime(2026, 12, 2, 3, 4, 5, 678000, tzinfo=UTC),
-    )
+    proposal = {  # the row values the use case inserts
+        "id": str(uuid.uuid4()),
+        "tracking_code": "T4KQ-7MZP-X2WD",
+        "notice_id": str(uuid.uuid4()),
+        "area_code": "150622100",
+        "area_path": "/150600/150622/150622100/",
+        "level": "township",
+        "channel": "deputy",
+        "title": "薛家湾镇老旧小区加装电梯",
+        "description": "三栋六层住宅无电梯，老人上下楼困难。",
+        "category": "老旧小区改造",
+        "location_text": "薛家湾镇某小区",
+        "estimated_cost_fen": 180_000_000,
+        "beneficiaries": 420,
+        "submitter_name": "王某",
+        "submitter_phone": "13800000000",
+        "deputy_name": "李代表",
+        "status": "submitted",
+        "submitted_at": datetime(2026, 12, 2, 3, 4, 5, 678000, tzinfo=UTC),
+    }
     return use_cases._submitted_event(proposal)
 
 

@@ -8,6 +8,7 @@ The same module defines the consumer side's `processed_events` (idempotent handl
 import json
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from contracts.envelope import EnvelopeSchema
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
     insert,
 )
 from sqlalchemy.orm import Session
@@ -95,6 +97,11 @@ def build_envelope(
     return envelope
 
 
+@cache
+def _insert_into(table: Table) -> Any:
+    return insert(table)  # built once per table; values travel as parameters
+
+
 class OutboxWriter:
     """What a use case sees: `add()` stages an event in the caller's open transaction."""
 
@@ -116,14 +123,17 @@ class OutboxWriter:
             spec, payload, area_code=area_code, level=level, correlation_id=self.correlation_id
         )
         session.execute(
-            insert(self.table).values(
-                event_id=envelope["event_id"],
-                source=spec.source,
-                event_type=spec.name,
-                level=level,
-                envelope=json.dumps(envelope, ensure_ascii=False),
-                created_at=datetime.now(UTC),
-            )
+            _insert_into(self.table),
+            [
+                {
+                    "event_id": envelope["event_id"],
+                    "source": spec.source,
+                    "event_type": spec.name,
+                    "level": level,
+                    "envelope": json.dumps(envelope, ensure_ascii=False),
+                    "created_at": datetime.now(UTC),
+                }
+            ],
         )
         if self.on_commit is not None:
             _call_after_commit(session, self.on_commit)
@@ -131,7 +141,5 @@ class OutboxWriter:
 
 
 def _call_after_commit(session: Session, callback: Any) -> None:
-    from sqlalchemy import event
-
     if not event.contains(session, "after_commit", callback):
         event.listen(session, "after_commit", callback, once=True)

@@ -2,11 +2,23 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from servicekit.db import UtcDateTime
 from servicekit.db import metadata as new_metadata
 from servicekit.outbox import messaging_tables
-from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -76,15 +88,28 @@ def notices_of_area(session: Session, area_code: str) -> list[Notice]:
     )
 
 
+# Built once: constructing a SQLAlchemy statement costs more than running this one.
+_OPEN_NOTICE = (
+    select(Notice.id)
+    .where(
+        Notice.area_code == bindparam("area_code"),
+        Notice.opens_at <= bindparam("now", type_=UtcDateTime()),
+        Notice.closes_at > bindparam("now", type_=UtcDateTime()),
+    )
+    .order_by(Notice.closes_at)
+    .limit(1)
+)
+
+
 def open_notice_id(session: Session, area_code: str, now: datetime) -> str | None:
     """The fast path of every submission: the open notice closing soonest, if any (the same
     rule as domain.NoticeWindow.status, in SQL, so refusals alone load every notice)."""
-    return session.scalar(
-        select(Notice.id)
-        .where(Notice.area_code == area_code, Notice.opens_at <= now, Notice.closes_at > now)
-        .order_by(Notice.closes_at)
-        .limit(1)
-    )
+    return session.scalar(_OPEN_NOTICE, {"area_code": area_code, "now": now})
+
+
+def insert_proposal(session: Session, values: dict[str, Any]) -> None:
+    # A bulk-style insert of one row: no unit-of-work bookkeeping on the hot path.
+    session.execute(insert(Proposal), [values])
 
 
 def proposal_by_tracking_code(session: Session, code: str) -> Proposal | None:

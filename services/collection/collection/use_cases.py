@@ -74,46 +74,53 @@ def list_notices(session: Session, area_code: str, now: datetime) -> dict[str, A
 
 def _new_proposal(
     data: dict[str, Any], area: areas.Area, notice_id: str, now: datetime, entered_by: str | None
-) -> db.Proposal:
+) -> dict[str, Any]:
     location = data["location"]
-    return db.Proposal(
-        tracking_code=domain.new_tracking_code(area.level),
-        notice_id=notice_id,
-        area_code=area.code,
-        area_path=area.path,
-        level=area.level,
-        channel=data["channel"],
-        title=data["title"],
-        description=data["description"],
-        category=data["category"],
-        location_text=location["text"],
-        lat=location.get("lat"),
-        lng=location.get("lng"),
-        estimated_cost_fen=data.get("estimated_cost_fen"),
-        beneficiaries=data.get("beneficiaries"),
-        submitter_name=data.get("submitter_name"),
-        submitter_phone=data.get("submitter_phone"),
-        deputy_name=data.get("deputy_name"),
-        liaison_station=data.get("liaison_station"),
-        status="submitted",
-        submitted_at=now,
-        entered_by=entered_by,
-    )
-
-
-def _submitted_event(proposal: db.Proposal) -> dict[str, Any]:
     return {
-        "proposal_id": proposal.id,
-        "tracking_code": proposal.tracking_code,
-        "notice_id": proposal.notice_id,
-        "area_code": proposal.area_code,
-        "level": proposal.level,
-        "channel": proposal.channel,
-        "category": proposal.category,
-        "title": proposal.title,
-        "estimated_cost_fen": proposal.estimated_cost_fen,
-        "beneficiaries": proposal.beneficiaries,
-        "submitted_at": as_utc(proposal.submitted_at).isoformat(),
+        "id": db.new_id(),
+        "tracking_code": domain.new_tracking_code(area.level),
+        "notice_id": notice_id,
+        "area_code": area.code,
+        "area_path": area.path,
+        "level": area.level,
+        "channel": data["channel"],
+        "title": data["title"],
+        "description": data["description"],
+        "category": data["category"],
+        "location_text": location["text"],
+        "lat": location.get("lat"),
+        "lng": location.get("lng"),
+        "estimated_cost_fen": data.get("estimated_cost_fen"),
+        "beneficiaries": data.get("beneficiaries"),
+        "submitter_name": data.get("submitter_name"),
+        "submitter_phone": data.get("submitter_phone"),
+        "deputy_name": data.get("deputy_name"),
+        "liaison_station": data.get("liaison_station"),
+        "status": "submitted",
+        "submitted_at": now,
+        "entered_by": entered_by,
+    }
+
+
+EVENT_FIELDS = (
+    "tracking_code",
+    "notice_id",
+    "area_code",
+    "level",
+    "channel",
+    "category",
+    "title",
+    "estimated_cost_fen",
+    "beneficiaries",
+)
+
+
+def _submitted_event(proposal: dict[str, Any]) -> dict[str, Any]:
+    """The event carries no personal data: no name, phone or description."""
+    return {
+        "proposal_id": proposal["id"],
+        **{name: proposal[name] for name in EVENT_FIELDS},
+        "submitted_at": as_utc(proposal["submitted_at"]).isoformat(),
     }
 
 
@@ -143,8 +150,7 @@ def submit_proposal(
             raise errors.collection_closed(decision.refusal or "", area.code)
         notice_id = decision.notice_id
     proposal = _new_proposal(data, area, notice_id, now, entered_by)
-    session.add(proposal)
-    session.flush()
+    db.insert_proposal(session, proposal)
     outbox.add(
         session,
         PROPOSAL_SUBMITTED,
@@ -155,14 +161,14 @@ def submit_proposal(
     result = dump(
         ProposalCreated,
         {
-            "id": proposal.id,
-            "tracking_code": proposal.tracking_code,
-            "status": proposal.status,
+            "id": proposal["id"],
+            "tracking_code": proposal["tracking_code"],
+            "status": proposal["status"],
             "submitted_at": now,
         },
     )
     result = idempotency.commit(session, scope, idempotency_key, raw, result)
-    metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, proposal.channel).inc()
+    metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, proposal["channel"]).inc()
     return result
 
 
