@@ -19,6 +19,7 @@ import eventlet
 from contracts.reference import LEVEL_NAMES, LEVELS
 from kombu import Connection
 from kombu.exceptions import OperationalError
+from nameko.constants import NON_PERSISTENT
 from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
 
@@ -114,6 +115,11 @@ class LevelCaller:
             self.provider.reply_listener,
             retry=False,
             expiration=timeout,
+            # Transient and unconfirmed: a request is worthless after its timeout, the consumer
+            # check above replaces the confirm-based UnknownService check, and a request lost
+            # with the broker ends as a 503 the client retries with its Idempotency-Key.
+            use_confirms=False,
+            delivery_mode=NON_PERSISTENT,
         )
         try:
             reply = proxy.call_async(*args, **kwargs)
