@@ -12,6 +12,7 @@ threads, unlike a standalone proxy). Each call:
 import logging
 import threading
 import time
+import warnings
 from contextlib import suppress
 from typing import Any
 
@@ -30,6 +31,9 @@ from .levels import service_name_for
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 10.0
+# nameko's MethodProxy always asks for mandatory delivery and warns when confirms are off; the
+# consumer check in LevelCaller.call is what detects an absent service here.
+warnings.filterwarnings("ignore", message="Mandatory delivery was requested", category=UserWarning)
 
 
 class ConsumerCounts:
