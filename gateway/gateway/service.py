@@ -95,7 +95,11 @@ class GatewayService:
         body = load(contract.NoticeCreate, raw)
         self.identity.require(area_code=body["area_code"])
         notice = self.rpc.for_area(
-            COLLECTION, body["area_code"], contract.CollectionRpc.create_notice, raw
+            COLLECTION,
+            body["area_code"],
+            contract.CollectionRpc.create_notice,
+            raw,
+            web.idempotency_key(request),
         )
         return web.ok(notice, 201, {"Location": f"/api/v1/notices/{notice['id']}"})
 

@@ -66,17 +66,15 @@ def outbox() -> OutboxWriter:
 def open_notice(
     session: Session, area_code: str, *, closes_at: datetime | None = None
 ) -> dict[str, Any]:
-    data = load(
-        contract.NoticeCreate,
-        {
-            "area_code": area_code,
-            "year": 2027,
-            "title": "2027年民生实事项目征集",
-            "opens_at": (NOW - timedelta(days=10)).isoformat(),
-            "closes_at": (closes_at or NOW + timedelta(days=30)).isoformat(),
-        },
-    )
-    return use_cases.create_notice(session, guard(), data, NOW - timedelta(days=11))
+    raw = {
+        "area_code": area_code,
+        "year": 2027,
+        "title": "2027年民生实事项目征集",
+        "opens_at": (NOW - timedelta(days=10)).isoformat(),
+        "closes_at": (closes_at or NOW + timedelta(days=30)).isoformat(),
+    }
+    data = load(contract.NoticeCreate, raw)
+    return use_cases.create_notice(session, guard(), data, raw, None, NOW - timedelta(days=11))
 
 
 def raw_proposal(

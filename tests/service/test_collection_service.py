@@ -134,3 +134,33 @@ class TestNoticeTimes:
         assert [n["id"] for n in listed] == [created["id"]]
         assert listed[0]["opens_at"].startswith("2026-12-01T00:00:00")  # 08:00 Beijing = 00:00 UTC
         assert listed[0]["closes_at"].startswith("2027-01-31T12:00:00")
+
+
+class TestCreateNotice:
+    BODY = {
+        "area_code": "150602001",
+        "year": 2027,
+        "title": "2027年民生实事征集",
+        "opens_at": "2026-12-01T08:00:00+08:00",
+        "closes_at": "2027-01-31T20:00:00+08:00",
+    }
+
+    def test_a_retry_with_the_same_idempotency_key_makes_one_notice(self, session):
+        admin = service(session, Principal("a-1", ("admin",), "150600"))
+        first = admin.create_notice(self.BODY, "notice-key-1")
+        again = admin.create_notice(self.BODY, "notice-key-1")
+        assert first["id"] == again["id"]
+        assert count(session, Notice) == 1
+        other = admin.create_notice(self.BODY, "notice-key-2")
+        assert other["id"] != first["id"] and count(session, Notice) == 2
+
+    def test_only_government_staff_in_scope_may_open_one(self, session):
+        with pytest.raises(Forbidden):
+            service(session, Principal("c-1", ("congress_staff",), "150602")).create_notice(
+                self.BODY
+            )
+        with pytest.raises(Forbidden):
+            service(session, Principal("g-1", ("government_staff",), "150622")).create_notice(
+                self.BODY
+            )
+        assert count(session, Notice) == 0

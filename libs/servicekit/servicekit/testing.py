@@ -5,6 +5,7 @@ When CI is set, an unreachable broker or database fails the run instead of skipp
 """
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -28,19 +29,36 @@ def unavailable(what: str) -> None:
     pytest.skip(message)
 
 
-def free_port() -> int:
+def _ephemeral_start() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as handle:
+            return int(handle.read().split()[0])
+    except OSError:
+        return 32768
+
+
+def _bindable(port: int) -> bool:
     with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
-def free_port_run(count: int) -> int:
-    """The first of `count` consecutive free ports (for METRICS_PORT_BASE)."""
-    for _ in range(200):
-        first = free_port()
-        if all(not port_open("127.0.0.1", first + i) for i in range(1, count)):
+def free_port_run(count: int = 1) -> int:
+    """The first of `count` consecutive free ports, below the ephemeral range: a port the
+    kernel may hand to any outgoing connection can be taken between this check and the bind."""
+    top = _ephemeral_start() - count
+    for _ in range(500):
+        first = random.randint(20000, top)
+        if all(_bindable(first + i) for i in range(count)):
             return first
     raise RuntimeError(f"no run of {count} free ports found")
+
+
+def free_port() -> int:
+    return free_port_run(1)
 
 
 def port_open(host: str, port: int) -> bool:

@@ -29,11 +29,13 @@ class CollectionService:
     request = RequestContext()
 
     @rpc
-    def create_notice(self, payload: dict[str, Any]) -> dict[str, Any]:
+    def create_notice(
+        self, payload: dict[str, Any], idempotency_key: str | None = None
+    ) -> dict[str, Any]:
         """Open a call for proposals. {"area_code": "150622100", "year": 2027, "title": "…",
         "opens_at": "2026-12-01T00:00:00+08:00", "closes_at": "2027-01-31T00:00:00+08:00"}"""
         data = load(contract.NoticeCreate, payload)
-        return use_cases.create_notice(self.db, self.auth, data, utcnow())
+        return use_cases.create_notice(self.db, self.auth, data, payload, idempotency_key, utcnow())
 
     @rpc
     def list_notices(self, query: dict[str, Any]) -> dict[str, Any]:

@@ -45,9 +45,18 @@ def _notice_view(notice: db.Notice, now: datetime) -> dict[str, Any]:
 
 
 def create_notice(
-    session: Session, guard: Guard, data: dict[str, Any], now: datetime
+    session: Session,
+    guard: Guard,
+    data: dict[str, Any],
+    raw: dict[str, Any],
+    idempotency_key: str | None,
+    now: datetime,
 ) -> dict[str, Any]:
     principal = guard.require(domain.NOTICE_ROLES, data["area_code"])
+    scope = f"notice:{principal.user_id}"
+    prior = idempotency.replay(session, scope, idempotency_key, raw)
+    if prior is not None:
+        return prior
     area = _area(data["area_code"])
     notice = db.Notice(
         area_code=area.code,
@@ -62,8 +71,8 @@ def create_notice(
         created_at=now,
     )
     session.add(notice)
-    session.commit()
-    return _notice_view(notice, now)
+    session.flush()
+    return idempotency.commit(session, scope, idempotency_key, raw, _notice_view(notice, now))
 
 
 def list_notices(session: Session, area_code: str, now: datetime) -> dict[str, Any]:
