@@ -22,12 +22,6 @@ def proposal_not_found() -> NotFound:
     return NotFound("没有找到该建议 (proposal not found)")
 
 
-def notice_area_level(area_code: str) -> ValidationFailed:
-    return ValidationFailed(
-        "该地区不能发布征集公告 (area cannot hold a notice)", {"area_code": [area_code]}
-    )
-
-
 def channel_not_permitted(channel: str) -> Forbidden:
     return Forbidden(
         "当前角色不能代为录入该渠道的建议 (role may not enter this channel)", {"channel": channel}
