@@ -334,6 +334,27 @@ class TestOutboxRelay:
         relay.stop()
         runner.wait()
 
+    def test_the_linger_after_a_wake_ends_as_soon_as_the_service_goes_idle(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        relay = relays(engine, amqp_uri)
+        relay.idle_poll_seconds = 30
+        relay.coalesce_seconds = 30  # only notify_idle() can cut the linger short
+        runner = eventlet.spawn(relay.run)
+        wait_until(lambda: relay.running, 5, 0.05, "relay loop started")
+        eventlet.sleep(0.3)
+
+        stage(engine, 1)
+        relay.wake()
+        eventlet.sleep(0.3)
+        assert unsent(engine) == 1  # still lingering: more commits may join the batch
+        relay.notify_idle()
+        wait_until(lambda: unsent(engine) == 0, 2, 0.05, "the row to be sent once idle")
+
+        assert len(drain(amqp_uri, subscription)) == 1
+        relay.stop()
+        runner.wait()
+
     def test_backlog_reports_the_age_of_the_oldest_unsent_row(self, engine, relays, amqp_uri):
         stage(engine, 2)
         with engine.begin() as conn:

@@ -49,6 +49,7 @@ class OutboxRelay:
         self.level = level
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.wakeup = threading.Event()
+        self.service_idle = threading.Event()
         self.backlog_reported_at = 0.0
         self.running = False
         self.connection: Connection | None = None
@@ -186,18 +187,26 @@ class OutboxRelay:
                 self._wait_for_work()
 
     def _wait_for_work(self) -> None:
-        """Sleep until a commit wakes us (or the idle poll), then linger a moment so commits
-        arriving together leave in one batch: one claim and one mark for many events."""
+        """Sleep until a commit wakes us (or the idle poll), then linger so commits arriving
+        together leave in one batch: one claim and one mark for many events. The linger ends
+        early once the service has no request in hand, so publishing runs between requests
+        instead of in the middle of one (the relay shares the process's single core)."""
         if self.wakeup.wait(self.idle_poll_seconds):
-            time.sleep(self.coalesce_seconds)
+            self.service_idle.wait(self.coalesce_seconds)
         self.wakeup.clear()
+        self.service_idle.clear()
 
     def wake(self, *_: Any) -> None:
         self.wakeup.set()
 
+    def notify_idle(self) -> None:
+        """The service has just finished its last request in hand (replies already sent)."""
+        self.service_idle.set()
+
     def stop(self) -> None:
         self.running = False
         self.wakeup.set()
+        self.service_idle.set()
         self._drop_connection()
 
 
@@ -226,6 +235,11 @@ class Outbox(DependencyProvider):
 
     def kill(self) -> None:
         self.stop()
+
+    def worker_teardown(self, worker_ctx: Any) -> None:
+        # Teardown runs after the reply went out; the worker's own thread is still counted.
+        if self.relay is not None and len(self.container._worker_threads) <= 1:
+            self.relay.notify_idle()
 
     def get_dependency(self, worker_ctx: Any) -> OutboxWriter:
         assert self.relay is not None
