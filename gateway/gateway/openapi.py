@@ -1,32 +1,17 @@
 """OpenAPI 3, generated from the same marshmallow schemas that validate requests."""
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from contracts import rpc
 
 from . import schemas
+from .apidoc import Route
+from .routes import intake
 
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    summary: str
-    tag: str
-    response: type | None = None
-    status: int = 200
-    body: type | None = None
-    query: type | None = None
-    login: bool = False
-    public_limit: bool = False
-
-
-ROUTES = (
+CORE_ROUTES = (
     Route(
         "post",
         "/api/v1/auth/token",
@@ -44,60 +29,8 @@ ROUTES = (
         schemas.AreaDetail,
     ),
     Route("get", "/api/v1/health", "健康检查 (broker and levels)", "ops", schemas.Health),
-    Route(
-        "post",
-        "/api/v1/notices",
-        "发布征集公告 (create a collection notice)",
-        "collection",
-        rpc.Notice,
-        201,
-        rpc.NoticeCreate,
-        login=True,
-    ),
-    Route(
-        "get",
-        "/api/v1/notices",
-        "征集公告列表 (notices of an area)",
-        "collection",
-        rpc.NoticeList,
-        query=rpc.NoticeQuery,
-    ),
-    Route(
-        "post",
-        "/api/v1/proposals",
-        "提交民生实事建议 (submit a proposal)",
-        "collection",
-        rpc.ProposalCreated,
-        201,
-        rpc.ProposalSubmit,
-        public_limit=True,
-    ),
-    Route(
-        "get",
-        "/api/v1/proposals",
-        "建议列表（工作人员）(list proposals, staff)",
-        "collection",
-        rpc.ProposalPage,
-        query=rpc.ProposalQuery,
-        login=True,
-    ),
-    Route(
-        "get",
-        "/api/v1/proposals/{proposal_id}",
-        "建议详情（工作人员）(one proposal, staff)",
-        "collection",
-        rpc.Proposal,
-        login=True,
-    ),
-    Route(
-        "get",
-        "/api/v1/proposals/track/{tracking_code}",
-        "凭查询码查看进度 (track by code)",
-        "collection",
-        rpc.ProposalTracking,
-        public_limit=True,
-    ),
 )
+ROUTES = (*CORE_ROUTES, *intake.DOCS)
 
 ERRORS = {
     400: "请求有误",

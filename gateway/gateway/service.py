@@ -7,7 +7,6 @@ the JSON envelope and carries the request id.
 from typing import Any
 
 from contracts import rpc as contract
-from contracts.reference import level_of_tracking_code
 from servicekit import areas, config, metrics
 from servicekit.clock import utcnow
 from servicekit.db import Database
@@ -22,12 +21,13 @@ from werkzeug.wrappers import Request, Response
 from . import accounts, openapi, schemas, web
 from .identity import Identity
 from .limits import Limits
+from .routes.intake import IntakeRoutes
 
 COLLECTION = contract.COLLECTION
 # The gateway checks login and area scope; which roles may do what is the service's rule.
 
 
-class GatewayService:
+class GatewayService(IntakeRoutes):
     name = "gateway"
 
     db = Database("gateway")
@@ -86,81 +86,6 @@ class GatewayService:
     def metrics_exposition(self, request: Request) -> Response:
         return Response(
             metrics.exposition(), mimetype="text/plain", content_type=metrics.CONTENT_TYPE
-        )
-
-    # ---- collection ---------------------------------------------------------------------------
-    @http("POST", "/api/v1/notices")
-    def create_notice(self, request: Request) -> Response:
-        raw = web.json_body(request)
-        body = load(contract.NoticeCreate, raw)
-        self.identity.require(area_code=body["area_code"])
-        notice = self.rpc.for_area(
-            COLLECTION,
-            body["area_code"],
-            contract.CollectionRpc.create_notice,
-            raw,
-            web.idempotency_key(request),
-        )
-        return web.ok(notice, 201, {"Location": f"/api/v1/notices/{notice['id']}"})
-
-    @http("GET", "/api/v1/notices")
-    def list_notices(self, request: Request) -> Response:
-        query = load(contract.NoticeQuery, web.query(request, "area_code"))
-        return web.ok(
-            self.rpc.for_area(
-                COLLECTION, query["area_code"], contract.CollectionRpc.list_notices, query
-            )
-        )
-
-    @http("POST", "/api/v1/proposals")
-    def submit_proposal(self, request: Request) -> Response:
-        self.limits.public(request)
-        raw = web.json_body(request)
-        body = load(contract.ProposalSubmit, raw)
-        if body["channel"] != "online":
-            self.identity.require(area_code=body["area_code"])
-        created = self.rpc.for_area(
-            COLLECTION,
-            body["area_code"],
-            contract.CollectionRpc.submit_proposal,
-            raw,
-            web.idempotency_key(request),
-        )
-        return web.ok(
-            created, 201, {"Location": f"/api/v1/proposals/track/{created['tracking_code']}"}
-        )
-
-    @http("GET", "/api/v1/proposals/track/<string:tracking_code>")
-    def track_proposal(self, request: Request, tracking_code: str) -> Response:
-        self.limits.public(request)
-        level = level_of_tracking_code(tracking_code)
-        if level is None:
-            raise NotFound("查询码不存在 (unknown tracking code)")
-        return web.ok(
-            self.rpc.call(COLLECTION, level, contract.CollectionRpc.track_proposal, tracking_code)
-        )
-
-    @http("GET", "/api/v1/proposals")
-    def list_proposals(self, request: Request) -> Response:
-        query = load(
-            contract.ProposalQuery,
-            web.query(request, "area_code", "status", "category", "channel", "page", "page_size"),
-        )
-        self.identity.require(area_code=query["area_code"])
-        raw = {key: value for key, value in query.items() if value is not None}
-        return web.ok(
-            self.rpc.for_area(
-                COLLECTION, query["area_code"], contract.CollectionRpc.list_proposals, raw
-            )
-        )
-
-    @http("GET", "/api/v1/proposals/<string:proposal_id>")
-    def get_proposal(self, request: Request, proposal_id: str) -> Response:
-        principal = self.identity.require()
-        return web.ok(
-            self.rpc.for_area(
-                COLLECTION, principal.area_code, contract.CollectionRpc.get_proposal, proposal_id
-            )
         )
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 import servicekit.outbox
-from collection import db, use_cases
+from collection.db import intake as db
+from collection.use_cases import intake as use_cases
 from contracts import rpc as contract
 from contracts.events import PROPOSAL_SUBMITTED
 from servicekit.auth import Guard, Principal

@@ -4,7 +4,7 @@ session, the real outbox writer and a Guard for the caller — no broker."""
 from datetime import timedelta
 
 import pytest
-from collection.db import Notice, Proposal
+from collection.db.models import Notice, Proposal
 from collection.service import CollectionService
 from nameko.testing.services import worker_factory
 from servicekit import migrate

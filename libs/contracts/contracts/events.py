@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from marshmallow import Schema, fields
 
 from .fields import StrictSchema, area_code, bounded_int, one_of
-from .reference import CATEGORIES, CHANNELS, LEVELS, MAX_BENEFICIARIES, MAX_COST_FEN
+from .reference import (
+    CATEGORIES,
+    CHANNELS,
+    LEVELS,
+    MAX_BENEFICIARIES,
+    MAX_COST_FEN,
+    SCREENING_VERDICTS,
+)
 
 
 @dataclass(frozen=True)
@@ -54,10 +61,130 @@ class ProposalSubmittedV1(StrictSchema):
 
 PROPOSAL_SUBMITTED = EventSpec("collection", "proposal_submitted_v1", ProposalSubmittedV1)
 
-EVENTS: dict[str, EventSpec] = {spec.name: spec for spec in (PROPOSAL_SUBMITTED,)}
 
-# Consumers arrive with their issues; the test-only probe consumer subscribes in the tests.
-SUBSCRIPTIONS: tuple[Subscription, ...] = ()
+class ProposalScreenedV1(StrictSchema):
+    """The submitter is answered (a step after publication): the verdict and its public reason.
+    `source_matter_id` lets petition tell the resident whose matter became this proposal."""
+
+    proposal_id = fields.UUID(required=True)
+    tracking_code = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    verdict = one_of(SCREENING_VERDICTS, required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+    source_matter_id = fields.String(allow_none=True, load_default=None)
+    answered_at = fields.AwareDateTime(required=True)
+
+
+PROPOSAL_SCREENED = EventSpec("collection", "proposal_screened_v1", ProposalScreenedV1)
+
+
+class Candidate(StrictSchema):
+    position = fields.Integer(required=True)  # 1-based, in ballot order
+    proposal_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    category = one_of(CATEGORIES, required=True)
+    estimated_cost_fen = bounded_int(0, MAX_COST_FEN, allow_none=True, load_default=None)
+    lead_department = fields.String(allow_none=True, load_default=None)
+    rationale = fields.String(required=True)
+
+
+class CandidateListFrozenV1(StrictSchema):
+    """A candidate list fixed for a vote: voting binds a session to it. Never changes."""
+
+    candidate_list_id = fields.UUID(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    seats = bounded_int(1, 1000, required=True)
+    differential_ratio_permille = bounded_int(0, 10_000, required=True)  # 200 = 20%
+    content_hash = fields.String(required=True)  # sha256 hex of the canonical candidate JSON
+    frozen_at = fields.AwareDateTime(required=True)
+    candidates = fields.List(fields.Nested(Candidate), required=True)
+
+
+CANDIDATE_LIST_FROZEN = EventSpec("collection", "candidate_list_frozen_v1", CandidateListFrozenV1)
+
+
+class CandidateResult(StrictSchema):
+    proposal_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    approve = fields.Integer(required=True)
+    oppose = fields.Integer(required=True)
+    abstain = fields.Integer(required=True)
+    elected = fields.Boolean(required=True)
+    rank = fields.Integer(allow_none=True, load_default=None)  # by approvals; null if unranked
+
+
+class BallotCounts(StrictSchema):
+    issued = fields.Integer(required=True)
+    returned = fields.Integer(required=True)
+    valid = fields.Integer(required=True)
+    invalid = fields.Integer(required=True)
+
+
+class SessionResultsAnnouncedV1(StrictSchema):
+    """The result of a vote on a candidate list, as announced on the spot (voting service)."""
+
+    session_id = fields.String(required=True)
+    candidate_list_id = fields.UUID(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    rules_version = fields.Integer(required=True)
+    digest = fields.String(required=True)
+    announced_at = fields.AwareDateTime(required=True)
+    ballots = fields.Nested(BallotCounts, required=True)
+    candidates = fields.List(fields.Nested(CandidateResult), required=True)
+
+
+SESSION_RESULTS_ANNOUNCED = EventSpec(
+    "voting", "session_results_announced_v1", SessionResultsAnnouncedV1
+)
+
+
+class MatterConvertedToProposalV1(StrictSchema):
+    """A resident's matter handled by a deputy becomes a livelihood proposal (petition service).
+    The resident's contact stays with petition; collection keeps only the matter id."""
+
+    matter_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    category = one_of(CATEGORIES, required=True)
+    location_text = fields.String(required=True)
+    deputy_name = fields.String(allow_none=True, load_default=None)
+    converted_at = fields.AwareDateTime(required=True)
+
+
+MATTER_CONVERTED_TO_PROPOSAL = EventSpec(
+    "petition", "matter_converted_to_proposal_v1", MatterConvertedToProposalV1
+)
+
+EVENTS: dict[str, EventSpec] = {
+    spec.name: spec
+    for spec in (
+        PROPOSAL_SUBMITTED,
+        PROPOSAL_SCREENED,
+        CANDIDATE_LIST_FROZEN,
+        SESSION_RESULTS_ANNOUNCED,
+        MATTER_CONVERTED_TO_PROPOSAL,
+    )
+}
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription(
+        SESSION_RESULTS_ANNOUNCED, "collection", "handle_voting_session_results_announced"
+    ),
+    Subscription(
+        MATTER_CONVERTED_TO_PROPOSAL,
+        "collection",
+        "handle_petition_matter_converted_to_proposal",
+    ),
+)
 
 
 def spec_for(event_type: str) -> EventSpec:

@@ -22,6 +22,9 @@ PUBLIC_CHANNEL = "online"
 STAFF_CHANNELS = ("deputy", "department", "letter", "hotline")
 CHANNELS = (PUBLIC_CHANNEL, *STAFF_CHANNELS)
 
+# The services of ARCHITECTURE §2; events name one of them as their source.
+SERVICES = ("collection", "voting", "implementation", "supervision", "petition")
+
 ROLES = (
     "admin",
     "congress_staff",
@@ -32,7 +35,17 @@ ROLES = (
     "evaluator",
 )
 
-PROPOSAL_STATUSES = ("submitted", "in_library", "rejected", "needs_info", "adopted", "not_adopted")
+PROPOSAL_STATUSES = (
+    "submitted",
+    "in_library",
+    "rejected",
+    "needs_info",
+    "merged",
+    "adopted",
+    "not_adopted",
+)
+# What a screener may decide; stays internal until the area's outcomes are published.
+SCREENING_VERDICTS = ("in_library", "rejected", "needs_info")
 
 # Bounds that catch typing errors without refusing real projects: the largest single
 # livelihood project in the source is far below CNY 5 billion; Ordos has ~2.2 million people.

@@ -22,12 +22,43 @@ COLLECTION = "collection"
 
 
 class CollectionRpc:
+    """Every RPC method of the collection service. Request/response schemas: intake here,
+    the rest in `contracts.screening`, `contracts.lists` and `contracts.reports`."""
+
+    # intake
     create_notice = "create_notice"
     list_notices = "list_notices"
     submit_proposal = "submit_proposal"
     track_proposal = "track_proposal"
     list_proposals = "list_proposals"
     get_proposal = "get_proposal"
+    add_supporter = "add_supporter"
+    add_attachment = "add_attachment"
+    suggest_duplicates = "suggest_duplicates"
+    merge_proposals = "merge_proposals"
+    # screening and the project library
+    screen_proposal = "screen_proposal"
+    list_screenings = "list_screenings"
+    list_library = "list_library"
+    update_library_item = "update_library_item"
+    publish_outcomes = "publish_outcomes"
+    answer_submitters = "answer_submitters"
+    # draft lists, rounds (三上三下) and candidate lists
+    get_area_settings = "get_area_settings"
+    update_area_settings = "update_area_settings"
+    create_draft_list = "create_draft_list"
+    list_draft_lists = "list_draft_lists"
+    get_draft_list = "get_draft_list"
+    open_round = "open_round"
+    record_comment = "record_comment"
+    close_round = "close_round"
+    get_version = "get_version"
+    diff_versions = "diff_versions"
+    freeze_list = "freeze_list"
+    get_candidate_list = "get_candidate_list"
+    # reports
+    get_report = "get_report"
+    export_report = "export_report"
 
 
 class NoticeCreate(StrictSchema):
@@ -120,6 +151,10 @@ class ProposalTracking(StrictSchema):
     area_code = area_code(required=True)
     status = one_of(PROPOSAL_STATUSES, required=True)
     status_text = fields.String(required=True)
+    # The published reason for a verdict, or what information is needed; null otherwise.
+    outcome_reason = fields.String(allow_none=True, load_default=None)
+    # Set when merged: the code to follow from now on (the merged proposal's own outcome).
+    merged_into = fields.String(allow_none=True, load_default=None)
     submitted_at = fields.AwareDateTime(required=True)
 
 

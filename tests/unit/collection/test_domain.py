@@ -4,8 +4,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from collection import domain
-from collection.domain import IntakeDecision, NoticeWindow, intake_decision
+from collection.domain import intake as domain
+from collection.domain.intake import IntakeDecision, NoticeWindow, intake_decision
 from contracts import reference
 from contracts.reference import PROPOSAL_STATUSES, ROLES, STAFF_CHANNELS
 

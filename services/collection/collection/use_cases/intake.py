@@ -17,7 +17,9 @@ from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
-from . import db, domain, errors
+from .. import errors
+from ..db import intake as db
+from ..domain import intake as domain
 
 
 def _area(area_code: str) -> areas.Area:
@@ -181,10 +183,30 @@ def submit_proposal(
     return result
 
 
+MAX_MERGE_HOPS = 5  # merges chain only when a merged-into proposal is merged again
+
+
+def _merge_target(session: Session, proposal: db.Proposal) -> db.Proposal:
+    followed = proposal
+    for _ in range(MAX_MERGE_HOPS):
+        if followed.merged_into_id is None:
+            break
+        followed = db.proposal_in_scope(session, followed.merged_into_id) or followed
+    return followed
+
+
 def track_proposal(session: Session, tracking_code: str) -> dict[str, Any]:
+    """The public page of a tracking code. A merged proposal says so, names the code it was
+    merged into and shows that proposal's outcome: its submitter is answered with the rest."""
     proposal = db.proposal_by_tracking_code(session, tracking_code.upper())
     if proposal is None:
         raise errors.proposal_not_found()
+    target = _merge_target(session, proposal)
+    published = target.outcome_published_at is not None
+    status = domain.public_status(target.status, published)
+    text = domain.status_text(status)
+    if target is not proposal:
+        text = f"{domain.status_text('merged')}；{text}"
     return dump(
         ProposalTracking,
         {
@@ -192,8 +214,10 @@ def track_proposal(session: Session, tracking_code: str) -> dict[str, Any]:
             "title": proposal.title,
             "category": proposal.category,
             "area_code": proposal.area_code,
-            "status": proposal.status,
-            "status_text": domain.status_text(proposal.status),
+            "status": "merged" if target is not proposal else status,
+            "status_text": text,
+            "outcome_reason": target.outcome_reason if status != "submitted" else None,
+            "merged_into": target.tracking_code if target is not proposal else None,
             "submitted_at": as_utc(proposal.submitted_at),
         },
     )

@@ -30,6 +30,7 @@ STATUS_TEXT = {
     "in_library": "已入选民生实事项目库 (accepted into the project library)",
     "rejected": "未入选项目库 (not accepted)",
     "needs_info": "需要补充信息 (more information needed)",
+    "merged": "已与相同内容的建议合并办理 (merged with a proposal of the same content)",
     "adopted": "已由人大代表票决通过 (adopted by the deputies' vote)",
     "not_adopted": "未获代表票决通过 (not adopted by the vote)",
 }
@@ -95,3 +96,15 @@ def new_tracking_code(level: str) -> str:
 
 def status_text(status: str) -> str:
     return STATUS_TEXT[status]
+
+
+# Verdicts residents see only once the area's outcomes are published; "needs_info" is a question
+# to the submitter, not a decision, so it shows at once.
+UNPUBLISHED_VERDICTS = frozenset({"in_library", "rejected"})
+
+
+def public_status(status: str, outcome_published: bool) -> str:
+    """The status a resident may see: a screening verdict reads "submitted" until published."""
+    if status in UNPUBLISHED_VERDICTS and not outcome_published:
+        return "submitted"
+    return status
