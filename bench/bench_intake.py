@@ -18,13 +18,9 @@ Exit status is 0 whatever the numbers say, 1 when the stack did not start, 130 o
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import time
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,15 +29,26 @@ from pathlib import Path
 import requests
 from servicekit import testing
 
+from bench.stack import (
+    StackFailed,
+    cpu_seconds,
+    data_dir,
+    interrupt,
+    new_platform,
+    print_logs,
+    start_platform,
+    stop,
+    vhost,
+    wait_platform,
+)
+
 REPO = Path(__file__).resolve().parent.parent
-LEVELS = ("township", "banner", "city")
 AREA = "150602001"  # 林荫街道 (a street: township level)
 THROUGHPUT_TARGET = 0.6  # gateway req/s >= 0.6 x echo req/s
 P99_TARGET = 1.5  # gateway p99 <= 1.5 x echo p99
 # Pins MAX_WORKERS for both the gateway (servicekit.config reads it) and the echo baseline
 # (nameko's own default is 10), so both may run the same number of requests at once.
 MAX_WORKERS = 32
-STOP_GRACE_SECONDS = 20
 
 PROPOSAL = {
     "title": "建设路社区老旧住宅加装电梯",
@@ -62,10 +69,6 @@ PROPOSAL = {
 BODY = json.dumps(PROPOSAL, ensure_ascii=False)
 
 
-class StackFailed(RuntimeError):
-    """The platform or the baseline did not come up: exit status 1."""
-
-
 # ---- the stack ------------------------------------------------------------------------------
 @dataclass
 class Stack:
@@ -79,72 +82,6 @@ class Stack:
 
     def processes(self) -> dict[str, subprocess.Popen[bytes]]:
         return {**self.platform.processes, "echo": self.echo_process}
-
-
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt  # SIGTERM takes the same cleanup path as Ctrl-C
-
-
-@contextmanager
-def vhost() -> Iterator[testing.Vhost]:
-    host = testing.Vhost()
-    try:
-        try:
-            host.create()
-        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-            raise StackFailed(f"cannot create a RabbitMQ vhost: {exc}") from exc
-        yield host
-    finally:
-        host.delete()  # also after a half-done create or a Ctrl-C inside rabbitmqctl
-
-
-@contextmanager
-def data_dir() -> Iterator[str]:
-    folder = tempfile.mkdtemp(prefix="minsheng-bench-")
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def new_platform(amqp_uri: str, folder: str) -> testing.Platform:
-    # The SQLite default: a DATABASE_URL inherited from the shell would point elsewhere.
-    for name in ("GATEWAY_DATABASE_URL", "COLLECTION_DATABASE_URL"):
-        os.environ.pop(name, None)
-    return testing.Platform(
-        amqp_uri,
-        os.path.join(folder, "data"),
-        {"RATE_LIMIT_PUBLIC": "1000000000/60", "MAX_WORKERS": str(MAX_WORKERS)},
-    )
-
-
-def start_platform(platform: testing.Platform) -> None:
-    try:
-        platform.prepare()
-    except subprocess.CalledProcessError as exc:
-        raise StackFailed(
-            f"migrate/topology failed: {exc.stderr.decode(errors='replace')[-2000:]}"
-        ) from exc
-    # One process per level, as `make run` does: the demo notices span every level, the
-    # measured proposals only the township one.
-    for level in LEVELS:
-        platform.start_worker(level)
-    platform.start_gateway()
-
-
-def wait_platform(platform: testing.Platform) -> None:
-    try:
-        platform.wait_levels(*LEVELS, seconds=90)
-    except AssertionError as exc:
-        raise StackFailed(f"gateway/collection workers not up: {exc}") from exc
-    # ensure_accounts reads DATA_DIR from this process's environment.
-    os.environ["DATA_DIR"] = platform.data_dir
-    with warnings.catch_warnings():  # eventlet's deprecation notice, via gateway -> nameko
-        warnings.simplefilter("ignore")
-        from scripts import demo_data
-
-    demo_data.ensure_accounts()
-    demo_data.ensure_notices(platform.base_url)
 
 
 def start_echo(amqp_uri: str, folder: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -201,17 +138,11 @@ def check_submission(url: str) -> None:
         )
 
 
-def print_logs(folder: str) -> None:
-    for log in sorted(Path(folder).rglob("*.log")):
-        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        print(f"---- {log.name} (tail) ----\n{tail}", file=sys.stderr)
-
-
 @contextmanager
 def stack() -> Iterator[Stack]:
     """Everything up, yielded, and every process and the vhost gone afterwards, whatever happens."""
     with vhost() as host, data_dir() as folder:
-        platform = new_platform(host.uri, folder)
+        platform = new_platform(host.uri, folder, {"MAX_WORKERS": str(MAX_WORKERS)})
         echo: subprocess.Popen[bytes] | None = None
         try:
             try:
@@ -229,24 +160,8 @@ def stack() -> Iterator[Stack]:
                 raise StackFailed(f"{type(exc).__name__}: {exc}") from exc
             yield running
         finally:
-            stop(platform, echo)
-
-
-def stop(platform: testing.Platform, echo: subprocess.Popen[bytes] | None) -> None:
-    """SIGTERM to every process at once (each shuts down gracefully in parallel), then SIGKILL
-    whatever is still running after the grace period; all by the PIDs we started."""
-    processes = [*platform.processes.values(), *([echo] if echo is not None else [])]
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    deadline = time.monotonic() + STOP_GRACE_SECONDS
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    platform.processes.clear()
+            stop([*platform.processes.values(), *([echo] if echo is not None else [])])
+            platform.processes.clear()
 
 
 # ---- measuring ------------------------------------------------------------------------------
@@ -308,16 +223,6 @@ def run_loadgen(url: str, concurrency: int, warmup: float, seconds: float) -> di
     if done.returncode != 0:
         raise RuntimeError(f"load generator failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout)
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process from /proc (Linux); 0.0 where /proc is not available."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(
@@ -431,7 +336,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = arguments(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     # Python leaves SIGINT ignored when started in the background by a non-interactive shell;
     # Ctrl-C / kill -INT should still clean up.
     signal.signal(signal.SIGINT, signal.default_int_handler)
