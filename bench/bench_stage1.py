@@ -122,7 +122,6 @@ def run_rounds(client: Client, list_id: str, versions: list[dict]) -> None:
             "POST",
             f"/api/v1/draft-lists/{list_id}/rounds/{number}/comments",
             {"comment_request_id": request_id, "comment": "同意，建议优先安排供暖项目"},
-            201,
         )
         reasons: dict[str, str] = {}
         if number == 1:

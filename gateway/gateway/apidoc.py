@@ -15,3 +15,5 @@ class Route:
     query: type | None = None
     login: bool = False
     public_limit: bool = False
+    # Media types of a file download (the success body is the file, not JSON).
+    files: tuple[str, ...] = ()

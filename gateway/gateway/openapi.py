@@ -9,7 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from . import schemas
 from .apidoc import Route
-from .routes import intake
+from .routes import intake, lists, reports, screening
 
 CORE_ROUTES = (
     Route(
@@ -30,7 +30,7 @@ CORE_ROUTES = (
     ),
     Route("get", "/api/v1/health", "健康检查 (broker and levels)", "ops", schemas.Health),
 )
-ROUTES = (*CORE_ROUTES, *intake.DOCS)
+ROUTES = (*CORE_ROUTES, *intake.DOCS, *screening.DOCS, *lists.DOCS, *reports.DOCS)
 
 ERRORS = {
     400: "请求有误",
@@ -45,6 +45,19 @@ ERRORS = {
 }
 
 
+def _file_response(media_types: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "description": "文件下载 (file download)",
+        "headers": {
+            "Content-Disposition": {
+                "description": "attachment; filename*=UTF-8''<中文文件名> (RFC 5987)",
+                "schema": {"type": "string"},
+            }
+        },
+        "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types},
+    }
+
+
 def _operation(route: Route) -> dict[str, Any]:
     operation: dict[str, Any] = {"summary": route.summary, "tags": [route.tag], "responses": {}}
     if route.response is not None:
@@ -52,6 +65,8 @@ def _operation(route: Route) -> dict[str, Any]:
             "description": "成功 (success)",
             "content": {"application/json": {"schema": route.response}},
         }
+    if route.files:
+        operation["responses"][str(route.status)] = _file_response(route.files)
     for status, text in ERRORS.items():
         operation["responses"][str(status)] = {
             "description": text,

@@ -22,12 +22,15 @@ from . import accounts, openapi, schemas, web
 from .identity import Identity
 from .limits import Limits
 from .routes.intake import IntakeRoutes
+from .routes.lists import ListRoutes
+from .routes.reports import ReportRoutes
+from .routes.screening import ScreeningRoutes
 
 COLLECTION = contract.COLLECTION
 # The gateway checks login and area scope; which roles may do what is the service's rule.
 
 
-class GatewayService(IntakeRoutes):
+class GatewayService(IntakeRoutes, ScreeningRoutes, ListRoutes, ReportRoutes):
     name = "gateway"
 
     db = Database("gateway")

@@ -1,15 +1,24 @@
 """Events in contracts agree with the code: names, versions, payloads, consumers, queues."""
 
 import inspect
+import json
 import re
 import uuid
 from datetime import UTC, datetime
 
 import pytest
+from collection.db.models import CandidateList
 from collection.service import CollectionService
 from collection.use_cases import intake as use_cases
+from collection.use_cases import list_views, outcomes
 from contracts import reference
-from contracts.events import EVENTS, SUBSCRIPTIONS, EventSpec
+from contracts.events import (
+    EVENTS,
+    SUBSCRIPTIONS,
+    EventSpec,
+    MatterConvertedToProposalV1,
+    ProposalSubmittedV1,
+)
 from gateway.service import GatewayService
 from nameko.events import EventHandler
 from servicekit.consumer import ContractEventHandler
@@ -44,7 +53,119 @@ def _proposal_submitted_v1() -> dict:
     return use_cases._submitted_event(proposal)
 
 
-SAMPLES = {"proposal_submitted_v1": _proposal_submitted_v1}
+def _proposal_screened_v1() -> dict:
+    proposal = {  # the row values the answer_submitters use case reads
+        "id": str(uuid.uuid4()),
+        "tracking_code": "T4KQ-7MZP-X2WD",
+        "area_code": "150622100",
+        "level": "township",
+        "status": "rejected",
+        "outcome_reason": "该路段已列入明年市政道路改造计划，将一并实施。",
+        "source_matter_id": "M-2026-000123",
+    }
+    return outcomes.screened_event(proposal, 2027, datetime(2027, 3, 1, 2, 0, tzinfo=UTC))
+
+
+def _candidate_list_frozen_v1() -> dict:
+    items = [
+        {
+            "position": position,
+            "proposal_id": str(uuid.uuid4()),
+            "title": title,
+            "summary": "三栋六层住宅加装电梯，惠及老人。",
+            "category": "老旧小区改造",
+            "estimated_cost_fen": cost,
+            "lead_department": department,
+            "rationale": "群众呼声高，先急后缓。",
+        }
+        for position, (title, cost, department) in enumerate(
+            [("迎宾路小区加装电梯", 180_000_000, "住建局"), ("镇卫生院改造", None, None)], 1
+        )
+    ]
+    row = CandidateList(  # the row the freeze use case writes
+        id=str(uuid.uuid4()),
+        area_code="150622100",
+        level="township",
+        year=2027,
+        seats=1,
+        differential_ratio_permille=200,
+        items=json.dumps(items, ensure_ascii=False),
+        content_hash="0" * 64,
+        frozen_at=datetime(2027, 1, 10, 2, 0, tzinfo=UTC),
+    )
+    return list_views.frozen_payload(row)
+
+
+def _session_results_announced_v1() -> dict:
+    candidate = {"title": "迎宾路小区加装电梯", "abstain": 2, "rank": 1}
+    return {
+        "session_id": "S-2027-0001",
+        "candidate_list_id": str(uuid.uuid4()),
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "rules_version": 1,
+        "digest": "a" * 64,
+        "announced_at": "2027-01-20T03:00:00+00:00",
+        "ballots": {"issued": 60, "returned": 58, "valid": 57, "invalid": 1},
+        "candidates": [
+            {
+                **candidate,
+                "proposal_id": str(uuid.uuid4()),
+                "approve": 50,
+                "oppose": 5,
+                "elected": True,
+            },
+            {
+                **candidate,
+                "proposal_id": str(uuid.uuid4()),
+                "approve": 20,
+                "oppose": 35,
+                "elected": False,
+                "rank": 2,
+            },
+        ],
+    }
+
+
+def _matter_converted_to_proposal_v1() -> dict:
+    """As petition publishes it: the resident's contact stays with petition."""
+    return {
+        "matter_id": "M-150602001-2026-0042",
+        "area_code": "150602001",
+        "level": "township",
+        "title": "林荫街道广场翻新",
+        "description": "居民扫码向代表反映广场地砖破损、健身器材老旧，建议列为民生实事。",
+        "category": "文化体育",
+        "location_text": "林荫街道中心广场",
+        "deputy_name": "张代表",
+        "converted_at": "2026-12-02T03:04:05.678000+00:00",
+    }
+
+
+def _petition_proposal_submitted_without_notice() -> dict:
+    from collection.use_cases import matters
+    from servicekit import areas
+
+    matter = MatterConvertedToProposalV1().load(_matter_converted_to_proposal_v1())
+    area = areas.load().get("150602001")
+    proposal = matters.proposal_from_matter(matter, area, (None, 2026), datetime.now(UTC))
+    return use_cases._submitted_event(proposal)
+
+
+def test_a_petition_proposal_without_a_notice_is_a_valid_proposal_submitted():
+    payload = _petition_proposal_submitted_without_notice()
+    assert payload["notice_id"] is None and payload["channel"] == "petition"
+    assert ProposalSubmittedV1().validate(payload) == {}
+
+
+SAMPLES = {
+    "matter_converted_to_proposal_v1": _matter_converted_to_proposal_v1,
+    "proposal_submitted_v1": _proposal_submitted_v1,
+    "proposal_screened_v1": _proposal_screened_v1,
+    "candidate_list_frozen_v1": _candidate_list_frozen_v1,
+    "session_results_announced_v1": _session_results_announced_v1,
+}
 SPECS = sorted(EVENTS.values(), key=lambda spec: spec.name)
 SPEC_IDS = [spec.name for spec in SPECS]
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import servicekit.outbox
 from collection.db import intake as db
+from collection.db.models import Attachment, Shingle, Supporter
 from collection.use_cases import intake as use_cases
 from contracts import rpc as contract
 from contracts.events import PROPOSAL_SUBMITTED
@@ -30,7 +31,16 @@ pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 12, 15, 2, 0, tzinfo=UTC)
 STAFF = Principal("staff-1", ("admin",), "150600")  # the whole city
-TABLES = (OUTBOX, KEYS, db.Proposal.__table__, db.Notice.__table__)
+# Children first: every submission also writes its bigrams (duplicate suggestions).
+TABLES = (
+    OUTBOX,
+    KEYS,
+    Shingle.__table__,
+    Supporter.__table__,
+    Attachment.__table__,
+    db.Proposal.__table__,
+    db.Notice.__table__,
+)
 
 
 @pytest.fixture(scope="module")

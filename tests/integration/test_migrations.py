@@ -18,7 +18,23 @@ pytestmark = pytest.mark.integration
 
 MESSAGING_TABLES = {"outbox", "processed_events", "idempotency_keys"}
 EXPECTED_TABLES = {
-    "collection": {"notices", "proposals", *MESSAGING_TABLES},
+    "collection": {
+        "notices",
+        "proposals",
+        # stage 1 (migration 0002)
+        "proposal_supporters",
+        "proposal_attachments",
+        "proposal_shingles",
+        "screenings",
+        "library_items",
+        "area_settings",
+        "draft_lists",
+        "draft_list_versions",
+        "draft_list_rounds",
+        "round_comments",
+        "candidate_lists",
+        *MESSAGING_TABLES,
+    },
     "gateway": {"accounts"},
 }
 METADATA: dict[str, MetaData] = {

@@ -5,17 +5,13 @@ from datetime import timedelta
 
 import pytest
 from collection.db.models import Notice, Proposal
-from collection.service import CollectionService
-from nameko.testing.services import worker_factory
-from servicekit import migrate
-from servicekit.auth import ANONYMOUS, Guard, Principal
+from servicekit.auth import ANONYMOUS, Principal
 from servicekit.clock import utcnow
-from servicekit.db import make_engine
 from servicekit.errors import Forbidden, RuleViolation, Unauthenticated, ValidationFailed
-from servicekit.outbox import OutboxWriter
 from servicekit.relay import OUTBOX
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+
+from tests.support.collection_worker import collection_worker
 
 STAFF = Principal("u-1", ("government_staff",), "150602")
 BODY = {
@@ -27,21 +23,8 @@ BODY = {
 }
 
 
-@pytest.fixture
-def session(tmp_path):
-    url = f"sqlite:///{tmp_path}/collection.db"
-    migrate.upgrade("collection", url)
-    with Session(make_engine(url), expire_on_commit=False) as session:
-        yield session
-
-
 def service(session, principal=ANONYMOUS):
-    return worker_factory(
-        CollectionService,
-        db=session,
-        outbox=OutboxWriter(OUTBOX, "req-service-test"),
-        auth=Guard(principal, "collection", "township"),
-    )
+    return collection_worker(session, principal, request_id="req-service-test")
 
 
 def open_notice(session, area_code="150602001", days=(-1, 30)):

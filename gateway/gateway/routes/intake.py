@@ -25,6 +25,7 @@ class IntakeRoutes:
 
     @http("POST", "/api/v1/notices")
     def create_notice(self, request: Request) -> Response:
+        self.identity.require()  # 401 before any detail of the request
         raw = web.json_body(request)
         body = load(contract.NoticeCreate, raw)
         self.identity.require(area_code=body["area_code"])
@@ -76,6 +77,7 @@ class IntakeRoutes:
 
     @http("GET", "/api/v1/proposals")
     def list_proposals(self, request: Request) -> Response:
+        self.identity.require()  # 401 before any detail of the request
         query = load(
             contract.ProposalQuery,
             web.query(request, "area_code", "status", "category", "channel", "page", "page_size"),
@@ -94,6 +96,51 @@ class IntakeRoutes:
         return web.ok(
             self.rpc.for_area(
                 COLLECTION, principal.area_code, contract.CollectionRpc.get_proposal, proposal_id
+            )
+        )
+
+    # Id-addressed: routed with the caller's area (every level shares one database); the
+    # service checks role and the proposal's area.
+    @http("POST", "/api/v1/proposals/<string:proposal_id>/supporters")
+    def add_supporter(self, request: Request, proposal_id: str) -> Response:
+        self.identity.require()  # 401 before any detail of the request
+        return self._add_part(request, proposal_id, contract.SupporterAdd, "add_supporter")
+
+    @http("POST", "/api/v1/proposals/<string:proposal_id>/attachments")
+    def add_attachment(self, request: Request, proposal_id: str) -> Response:
+        self.identity.require()  # 401 before any detail of the request
+        return self._add_part(request, proposal_id, contract.AttachmentIn, "add_attachment")
+
+    def _add_part(self, request: Request, proposal_id: str, schema: type, method: str) -> Response:
+        raw = web.json_body(request)
+        load(schema, raw)
+        principal = self.identity.require()
+        created = self.rpc.for_area(
+            COLLECTION, principal.area_code, method, proposal_id, raw, web.idempotency_key(request)
+        )
+        return web.ok(created, 201)
+
+    @http("GET", "/api/v1/proposals/<string:proposal_id>/duplicates")
+    def suggest_duplicates(self, request: Request, proposal_id: str) -> Response:
+        principal = self.identity.require()
+        return web.ok(
+            self.rpc.for_area(
+                COLLECTION,
+                principal.area_code,
+                contract.CollectionRpc.suggest_duplicates,
+                proposal_id,
+            )
+        )
+
+    @http("POST", "/api/v1/proposals/merge")
+    def merge_proposals(self, request: Request) -> Response:
+        self.identity.require()  # 401 before any detail of the request
+        raw = web.json_body(request)
+        load(contract.MergeRequest, raw)
+        principal = self.identity.require()
+        return web.ok(
+            self.rpc.for_area(
+                COLLECTION, principal.area_code, contract.CollectionRpc.merge_proposals, raw
             )
         )
 
@@ -139,9 +186,46 @@ DOCS = (
     Route(
         "get",
         "/api/v1/proposals/{proposal_id}",
-        "建议详情（工作人员）(one proposal, staff)",
+        "建议详情：附议人、附件、全部渠道、合并来源（工作人员）(one proposal, staff)",
         "collection",
-        contract.Proposal,
+        contract.ProposalDetail,
+        login=True,
+    ),
+    Route(
+        "post",
+        "/api/v1/proposals/{proposal_id}/supporters",
+        "添加附议人（工作人员、代表）(add a supporter)",
+        "collection",
+        contract.Supporter,
+        201,
+        contract.SupporterAdd,
+        login=True,
+    ),
+    Route(
+        "post",
+        "/api/v1/proposals/{proposal_id}/attachments",
+        "登记附件元数据（类型白名单，≤20 MiB）(add attachment metadata)",
+        "collection",
+        contract.Attachment,
+        201,
+        contract.AttachmentIn,
+        login=True,
+    ),
+    Route(
+        "get",
+        "/api/v1/proposals/{proposal_id}/duplicates",
+        "疑似重复建议（同地区，最多 10 条）(possible duplicates)",
+        "collection",
+        contract.DuplicateList,
+        login=True,
+    ),
+    Route(
+        "post",
+        "/api/v1/proposals/merge",
+        "合并重复建议（政府工作人员）(merge duplicates into a target)",
+        "collection",
+        contract.ProposalDetail,
+        body=contract.MergeRequest,
         login=True,
     ),
     Route(

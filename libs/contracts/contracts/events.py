@@ -48,7 +48,8 @@ class ProposalSubmittedV1(StrictSchema):
 
     proposal_id = fields.UUID(required=True)
     tracking_code = fields.String(required=True)
-    notice_id = fields.UUID(required=True)
+    # Null only for a proposal from a petition matter in an area that has no notice at all.
+    notice_id = fields.UUID(required=True, allow_none=True)
     area_code = area_code(required=True)
     level = one_of(LEVELS, required=True)
     channel = one_of(CHANNELS, required=True)

@@ -19,8 +19,25 @@ CATEGORIES = (
 )
 
 PUBLIC_CHANNEL = "online"
-STAFF_CHANNELS = ("deputy", "department", "letter", "hotline")
-CHANNELS = (PUBLIC_CHANNEL, *STAFF_CHANNELS)
+# Entered by staff on someone's behalf; "visit" is a walk-in (来访) at a government office.
+STAFF_CHANNELS = ("deputy", "department", "letter", "visit", "hotline")
+# Created only from petition's matter_converted_to_proposal_v1, never submitted over HTTP.
+PETITION_CHANNEL = "petition"
+CHANNELS = (PUBLIC_CHANNEL, *STAFF_CHANNELS, PETITION_CHANNEL)
+
+# Attachments are metadata only (the bytes live behind collection's storage interface); the
+# allow-list covers photos, scans and office documents residents and staff actually hand in.
+ATTACHMENT_CONTENT_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # 20 MiB
+MAX_ATTACHMENTS = 10  # per proposal, submitted and added later together
+MAX_SUPPORTERS_PER_SUBMISSION = 200
 
 # The services of ARCHITECTURE §2; events name one of them as their source.
 SERVICES = ("collection", "voting", "implementation", "supervision", "petition")

@@ -7,15 +7,43 @@ service validates again at its entrypoint, so an internal caller cannot skip the
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .fields import StrictSchema, area_code, bounded_int, one_of, text
+from .proposals import (
+    PHONE,
+    Attachment,
+    AttachmentIn,
+    DuplicateCandidate,
+    DuplicateList,
+    MergedSource,
+    MergeRequest,
+    Supporter,
+    SupporterAdd,
+    SupporterIn,
+)
 from .reference import (
     CATEGORIES,
     CHANNELS,
     LEVELS,
+    MAX_ATTACHMENTS,
     MAX_BENEFICIARIES,
     MAX_COST_FEN,
+    MAX_SUPPORTERS_PER_SUBMISSION,
+    PETITION_CHANNEL,
     PROPOSAL_STATUSES,
     PUBLIC_CHANNEL,
 )
+from .screening import ScreeningSummary
+
+__all__ = [  # the proposal parts live in contracts.proposals; callers may import them here
+    "Attachment",
+    "AttachmentIn",
+    "DuplicateCandidate",
+    "DuplicateList",
+    "MergeRequest",
+    "MergedSource",
+    "Supporter",
+    "SupporterAdd",
+    "SupporterIn",
+]
 
 # ---- collection -----------------------------------------------------------------------------
 COLLECTION = "collection"
@@ -107,6 +135,27 @@ class Location(StrictSchema):
     )
 
 
+def _at_most(count: int) -> validate.Length:
+    return validate.Length(max=count, error=f"最多 {count} 项 (at most {count} items)")
+
+
+def _channel_errors(data: dict) -> dict[str, str]:
+    """What each channel must name: the deputy and the station, the department; petition
+    proposals come only from petition's event, and only staff attach others' suggestions."""
+    channel, errors = data.get("channel"), {}
+    if channel == PETITION_CHANNEL:
+        errors["channel"] = "信访渠道的建议只能由信访事项转入 (petition: from matters only)"
+    if channel == "deputy":
+        for name, what in (("deputy_name", "代表姓名"), ("liaison_station", "联络站或代表之家")):
+            if not data.get(name):
+                errors[name] = f"代表收集的建议须写明{what} ({name} required)"
+    if channel == "department" and not data.get("department_name"):
+        errors["department_name"] = "重点征集须写明部门名称 (department_name required)"
+    if channel == PUBLIC_CHANNEL and data.get("supporters"):
+        errors["supporters"] = "网上提交不能附带他人的建议 (supporters are entered by staff)"
+    return errors
+
+
 class ProposalSubmit(StrictSchema):
     """A proposal from a resident (channel online) or entered by staff on someone's behalf."""
 
@@ -119,20 +168,25 @@ class ProposalSubmit(StrictSchema):
     estimated_cost_fen = bounded_int(0, MAX_COST_FEN, allow_none=True, load_default=None)
     beneficiaries = bounded_int(0, MAX_BENEFICIARIES, allow_none=True, load_default=None)
     submitter_name = text(1, 50, allow_none=True, load_default=None)
-    submitter_phone = fields.String(
-        allow_none=True,
-        load_default=None,
-        validate=validate.Regexp(r"^\+?[0-9][0-9 -]{4,19}$", error="电话号码格式不正确 (phone)"),
-    )
+    submitter_phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
     deputy_name = text(1, 50, allow_none=True, load_default=None)
     liaison_station = text(1, 100, allow_none=True, load_default=None)
+    department_name = text(1, 100, allow_none=True, load_default=None)
+    # Residents' suggestions a deputy (or other staff) collected together with this proposal.
+    supporters = fields.List(
+        fields.Nested(SupporterIn),
+        load_default=list,
+        validate=_at_most(MAX_SUPPORTERS_PER_SUBMISSION),
+    )
+    attachments = fields.List(
+        fields.Nested(AttachmentIn), load_default=list, validate=_at_most(MAX_ATTACHMENTS)
+    )
 
     @validates_schema
-    def _deputy_named(self, data, **kwargs):
-        if data.get("channel") == "deputy" and not data.get("deputy_name"):
-            raise ValidationError(
-                "代表收集的建议须写明代表姓名 (deputy_name required)", "deputy_name"
-            )
+    def _channel_rules(self, data, **kwargs):
+        errors = _channel_errors(data)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProposalCreated(StrictSchema):
@@ -140,6 +194,8 @@ class ProposalCreated(StrictSchema):
     tracking_code = fields.String(required=True)
     status = one_of(PROPOSAL_STATUSES, required=True)
     submitted_at = fields.AwareDateTime(required=True)
+    # Staff submissions only: a public submitter must not see other people's proposals.
+    possible_duplicates = fields.List(fields.Nested(DuplicateCandidate))
 
 
 class ProposalTracking(StrictSchema):
@@ -163,10 +219,11 @@ class Proposal(StrictSchema):
 
     id = fields.UUID(required=True)
     tracking_code = fields.String(required=True)
-    notice_id = fields.UUID(required=True)
+    notice_id = fields.UUID(allow_none=True)  # null: from a petition matter, no notice yet
     area_code = area_code(required=True)
     level = one_of(LEVELS, required=True)
     channel = one_of(CHANNELS, required=True)
+    year = fields.Integer(allow_none=True)
     title = fields.String(required=True)
     description = fields.String(required=True)
     category = fields.String(required=True)
@@ -177,8 +234,23 @@ class Proposal(StrictSchema):
     submitter_phone = fields.String(allow_none=True)
     deputy_name = fields.String(allow_none=True)
     liaison_station = fields.String(allow_none=True)
+    department_name = fields.String(allow_none=True)
+    source_matter_id = fields.String(allow_none=True)
+    merged_into_id = fields.UUID(allow_none=True)
     status = one_of(PROPOSAL_STATUSES, required=True)
     submitted_at = fields.AwareDateTime(required=True)
+    # Staff list only: the screeners' mean and spread so far (null before anyone scored).
+    screening = fields.Nested(ScreeningSummary, allow_none=True)
+
+
+class ProposalDetail(Proposal):
+    """One proposal for staff: with its supporters, attachments, every channel it came through
+    (its own and its merged sources') and the proposals merged into it."""
+
+    channels = fields.List(one_of(CHANNELS), required=True)
+    supporters = fields.List(fields.Nested(Supporter), required=True)
+    attachments = fields.List(fields.Nested(Attachment), required=True)
+    merged_from = fields.List(fields.Nested(MergedSource), required=True)
 
 
 class ProposalQuery(StrictSchema):

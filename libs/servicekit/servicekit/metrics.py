@@ -81,10 +81,45 @@ PROPOSALS_SUBMITTED = Counter(
     namespace=NAMESPACE,
     registry=REGISTRY,
 )
+ROUNDS_OPENED = Counter(
+    "draft_list_rounds_opened_total",
+    "Rounds (三上三下) opened on draft lists: a list went down for comment.",
+    ["service", "level"],
+    namespace=NAMESPACE,
+    registry=REGISTRY,
+)
+ROUNDS_CLOSED = Counter(
+    "draft_list_rounds_closed_total",
+    "Rounds closed with a new immutable version; opened minus closed is the rounds open now.",
+    ["service", "level"],
+    namespace=NAMESPACE,
+    registry=REGISTRY,
+)
+LISTS_FROZEN = Counter(
+    "candidate_lists_frozen_total",
+    "Candidate lists frozen for a vote.",
+    ["service", "level"],
+    namespace=NAMESPACE,
+    registry=REGISTRY,
+)
+SCREENING_VERDICTS = Counter(
+    "screening_verdicts_total",
+    "Screening verdicts recorded (in_library, rejected, needs_info).",
+    ["service", "level", "verdict"],
+    namespace=NAMESPACE,
+    registry=REGISTRY,
+)
 SECURITY_REFUSALS = Counter(
     "security_refusals_total",
     "Requests refused for authentication, role or area scope.",
     ["service", "level", "reason"],
+    namespace=NAMESPACE,
+    registry=REGISTRY,
+)
+PROPOSALS_MERGED = Counter(
+    "proposals_merged_total",
+    "Duplicate proposals merged into another one (each source counts once).",
+    ["service", "level"],
     namespace=NAMESPACE,
     registry=REGISTRY,
 )

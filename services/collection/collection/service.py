@@ -13,9 +13,15 @@ from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
 from .entrypoints.intake import IntakeEntrypoints
+from .entrypoints.lists import ListEntrypoints
+from .entrypoints.reports import ReportEntrypoints
+from .entrypoints.screening import ScreeningEntrypoints
+from .storage import AttachmentStorage
 
 
-class CollectionService(IntakeEntrypoints):
+class CollectionService(
+    IntakeEntrypoints, ReportEntrypoints, ListEntrypoints, ScreeningEntrypoints
+):
     name = "collection"
 
     db = Database("collection")
@@ -23,6 +29,7 @@ class CollectionService(IntakeEntrypoints):
     auth = AuthContext()
     metrics = Metrics()
     request = RequestContext()
+    storage = AttachmentStorage()
 
 
 SERVICE = CollectionService

@@ -107,6 +107,7 @@ MAY_ENTER = {
     "deputy": {"admin", "deputy", "congress_staff"},
     "department": {"admin", "department_staff", "government_staff"},
     "letter": {"admin", "government_staff", "congress_staff"},
+    "visit": {"admin", "government_staff", "congress_staff"},
     "hotline": {"admin", "government_staff"},
 }
 
@@ -135,7 +136,11 @@ class TestMayEnterChannel:
         assert not domain.may_enter_channel("carrier_pigeon", ["admin"])
 
     def test_every_staff_channel_has_a_role_rule(self):
-        assert set(domain.CHANNEL_ROLES) == set(STAFF_CHANNELS)
+        assert set(domain.CHANNEL_ROLES) == {*STAFF_CHANNELS, "petition"}
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_petition_proposals_are_never_entered_by_hand(self, role):
+        assert not domain.may_enter_channel("petition", [role])
 
 
 class TestTrackingCode:

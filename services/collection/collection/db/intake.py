@@ -39,6 +39,13 @@ def open_notice_id(session: Session, area_code: str, now: datetime) -> str | Non
     return session.scalar(_OPEN_NOTICE, {"area_code": area_code, "now": now})
 
 
+def notice_year(session: Session, notice_id: str | None) -> int | None:
+    return None if notice_id is None else session.scalar(_NOTICE_YEAR, {"notice_id": notice_id})
+
+
+_NOTICE_YEAR = select(Notice.year).where(Notice.id == bindparam("notice_id"))
+
+
 def insert_proposal(session: Session, values: dict[str, Any]) -> None:
     # A bulk-style insert of one row: no unit-of-work bookkeeping on the hot path.
     session.execute(insert(Proposal), [values])

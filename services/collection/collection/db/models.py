@@ -57,7 +57,8 @@ class Proposal(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
-    notice_id: Mapped[str] = mapped_column(ForeignKey("notices.id"))
+    # Null only for a proposal converted from a petition matter where the area has no notice.
+    notice_id: Mapped[str | None] = mapped_column(ForeignKey("notices.id"), nullable=True)
     area_code: Mapped[str] = mapped_column(String(12))
     area_path: Mapped[str] = mapped_column(String(80), index=True)
     level: Mapped[str] = mapped_column(String(10))

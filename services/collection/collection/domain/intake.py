@@ -17,13 +17,22 @@ LEVEL_LETTERS = {"city": "C", "banner": "B", "township": "T"}
 STAFF_ROLES = frozenset({"admin", "congress_staff", "government_staff", "department_staff"})
 NOTICE_ROLES = frozenset({"admin", "government_staff"})
 
-# Who may enter a proposal on someone's behalf, by channel. Residents use "online" unaided.
+# Who may enter a proposal on someone's behalf, by channel. Residents use "online" unaided;
+# "petition" proposals come only from petition's event, so no role may enter one by hand.
 CHANNEL_ROLES = {
     "deputy": frozenset({"admin", "deputy", "congress_staff"}),
     "department": frozenset({"admin", "department_staff", "government_staff"}),
     "letter": frozenset({"admin", "government_staff", "congress_staff"}),
+    "visit": frozenset({"admin", "government_staff", "congress_staff"}),
     "hotline": frozenset({"admin", "government_staff"}),
+    "petition": frozenset(),
 }
+# Merging decides which proposal goes on: the government's call, like screening.
+MERGE_ROLES = frozenset({"admin", "government_staff"})
+# Those who hand in proposals on someone's behalf may add the files that came with them.
+ATTACHMENT_ROLES = STAFF_ROLES | {"deputy"}
+# A proposal that was merged, or already voted on, can be neither merged nor merged into.
+UNMERGEABLE_STATUSES = frozenset({"merged", "adopted", "not_adopted"})
 
 STATUS_TEXT = {
     "submitted": "已收到，等待政府筛选 (received, awaiting screening)",
@@ -80,6 +89,25 @@ def intake_decision(windows: Iterable[NoticeWindow], now: datetime) -> IntakeDec
             None, f"本地区征集已于 {when}（北京时间）截止 (collection closed {when})"
         )
     return IntakeDecision(None, "本地区当前没有征集公告 (no collection notice for this area)")
+
+
+def notice_for_matter(windows: Iterable[NoticeWindow], moment: datetime) -> str | None:
+    """The notice a proposal from a petition matter joins: the area's open notice, else the
+    soonest upcoming, else the latest closed, else none. A matter is never refused: the
+    resident already waited for the deputy."""
+    windows = list(windows)
+    decision = intake_decision(windows, moment)
+    if decision.accepted:
+        return decision.notice_id
+    upcoming = [w for w in windows if w.status(moment) == "upcoming"]
+    if upcoming:
+        return min(upcoming, key=lambda w: w.opens_at).notice_id
+    closed = [w for w in windows if w.status(moment) == "closed"]
+    return max(closed, key=lambda w: w.closes_at).notice_id if closed else None
+
+
+def beijing_year(moment: datetime) -> int:
+    return moment.astimezone(SHANGHAI).year
 
 
 def may_enter_channel(channel: str, roles: Iterable[str]) -> bool:

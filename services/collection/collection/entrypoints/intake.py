@@ -3,19 +3,22 @@
 from typing import Any
 
 from contracts import rpc as contract
+from contracts.events import MATTER_CONVERTED_TO_PROPOSAL
 from servicekit.clock import utcnow
+from servicekit.consumer import consumes
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
-from ..use_cases import intake
+from ..use_cases import duplicates, intake, matters, merging, supporters
 
 
 class IntakeEntrypoints:
-    """Mixed into CollectionService, which provides `db`, `outbox` and `auth`."""
+    """Mixed into CollectionService, which provides `db`, `outbox`, `auth` and `storage`."""
 
     db: Any
     outbox: Any
     auth: Any
+    storage: Any
 
     @rpc
     def create_notice(
@@ -38,10 +41,14 @@ class IntakeEntrypoints:
     ) -> dict[str, Any]:
         """{"title": "修缮广场", "description": "…", "category": "基础设施",
         "area_code": "150602001", "location": {"text": "林荫街道广场"},
-        "estimated_cost_fen": 12000000} -> {"id", "tracking_code", "status", "submitted_at"}"""
+        "estimated_cost_fen": 12000000} -> {"id", "tracking_code", "status", "submitted_at"}
+        (+ "possible_duplicates" for staff). Staff channels: "deputy" (with "deputy_name",
+        "liaison_station" and "supporters": [{"name", "phone", "suggestion"}]), "department"
+        (with "department_name"), "letter", "visit", "hotline"; "attachments": [{"file_name",
+        "content_type", "size_bytes", "sha256"}]."""
         data = load(contract.ProposalSubmit, payload)
         return intake.submit_proposal(
-            self.db, self.outbox, self.auth, data, payload, idempotency_key, utcnow()
+            self.db, self.outbox, self.auth, data, payload, idempotency_key, utcnow(), self.storage
         )
 
     @rpc
@@ -59,3 +66,47 @@ class IntakeEntrypoints:
     def get_proposal(self, proposal_id: str) -> dict[str, Any]:
         """ "<uuid>" -> the staff view of one proposal, within scope."""
         return intake.get_proposal(self.db, self.auth, str(proposal_id))
+
+    @rpc
+    def add_supporter(
+        self, proposal_id: str, payload: dict[str, Any], idempotency_key: str | None = None
+    ) -> dict[str, Any]:
+        """ "<uuid>", {"name": "王某", "phone": "13800000000", "suggestion": "也希望修缮广场"}
+        -> the supporter (staff view)."""
+        data = load(contract.SupporterAdd, payload)
+        return supporters.add_supporter(
+            self.db, self.auth, str(proposal_id), data, payload, idempotency_key, utcnow()
+        )
+
+    @rpc
+    def add_attachment(
+        self, proposal_id: str, payload: dict[str, Any], idempotency_key: str | None = None
+    ) -> dict[str, Any]:
+        """ "<uuid>", {"file_name": "现场.jpg", "content_type": "image/jpeg", "size_bytes": 120000,
+        "sha256": "<64 hex>"} -> the attachment with its storage URI."""
+        data = load(contract.AttachmentIn, payload)
+        return supporters.add_attachment(
+            self.db,
+            self.auth,
+            self.storage,
+            str(proposal_id),
+            data,
+            (payload, idempotency_key),
+            utcnow(),
+        )
+
+    @rpc
+    def suggest_duplicates(self, proposal_id: str) -> dict[str, Any]:
+        """ "<uuid>" -> {"proposal_id", "items": [up to 10 alike proposals of the area]}."""
+        return duplicates.suggest_duplicates(self.db, self.auth, str(proposal_id))
+
+    @rpc
+    def merge_proposals(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """{"target_id": "<uuid>", "source_ids": ["<uuid>", …]} -> the target's staff detail."""
+        data = load(contract.MergeRequest, payload)
+        return merging.merge_proposals(self.db, self.auth, data, utcnow())
+
+    @consumes(MATTER_CONVERTED_TO_PROPOSAL)
+    def handle_petition_matter_converted_to_proposal(self, envelope: dict[str, Any]) -> None:
+        """A deputy's petition matter became a proposal: one proposal per matter, idempotently."""
+        matters.convert_matter(self.db, self.outbox, envelope, utcnow())

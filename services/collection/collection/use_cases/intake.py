@@ -20,6 +20,10 @@ from sqlalchemy.orm import Session
 from .. import errors
 from ..db import intake as db
 from ..domain import intake as domain
+from ..storage import AttachmentStore, default_store
+from . import duplicates
+from . import supporters as parts
+from .screening import attach_summaries
 
 
 def _area(area_code: str) -> areas.Area:
@@ -107,6 +111,9 @@ def _new_proposal(
         "submitter_phone": data.get("submitter_phone"),
         "deputy_name": data.get("deputy_name"),
         "liaison_station": data.get("liaison_station"),
+        "department_name": data.get("department_name"),
+        "source_matter_id": None,
+        "year": None,
         "status": "submitted",
         "submitted_at": now,
         "entered_by": entered_by,
@@ -135,6 +142,30 @@ def _submitted_event(proposal: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def stage_proposal(session: Session, outbox: OutboxWriter, proposal: dict[str, Any]) -> None:
+    """Insert, index (duplicate suggestions) and announce a new proposal: one transaction,
+    the caller's. Submissions and petition matters both come through here."""
+    db.insert_proposal(session, proposal)
+    duplicates.index_proposal(session, proposal)
+    outbox.add(
+        session,
+        PROPOSAL_SUBMITTED,
+        _submitted_event(proposal),
+        area_code=proposal["area_code"],
+        level=proposal["level"],
+    )
+
+
+def _notice_for(session: Session, area: areas.Area, now: datetime) -> str:
+    notice_id = db.open_notice_id(session, area.code, now)
+    if notice_id is None:  # the domain rule decides, and says when collection opens or closed
+        decision = domain.intake_decision(map(_window, db.notices_of_area(session, area.code)), now)
+        if not decision.accepted:
+            raise errors.collection_closed(decision.refusal or "", area.code)
+        notice_id = decision.notice_id
+    return notice_id
+
+
 def submit_proposal(
     session: Session,
     outbox: OutboxWriter,
@@ -143,42 +174,28 @@ def submit_proposal(
     raw: dict[str, Any],
     idempotency_key: str | None,
     now: datetime,
+    store: AttachmentStore | None = None,
 ) -> dict[str, Any]:
-    """Store a proposal and stage `proposal_submitted_v1` in the same transaction."""
+    """Store a proposal with its supporters, attachments and index, and stage
+    `proposal_submitted_v1`, in one transaction. Staff also get possible duplicates."""
     entered_by = None
     if data["channel"] != "online":
-        principal = guard.require(domain.CHANNEL_ROLES[data["channel"]], data["area_code"])
-        entered_by = principal.user_id
+        roles = domain.CHANNEL_ROLES.get(data["channel"], frozenset())
+        entered_by = guard.require(roles, data["area_code"]).user_id
     scope = f"proposal:{entered_by or 'public'}"
     prior = idempotency.replay(session, scope, idempotency_key, raw)
     if prior is not None:
         return prior
     area = _area(data["area_code"])
-    notice_id = db.open_notice_id(session, area.code, now)
-    if notice_id is None:  # the domain rule decides, and says when collection opens or closed
-        decision = domain.intake_decision(map(_window, db.notices_of_area(session, area.code)), now)
-        if not decision.accepted:
-            raise errors.collection_closed(decision.refusal or "", area.code)
-        notice_id = decision.notice_id
+    notice_id = _notice_for(session, area, now)
     proposal = _new_proposal(data, area, notice_id, now, entered_by)
-    db.insert_proposal(session, proposal)
-    outbox.add(
-        session,
-        PROPOSAL_SUBMITTED,
-        _submitted_event(proposal),
-        area_code=area.code,
-        level=area.level,
-    )
-    result = dump(
-        ProposalCreated,
-        {
-            "id": proposal["id"],
-            "tracking_code": proposal["tracking_code"],
-            "status": proposal["status"],
-            "submitted_at": now,
-        },
-    )
-    result = idempotency.commit(session, scope, idempotency_key, raw, result)
+    proposal["year"] = db.notice_year(session, notice_id)
+    stage_proposal(session, outbox, proposal)
+    parts.record(session, store or default_store(), proposal, data, now)
+    created = dump(ProposalCreated, proposal)
+    if entered_by is not None:  # a public submitter must not see other people's proposals
+        created["possible_duplicates"] = duplicates.possible_duplicates(session, proposal)
+    result = idempotency.commit(session, scope, idempotency_key, raw, created)
     metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, proposal["channel"]).inc()
     return result
 
@@ -235,7 +252,7 @@ def list_proposals(session: Session, guard: Guard, query: dict[str, Any]) -> dic
     area = _area(query["area_code"])
     rows, total = db.proposals_page(session, area.path, query, query["page"], query["page_size"])
     return {
-        "items": [_staff_view(p) for p in rows],
+        "items": attach_summaries(session, [_staff_view(p) for p in rows]),
         "total": total,
         "page": query["page"],
         "page_size": query["page_size"],
@@ -248,4 +265,9 @@ def get_proposal(session: Session, guard: Guard, proposal_id: str) -> dict[str, 
         guard.require(domain.STAFF_ROLES)
         raise errors.proposal_not_found()
     guard.require(domain.STAFF_ROLES, proposal.area_code)
-    return _staff_view(proposal)
+    return proposal_detail(session, proposal)
+
+
+def proposal_detail(session: Session, proposal: db.Proposal) -> dict[str, Any]:
+    """The staff view with supporters, attachments, channels and merged sources."""
+    return parts.detail(session, proposal, _staff_view(proposal))

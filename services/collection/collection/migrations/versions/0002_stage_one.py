@@ -252,6 +252,8 @@ def upgrade() -> None:
             sa.Column("outcome_published_at", sa.DateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True))
+        # A proposal from a petition matter may come while its area has no notice at all.
+        batch_op.alter_column("notice_id", existing_type=sa.String(length=36), nullable=True)
         batch_op.create_index(
             batch_op.f("ix_proposals_merged_into_id"), ["merged_into_id"], unique=False
         )
@@ -282,6 +284,8 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("uq_proposals_source_matter_id"), type_="unique")
         batch_op.drop_index(batch_op.f("ix_proposals_year"))
         batch_op.drop_index(batch_op.f("ix_proposals_merged_into_id"))
+        # Fails while proposals without a notice exist: 0001 cannot hold them.
+        batch_op.alter_column("notice_id", existing_type=sa.String(length=36), nullable=False)
         batch_op.drop_column("answered_at")
         batch_op.drop_column("outcome_published_at")
         batch_op.drop_column("outcome_reason")

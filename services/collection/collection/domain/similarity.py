@@ -1,0 +1,127 @@
+"""How alike two proposals are (possible duplicates), pure: standard library only.
+
+Chinese has no spaces between words, so text is compared by character bigrams ("shingles") of
+its normalised form: NFKC (full-width ＡＢＣ１２ become ABC12), lower case, punctuation and white
+space removed. Two proposals score the weighted Jaccard similarity of their title bigrams and
+of their description bigrams, plus a bonus when both give coordinates within ~300 m of each
+other. The database keeps each proposal's bigrams (capped) as an index, so only proposals that
+share many bigrams are scored here.
+"""
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+TITLE_WEIGHT = 0.6  # titles are short and say what is asked for: they weigh most
+DESCRIPTION_WEIGHT = 0.4
+NEARBY_METRES = 300.0
+NEARBY_BONUS = 0.15
+# Proposals of one street share its name: the bonus strengthens a textual likeness but never
+# creates one, so it needs this much text score first.
+BONUS_FLOOR = 0.2
+MIN_SCORE = 0.3  # below this a suggestion is noise (two unrelated proposals of a street ~0.15)
+MAX_SUGGESTIONS = 10
+MAX_INDEXED_SHINGLES = 160  # per proposal: title first, then the description's first bigrams
+QUERY_SHINGLES = 16  # the rarest bigrams of a proposal that look up candidates in the index
+MAX_SCORED_CHARS = 2000  # of a description: long texts cost time, not accuracy
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, only letters and digits (every punctuation and space removed)."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+
+
+def bigrams(text: str) -> list[str]:
+    """The normalised text's character bigrams in order of first appearance; a one-character
+    text is its own shingle, so a very short title still matches itself."""
+    norm = normalize(text)
+    if len(norm) < 2:
+        return [norm] if norm else []
+    return list(dict.fromkeys(norm[i : i + 2] for i in range(len(norm) - 1)))
+
+
+def index_shingles(title: str, description: str) -> list[str]:
+    """What the index stores for a proposal: its title's bigrams, then its description's,
+    without repeats, at most MAX_INDEXED_SHINGLES."""
+    merged = dict.fromkeys(bigrams(title))
+    merged.update(dict.fromkeys(bigrams(description[: MAX_SCORED_CHARS * 2])))
+    return list(merged)[:MAX_INDEXED_SHINGLES]
+
+
+def rarest(frequencies: dict[str, int], limit: int = QUERY_SHINGLES) -> list[str]:
+    """The bigrams fewest other proposals share: they say most about a duplicate (a street's
+    name or "希望" are in thousands of proposals), and asking the index for them alone keeps
+    a suggestion fast with 10,000 proposals in one area."""
+    ranked = sorted((count, shingle) for shingle, count in frequencies.items() if count > 0)
+    return [shingle for _, shingle in ranked[:limit]]
+
+
+@dataclass(frozen=True)
+class Features:
+    """A proposal as the similarity sees it."""
+
+    title: frozenset[str]
+    description: frozenset[str]
+    lat: float | None = None
+    lng: float | None = None
+
+    @classmethod
+    def of(
+        cls, title: str, description: str, lat: float | None = None, lng: float | None = None
+    ) -> "Features":
+        return cls(
+            frozenset(bigrams(title)),
+            frozenset(bigrams(description[:MAX_SCORED_CHARS])),
+            lat,
+            lng,
+        )
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
+
+
+def distance_m(a: Features, b: Features) -> float | None:
+    """Great-circle (haversine) distance, or None unless both have coordinates."""
+    if a.lat is None or a.lng is None or b.lat is None or b.lng is None:
+        return None
+    phi1, phi2 = math.radians(a.lat), math.radians(b.lat)
+    dphi, dlmb = phi2 - phi1, math.radians(b.lng - a.lng)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def score(a: Features, b: Features) -> float:
+    """0..1: weighted Jaccard of titles and descriptions, plus the nearby bonus for a text
+    score of at least BONUS_FLOOR, capped at 1."""
+    text = TITLE_WEIGHT * jaccard(a.title, b.title) + DESCRIPTION_WEIGHT * jaccard(
+        a.description, b.description
+    )
+    metres = distance_m(a, b)
+    near = metres is not None and metres <= NEARBY_METRES
+    bonus = NEARBY_BONUS if near and text >= BONUS_FLOOR else 0.0
+    return min(1.0, text + bonus)
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    score: float
+    distance_m: float | None
+
+
+def rank(
+    query: Features, candidates: dict[str, Features], limit: int = MAX_SUGGESTIONS
+) -> list[Match]:
+    """The candidates alike enough to suggest, best first (ties by key, so stable)."""
+    matches = [
+        Match(key, round(score(query, features), 4), distance_m(query, features))
+        for key, features in candidates.items()
+    ]
+    kept = [m for m in matches if m.score >= MIN_SCORE]
+    return sorted(kept, key=lambda m: (-m.score, m.key))[:limit]

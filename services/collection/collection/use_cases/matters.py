@@ -1,0 +1,90 @@
+"""Proposals from petition matters (信访代办 → 民生实事): a deputy turned a resident's matter into
+a livelihood proposal; petition says so with `matter_converted_to_proposal_v1`.
+
+One proposal per matter, whatever the broker does: the event id is recorded with the effect
+(consume_once) and `proposals.source_matter_id` is unique, so a redelivery, a duplicate
+publication or a second event for the same matter changes nothing. The resident's contact stays
+with petition; collection keeps the matter id, which `proposal_screened_v1` carries back.
+"""
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from contracts.events import MatterConvertedToProposalV1
+from servicekit import areas, metrics
+from servicekit.clock import as_utc
+from servicekit.consumer import consume_once
+from servicekit.outbox import OutboxWriter
+from servicekit.validation import load
+from sqlalchemy.orm import Session
+
+from .. import errors
+from ..db import intake as db
+from ..db import matters as queries
+from ..domain import intake as domain
+from . import intake
+
+HANDLER = "collection.handle_petition_matter_converted_to_proposal"
+log = logging.getLogger(__name__)
+
+
+def _notice(session: Session, area_code: str, moment: datetime) -> tuple[str | None, int]:
+    """Open notice, else soonest upcoming, else latest closed, else none; its year, or the
+    Beijing year of the conversion."""
+    notices = db.notices_of_area(session, area_code)
+    windows = [domain.NoticeWindow(n.id, as_utc(n.opens_at), as_utc(n.closes_at)) for n in notices]
+    notice_id = domain.notice_for_matter(windows, moment)
+    years = {n.id: n.year for n in notices}
+    return notice_id, years.get(notice_id or "", domain.beijing_year(moment))
+
+
+def proposal_from_matter(
+    matter: dict[str, Any], area: areas.Area, notice: tuple[str | None, int], now: datetime
+) -> dict[str, Any]:
+    notice_id, year = notice
+    return {
+        "id": db.new_id(),
+        "tracking_code": domain.new_tracking_code(area.level),
+        "notice_id": notice_id,
+        "year": year,
+        "area_code": area.code,
+        "area_path": area.path,
+        "level": area.level,
+        "channel": "petition",
+        "title": matter["title"][:100],
+        "description": matter["description"],
+        "category": matter["category"],
+        "location_text": matter["location_text"][:200],
+        "deputy_name": (matter.get("deputy_name") or "")[:50] or None,
+        "estimated_cost_fen": None,
+        "beneficiaries": None,
+        "source_matter_id": matter["matter_id"],
+        "status": "submitted",
+        "submitted_at": now,
+    }
+
+
+def convert_matter(
+    session: Session, outbox: OutboxWriter, envelope: dict[str, Any], now: datetime
+) -> bool:
+    """Apply one delivery of the event; True if it created the proposal."""
+    matter = load(MatterConvertedToProposalV1, envelope.get("payload") or {})
+    area = areas.load().get(matter["area_code"])
+    if area is None:  # raising parks the event in the dead-letter queue, visibly
+        raise errors.unknown_area(matter["area_code"])
+    created: list[dict[str, Any]] = []
+
+    def effect(tx: Session) -> None:
+        if queries.proposal_of_matter(tx, matter["matter_id"]) is not None:
+            return  # the same matter published again under another event id
+        notice = _notice(tx, area.code, as_utc(matter["converted_at"]))
+        proposal = proposal_from_matter(matter, area, notice, now)
+        intake.stage_proposal(tx, outbox, proposal)
+        created.append(proposal)
+
+    applied = consume_once(session, envelope, HANDLER, effect)
+    if applied and created:
+        metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, "petition").inc()
+        log.info("proposal from matter", extra={"proposal_id": created[0]["id"]})
+    return bool(applied and created)
