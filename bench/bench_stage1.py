@@ -17,7 +17,6 @@ Exit status 0 whatever the figures, 1 when the stack did not start or a step was
 """
 
 import argparse
-import json
 import os
 import random
 import signal
@@ -211,7 +210,7 @@ def notice_year(client: Client, area_code: str) -> int:
 
 
 def run(args: argparse.Namespace, folder: Path) -> None:
-    areas_file = write_city_areas(folder, args.areas)
+    areas_file, townships = write_city_areas(folder, args.areas)
     os.environ["AREAS_FILE"] = str(areas_file)  # for demo_data's notices, in this process
     with stack.vhost() as host, stack.data_dir() as data:
         platform = stack.new_platform(host.uri, data, {"AREAS_FILE": str(areas_file)})
@@ -220,7 +219,6 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             stack.wait_platform(platform)
             client = Client(platform.base_url, login(platform.base_url))
             memory_report(platform, "after start")
-            townships = _township_codes(areas_file)
             year = notice_year(client, townships[0])
             total = len(townships) * args.per_area
             by_area, intake_s = timed(
@@ -242,11 +240,6 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             raise
         finally:
             stack.stop(platform.processes.values())
-
-
-def _township_codes(areas_file: Path) -> list[str]:
-    rows = json.loads(areas_file.read_text(encoding="utf-8"))["areas"]
-    return [row["code"] for row in rows if row["kind"] == "town"]
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:

@@ -14,6 +14,7 @@ from pathlib import Path
 from contracts.reference import CATEGORIES
 from servicekit import areas
 
+SAMPLE_TOWN_BASE = 301  # shipped sample codes end in 0xx and 1xx/2xx: no collision
 PLACES = ("幸福小区", "团结社区", "阳光嘎查", "新华街", "民族路", "东湖村", "北苑小区", "红旗嘎查",
           "光明社区", "育才路", "滨河小区", "兴盛村")  # fmt: skip
 FACILITIES = ("供暖管网", "路灯", "停车场", "卫生室", "幼儿园", "老年食堂", "公共厕所", "健身广场",
@@ -22,33 +23,30 @@ PROBLEMS = ("年久失修", "数量不足", "距离太远", "冬季经常故障"
             "雨季积水", "夜间照明不够")  # fmt: skip
 
 
-def write_city_areas(folder: Path, townships: int) -> Path:
-    """The shipped areas file's city and banners plus `townships` sample towns, round-robin."""
+def write_city_areas(folder: Path, townships: int) -> tuple[Path, list[str]]:
+    """The shipped areas (the demo accounts live there) plus `townships` sample towns spread
+    round-robin over the banners; returns the file and the sample towns' codes."""
     shipped = areas.load(str(areas.DEFAULT_AREAS_FILE))  # not load(): that caches AREAS_FILE
-    banners = [a for a in shipped.all() if a.level == "banner"]
-    city = next(a for a in shipped.all() if a.level == "city")
-    rows = [{"code": city.code, "name": city.name, "kind": "city", "parent": None}]
-    rows += [{"code": b.code, "name": b.name, "kind": b.kind, "parent": city.code} for b in banners]
+    rows = [area.as_dict() for area in shipped.all()]
+    banners = [area for area in shipped.all() if area.level == "banner"]
+    added = []
     for index in range(townships):
         banner = banners[index % len(banners)]
-        number = 101 + index // len(banners)
+        number = SAMPLE_TOWN_BASE + index // len(banners)
+        added.append(f"{banner.code}{number:03d}")
         rows.append(
             {
-                "code": f"{banner.code}{number:03d}",
-                "name": f"{banner.name}示例镇{number - 100:02d}",
+                "code": added[-1],
+                "name": f"{banner.name}示例镇{number - SAMPLE_TOWN_BASE + 1:02d}",
                 "kind": "town",
                 "parent": banner.code,
                 "sample": True,
             }
         )
     path = folder / "areas_bench.json"
-    path.write_text(
-        json.dumps(
-            {"name": "benchmark areas", "note": "synthetic", "areas": rows}, ensure_ascii=False
-        ),
-        encoding="utf-8",
-    )
-    return path
+    document = {"name": "benchmark areas", "note": "synthetic towns", "areas": rows}
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path, added
 
 
 def proposal(area_code: str, rng: random.Random) -> dict:
