@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import servicekit.outbox
 from collection.db import intake as db
-from collection.db.models import Attachment, Shingle, Supporter
+from collection.db.models import Attachment, Supporter
 from collection.use_cases import intake as use_cases
 from contracts import rpc as contract
 from contracts.events import PROPOSAL_SUBMITTED
@@ -35,7 +35,6 @@ STAFF = Principal("staff-1", ("admin",), "150600")  # the whole city
 TABLES = (
     OUTBOX,
     KEYS,
-    Shingle.__table__,
     Supporter.__table__,
     Attachment.__table__,
     db.Proposal.__table__,

@@ -1,4 +1,4 @@
-"""Duplicate suggestions and merges on SQLite and PostgreSQL: the shingle index query (GROUP BY,
+"""Duplicate suggestions and merges on SQLite and PostgreSQL: the signature query (an area's
 most shared bigrams first, area and self excluded), and a merge that keeps every supporter and
 channel and leaves the index with live proposals only."""
 
@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 from collection.db import duplicates as index
-from collection.db.models import Notice, Proposal, Shingle
-from collection.domain.similarity import index_shingles
+from collection.db.models import Notice, Proposal
 from collection.storage import UrlAttachmentStore
 from collection.use_cases import duplicates, intake, merging
 from contracts import rpc as contract
@@ -16,7 +15,7 @@ from servicekit.auth import Guard, Principal
 from servicekit.outbox import OutboxWriter
 from servicekit.relay import OUTBOX
 from servicekit.validation import load
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.support.factories import migrated_engine
@@ -72,17 +71,25 @@ def submit(session: Session, title: str, description: str, **extra: Any) -> dict
     return intake.submit_proposal(session, outbox, ADMIN, data, raw, None, NOW, STORE)
 
 
-class TestShingleIndex:
-    def test_candidates_share_the_most_bigrams_first_within_the_area(self, session):
+class TestSignatures:
+    def test_the_areas_live_proposals_of_the_year_without_the_asker(self, session):
         exact = submit(session, *SQUARE)
         close = submit(session, "修缮林荫街道的广场", "广场地砖破损，请修缮。")
-        far_off = submit(session, "小学增建食堂", "学生午餐无处就餐。")
         elsewhere = submit(session, *SQUARE, area_code="150602010")
         query = submit(session, *SQUARE)
-        ids = index.candidate_ids(session, "150602001", index_shingles(*SQUARE), query["id"])
-        assert ids[:2] == [exact["id"], close["id"]]
-        assert query["id"] not in ids and elsewhere["id"] not in ids
-        assert far_off["id"] not in ids[:2]
+        rows = index.signatures(session, "150602001", 2027, query["id"])
+        assert {row.id for row in rows} == {exact["id"], close["id"]}
+        assert all(row.shingles for row in rows)
+        assert index.signatures(session, "150602001", 2026, query["id"]) == []
+        other_area = index.signatures(session, "150602010", None, "x")
+        assert [row.id for row in other_area] == [elsewhere["id"]]
+
+    def test_proposals_stored_before_signatures_are_compared_too(self, session):
+        older = submit(session, *SQUARE)
+        session.execute(update(Proposal).values(shingles=None))
+        session.commit()
+        query = submit(session, "修缮林荫街道广场", "广场地砖破损，老人晨练易摔倒。")
+        assert [d["id"] for d in query["possible_duplicates"]] == [older["id"]]
 
     def test_suggestions_rank_real_duplicates_and_skip_unrelated(self, session):
         exact = submit(session, *SQUARE)
@@ -114,11 +121,9 @@ class TestMerge:
         assert {s["name"] for s in merged["supporters"]} == {"王某", "刘某", None}
         statuses = dict(session.execute(select(Proposal.id, Proposal.status)).all())
         assert statuses[hotline["id"]] == statuses[dept["id"]] == "merged"
-        indexed = session.scalars(select(func.distinct(Shingle.proposal_id))).all()
-        assert set(indexed) == {deputy["id"]}
         assert (
-            duplicates.possible_duplicates(
-                session,
+            duplicates.possible_duplicates(  # indexes what waits first: the merged ones only
+                session,  # marked, so the index holds the live proposal alone
                 {"id": "x", "area_code": "150602001", "title": SQUARE[0], "description": ""},
             )[0]["id"]
             == deputy["id"]

@@ -24,7 +24,6 @@ EXPECTED_TABLES = {
         # stage 1 (migration 0002)
         "proposal_supporters",
         "proposal_attachments",
-        "proposal_shingles",
         "screenings",
         "library_items",
         "area_settings",

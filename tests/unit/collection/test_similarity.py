@@ -20,7 +20,7 @@ class TestNormalisation:
     def test_index_shingles_put_the_title_first_and_are_capped(self):
         shingles = sim.index_shingles("停车位", "".join(chr(0x4E00 + i) for i in range(500)))
         assert shingles[:2] == ["停车", "车位"]
-        assert len(shingles) == sim.MAX_INDEXED_SHINGLES
+        assert len(shingles) == sim.MAX_SIGNATURE_SHINGLES
 
 
 class TestScore:
@@ -69,11 +69,22 @@ class TestDistance:
         assert sim.score(SQUARE, parking) < sim.BONUS_FLOOR  # the same place, another need
 
 
-class TestRarest:
-    def test_the_rarest_bigrams_ask_the_index(self):
-        counts = {"街道": 9000, "希望": 7000, "广场": 40, "修缮": 12, "地砖": 3, "无人": 0}
-        assert sim.rarest(counts, limit=3) == ["地砖", "修缮", "广场"]
-        assert sim.rarest({"无人": 0}) == []
+class TestNearest:
+    def test_most_shared_bigrams_first_ties_by_key_and_none_without_any(self):
+        query = frozenset(sim.index_shingles("林荫街道广场修缮", "地砖破损"))
+        signatures = [
+            ("b", sim.signature("修缮林荫街道的广场", "")),
+            ("a", sim.signature("林荫街道广场修缮", "地砖破损")),
+            ("c", sim.signature("修缮林荫街道的广场", "")),
+            ("z", sim.signature("小学增建食堂", "学生午餐")),
+        ]
+        assert sim.nearest(query, signatures) == ["a", "b", "c"]
+        assert sim.nearest(query, signatures, limit=1) == ["a"]
+
+    def test_a_signature_round_trips_through_its_stored_form(self):
+        text = sim.signature("停车位，不够！", "小区停车难")
+        assert text.split() == sim.index_shingles("停车位，不够！", "小区停车难")
+        assert " " not in "".join(text.split())
 
 
 class TestRank:

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from servicekit.db import UtcDateTime
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Row, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from .models import Notice, Proposal, new_id
@@ -22,7 +22,7 @@ def notices_of_area(session: Session, area_code: str) -> list[Notice]:
 
 # Built once: constructing a SQLAlchemy statement costs more than running this one.
 _OPEN_NOTICE = (
-    select(Notice.id)
+    select(Notice.id, Notice.year)
     .where(
         Notice.area_code == bindparam("area_code"),
         Notice.opens_at <= bindparam("now", type_=UtcDateTime()),
@@ -33,17 +33,10 @@ _OPEN_NOTICE = (
 )
 
 
-def open_notice_id(session: Session, area_code: str, now: datetime) -> str | None:
-    """The fast path of every submission: the open notice closing soonest, if any (the same
-    rule as domain.NoticeWindow.status, in SQL, so refusals alone load every notice)."""
-    return session.scalar(_OPEN_NOTICE, {"area_code": area_code, "now": now})
-
-
-def notice_year(session: Session, notice_id: str | None) -> int | None:
-    return None if notice_id is None else session.scalar(_NOTICE_YEAR, {"notice_id": notice_id})
-
-
-_NOTICE_YEAR = select(Notice.year).where(Notice.id == bindparam("notice_id"))
+def open_notice(session: Session, area_code: str, now: datetime) -> Row | None:
+    """The fast path of every submission: (id, year) of the open notice closing soonest, if
+    any (the rule of domain.NoticeWindow.status, in SQL, so refusals alone load every notice)."""
+    return session.execute(_OPEN_NOTICE, {"area_code": area_code, "now": now}).first()
 
 
 def insert_proposal(session: Session, values: dict[str, Any]) -> None:

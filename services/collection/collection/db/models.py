@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     Float,
     ForeignKey,
-    Index,
     Integer,
     SmallInteger,
     String,
@@ -89,6 +88,9 @@ class Proposal(Base):
     outcome_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     outcome_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # Its character bigrams, space-separated (domain.similarity.signature): what duplicate
+    # suggestions compare; written with the row, so a submission writes nothing more.
+    shingles: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Supporter(Base):
@@ -120,18 +122,6 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     storage_uri: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class Shingle(Base):
-    """Character bigrams of a proposal's text, indexed per area: duplicate suggestions ask the
-    index for proposals sharing many bigrams instead of comparing against every proposal."""
-
-    __tablename__ = "proposal_shingles"
-    __table_args__ = (Index("ix_proposal_shingles_area_shingle", "area_code", "shingle"),)
-
-    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id"), primary_key=True)
-    shingle: Mapped[str] = mapped_column(String(8), primary_key=True)
-    area_code: Mapped[str] = mapped_column(String(12))
 
 
 class Screening(Base):

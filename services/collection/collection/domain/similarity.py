@@ -4,12 +4,14 @@ Chinese has no spaces between words, so text is compared by character bigrams ("
 its normalised form: NFKC (full-width ＡＢＣ１２ become ABC12), lower case, punctuation and white
 space removed. Two proposals score the weighted Jaccard similarity of their title bigrams and
 of their description bigrams, plus a bonus when both give coordinates within ~300 m of each
-other. The database keeps each proposal's bigrams (capped) as an index, so only proposals that
-share many bigrams are scored here.
+other. Each proposal stores a short signature of bigrams; the signatures of an area's proposals
+pick the ~50 that share most with the query, and only those are scored in full.
 """
 
+import heapq
 import math
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 TITLE_WEIGHT = 0.6  # titles are short and say what is asked for: they weigh most
@@ -21,8 +23,11 @@ NEARBY_BONUS = 0.15
 BONUS_FLOOR = 0.2
 MIN_SCORE = 0.3  # below this a suggestion is noise (two unrelated proposals of a street ~0.15)
 MAX_SUGGESTIONS = 10
-MAX_INDEXED_SHINGLES = 160  # per proposal: title first, then the description's first bigrams
-QUERY_SHINGLES = 16  # the rarest bigrams of a proposal that look up candidates in the index
+# A proposal's signature: its title's bigrams first, then its description's, this many at most.
+# Candidates are found by comparing signatures across an area's proposals of the year, so the
+# signature is kept short (10,000 of them are compared per suggestion).
+MAX_SIGNATURE_SHINGLES = 24
+CANDIDATES = 50  # proposals scored in full per suggestion: the ones sharing most bigrams
 MAX_SCORED_CHARS = 2000  # of a description: long texts cost time, not accuracy
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -43,19 +48,26 @@ def bigrams(text: str) -> list[str]:
 
 
 def index_shingles(title: str, description: str) -> list[str]:
-    """What the index stores for a proposal: its title's bigrams, then its description's,
-    without repeats, at most MAX_INDEXED_SHINGLES."""
+    """A proposal's signature bigrams: its title's, then its description's, without repeats,
+    at most MAX_SIGNATURE_SHINGLES."""
     merged = dict.fromkeys(bigrams(title))
     merged.update(dict.fromkeys(bigrams(description[: MAX_SCORED_CHARS * 2])))
-    return list(merged)[:MAX_INDEXED_SHINGLES]
+    return list(merged)[:MAX_SIGNATURE_SHINGLES]
 
 
-def rarest(frequencies: dict[str, int], limit: int = QUERY_SHINGLES) -> list[str]:
-    """The bigrams fewest other proposals share: they say most about a duplicate (a street's
-    name or "希望" are in thousands of proposals), and asking the index for them alone keeps
-    a suggestion fast with 10,000 proposals in one area."""
-    ranked = sorted((count, shingle) for shingle, count in frequencies.items() if count > 0)
-    return [shingle for _, shingle in ranked[:limit]]
+def signature(title: str, description: str) -> str:
+    """The stored form of the signature (bigrams hold no spaces: normalize() removed them)."""
+    return " ".join(index_shingles(title, description))
+
+
+def nearest(
+    query: frozenset[str], signatures: Iterable[tuple[str, str]], limit: int = CANDIDATES
+) -> list[str]:
+    """The keys of the `limit` signatures sharing most bigrams with `query` (at least one),
+    most first, ties by key so the answer does not depend on row order."""
+    shared = ((len(query.intersection(text.split())), key) for key, text in signatures)
+    best = heapq.nsmallest(limit, ((-n, key) for n, key in shared if n))
+    return [key for _, key in best]
 
 
 @dataclass(frozen=True)

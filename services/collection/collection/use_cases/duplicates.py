@@ -1,6 +1,7 @@
-"""Possible duplicates: indexed on every submission, suggested on submission (staff) and on
-demand. The index narrows 10,000 proposals of an area to the ~50 sharing most of the
-proposal's rarest bigrams; the domain scores those."""
+"""Possible duplicates: suggested on submission (staff) and on demand. Every proposal stores a
+short bigram signature with its row (no index rows to write on the submission's path); a
+suggestion compares the signatures of the area's live proposals of the year, takes the ~50
+sharing most bigrams, and the domain scores those in full."""
 
 from typing import Any
 
@@ -16,20 +17,18 @@ from ..domain import intake as rules
 from ..domain import similarity
 
 
-def index_proposal(session: Session, proposal: dict[str, Any]) -> None:
-    """Write the proposal's bigrams in the caller's transaction."""
-    shingles = similarity.index_shingles(proposal["title"], proposal["description"])
-    db.insert_shingles(session, proposal["id"], proposal["area_code"], shingles)
+def _candidates(session: Session, proposal: dict[str, Any]) -> list[str]:
+    rows = db.signatures(session, proposal["area_code"], proposal.get("year"), proposal["id"])
+    stored = [(row.id, row.shingles) for row in rows if row.shingles is not None]
+    older = db.texts(session, [row.id for row in rows if row.shingles is None])
+    stored += [(row.id, similarity.signature(row.title, row.description)) for row in older]
+    query = frozenset(similarity.index_shingles(proposal["title"], proposal["description"]))
+    return similarity.nearest(query, stored)
 
 
 def possible_duplicates(session: Session, proposal: dict[str, Any]) -> list[dict[str, Any]]:
     """Up to 10 proposals of the same area, not merged, alike enough to suggest, best first."""
-    shingles = similarity.index_shingles(proposal["title"], proposal["description"])
-    counts = db.frequencies(session, proposal["area_code"], shingles, proposal["id"])
-    ids = db.candidate_ids(
-        session, proposal["area_code"], similarity.rarest(counts), proposal["id"]
-    )
-    rows = {row.id: row for row in db.candidate_rows(session, ids)}
+    rows = {row.id: row for row in db.candidate_rows(session, _candidates(session, proposal))}
     query = similarity.Features.of(
         proposal["title"], proposal["description"], proposal.get("lat"), proposal.get("lng")
     )
@@ -56,6 +55,6 @@ def suggest_duplicates(session: Session, guard: Guard, proposal_id: str) -> dict
         guard.require(rules.STAFF_ROLES)
         raise errors.proposal_not_found()
     guard.require(rules.STAFF_ROLES, proposal.area_code)
-    fields = ("id", "area_code", "title", "description", "lat", "lng")
+    fields = ("id", "area_code", "year", "title", "description", "lat", "lng")
     items = possible_duplicates(session, {name: getattr(proposal, name) for name in fields})
     return {"proposal_id": proposal.id, "items": items}  # items are dumped already

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from .. import errors
 from ..db import intake as db
 from ..domain import intake as domain
+from ..domain import similarity
 from ..storage import AttachmentStore, default_store
 from . import duplicates
 from . import supporters as parts
@@ -143,10 +144,10 @@ def _submitted_event(proposal: dict[str, Any]) -> dict[str, Any]:
 
 
 def stage_proposal(session: Session, outbox: OutboxWriter, proposal: dict[str, Any]) -> None:
-    """Insert, index (duplicate suggestions) and announce a new proposal: one transaction,
-    the caller's. Submissions and petition matters both come through here."""
+    """Insert (with its duplicate signature) and announce a new proposal: one transaction, the
+    caller's. Submissions and petition matters both come through here."""
+    proposal["shingles"] = similarity.signature(proposal["title"], proposal["description"])
     db.insert_proposal(session, proposal)
-    duplicates.index_proposal(session, proposal)
     outbox.add(
         session,
         PROPOSAL_SUBMITTED,
@@ -156,14 +157,16 @@ def stage_proposal(session: Session, outbox: OutboxWriter, proposal: dict[str, A
     )
 
 
-def _notice_for(session: Session, area: areas.Area, now: datetime) -> str:
-    notice_id = db.open_notice_id(session, area.code, now)
-    if notice_id is None:  # the domain rule decides, and says when collection opens or closed
-        decision = domain.intake_decision(map(_window, db.notices_of_area(session, area.code)), now)
-        if not decision.accepted:
-            raise errors.collection_closed(decision.refusal or "", area.code)
-        notice_id = decision.notice_id
-    return notice_id
+def _notice_for(session: Session, area: areas.Area, now: datetime) -> tuple[str, int]:
+    """(id, year) of the notice a submission joins now, or the refusal saying when."""
+    found = db.open_notice(session, area.code, now)
+    if found is not None:
+        return found.id, found.year
+    notices = db.notices_of_area(session, area.code)  # the domain rule decides, and words it
+    decision = domain.intake_decision(map(_window, notices), now)
+    if not decision.accepted:
+        raise errors.collection_closed(decision.refusal or "", area.code)
+    return next((n.id, n.year) for n in notices if n.id == decision.notice_id)
 
 
 def submit_proposal(
@@ -187,9 +190,9 @@ def submit_proposal(
     if prior is not None:
         return prior
     area = _area(data["area_code"])
-    notice_id = _notice_for(session, area, now)
+    notice_id, year = _notice_for(session, area, now)
     proposal = _new_proposal(data, area, notice_id, now, entered_by)
-    proposal["year"] = db.notice_year(session, notice_id)
+    proposal["year"] = year
     stage_proposal(session, outbox, proposal)
     parts.record(session, store or default_store(), proposal, data, now)
     created = dump(ProposalCreated, proposal)

@@ -9,7 +9,6 @@ from servicekit.auth import Guard
 from sqlalchemy.orm import Session
 
 from .. import errors
-from ..db import duplicates as index
 from ..db import intake as proposals
 from ..db import supporters as db
 from ..domain import intake as rules
@@ -84,7 +83,6 @@ def merge_proposals(
         raise errors.merge_conflict(source_ids)
     db.move_supporters(session, source_ids, target.id)
     db.insert_supporters(session, [_submitter_as_supporter(s, target.id, now) for s in sources])
-    index.drop_shingles(session, source_ids)
     session.commit()
     metrics.PROPOSALS_MERGED.labels("collection", target.level).inc(len(sources))
     session.expire_all()

@@ -1,4 +1,4 @@
-"""stage 1: supporters, attachments, shingles, screenings, library, settings, draft lists, rounds,
+"""stage 1: supporters, attachments, screenings, library, settings, draft lists, rounds,
 candidate lists; proposals gain year, merge, matter and outcome columns
 
 Revision ID: 0002
@@ -181,23 +181,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "proposal_shingles",
-        sa.Column("proposal_id", sa.String(length=36), nullable=False),
-        sa.Column("shingle", sa.String(length=8), nullable=False),
-        sa.Column("area_code", sa.String(length=12), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["proposal_id"],
-            ["proposals.id"],
-            name=op.f("fk_proposal_shingles_proposal_id_proposals"),
-        ),
-        sa.PrimaryKeyConstraint("proposal_id", "shingle", name=op.f("pk_proposal_shingles")),
-    )
-    with op.batch_alter_table("proposal_shingles", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_proposal_shingles_area_shingle", ["area_code", "shingle"], unique=False
-        )
-
-    op.create_table(
         "proposal_supporters",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("proposal_id", sa.String(length=36), nullable=False),
@@ -252,6 +235,7 @@ def upgrade() -> None:
             sa.Column("outcome_published_at", sa.DateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("shingles", sa.Text(), nullable=True))
         # A proposal from a petition matter may come while its area has no notice at all.
         batch_op.alter_column("notice_id", existing_type=sa.String(length=36), nullable=True)
         batch_op.create_index(
@@ -286,6 +270,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_proposals_merged_into_id"))
         # Fails while proposals without a notice exist: 0001 cannot hold them.
         batch_op.alter_column("notice_id", existing_type=sa.String(length=36), nullable=False)
+        batch_op.drop_column("shingles")
         batch_op.drop_column("answered_at")
         batch_op.drop_column("outcome_published_at")
         batch_op.drop_column("outcome_reason")
@@ -302,10 +287,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_proposal_supporters_proposal_id"))
 
     op.drop_table("proposal_supporters")
-    with op.batch_alter_table("proposal_shingles", schema=None) as batch_op:
-        batch_op.drop_index("ix_proposal_shingles_area_shingle")
-
-    op.drop_table("proposal_shingles")
     with op.batch_alter_table("proposal_attachments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_proposal_attachments_proposal_id"))
 
