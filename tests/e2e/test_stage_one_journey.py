@@ -239,6 +239,20 @@ class TestStageOne:
         assert payload["seats"] == 10 and payload["differential_ratio_permille"] == 200
 
         self.publish_and_track(base, staff, created, library, year)
+        self.metrics_say_so(make_run)
+
+    def metrics_say_so(self, make_run) -> None:
+        """The township worker (first of make run's metrics ports) counts what happened."""
+        port = int(make_run.env["METRICS_PORT_BASE"])
+        text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+        assert 'minsheng_open_rounds{level="township",service="collection"} 0.0' in text
+        frozen = [
+            line
+            for line in text.splitlines()
+            if line.startswith("minsheng_candidate_lists_frozen_total{")
+        ]
+        assert frozen and float(frozen[0].split()[-1]) >= 1
+        assert 'verdict="rejected"' in text and 'channel="visit"' in text
 
     def publish_and_track(self, base, staff, created, library, year) -> None:
         rejected = next(c for c in created[:36] if c["id"] not in library)

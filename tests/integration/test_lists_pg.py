@@ -8,10 +8,17 @@ from typing import Any
 
 import pytest
 from collection.db.models import CandidateList, Proposal
+from collection.gauges import OpenRoundsCollector
+from collection.service import CollectionService
 from collection.use_cases import lists as use_cases
 from collection.use_cases import results, rounds
 from contracts import lists as contract
-from contracts.events import CANDIDATE_LIST_FROZEN, SESSION_RESULTS_ANNOUNCED, Subscription
+from contracts.events import (
+    CANDIDATE_LIST_FROZEN,
+    SESSION_RESULTS_ANNOUNCED,
+    SUBSCRIPTIONS,
+    Subscription,
+)
 from kombu import Connection
 from servicekit import topology
 from servicekit.auth import Guard, Principal
@@ -19,6 +26,7 @@ from servicekit.consumer import PROCESSED, consume_once
 from servicekit.errors import RuleViolation
 from servicekit.outbox import OutboxWriter, build_envelope
 from servicekit.relay import OUTBOX, OutboxRelay
+from servicekit.runner import subscriptions_of
 from servicekit.validation import load
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
@@ -194,3 +202,28 @@ class TestPublished:
             c["proposal_id"] for c in frozen["candidates"]
         ]
         assert messages[0].delivery_info["routing_key"] == CANDIDATE_LIST_FROZEN.name
+
+
+class TestOpenRoundsGauge:
+    def samples(self, engine, levels):
+        (family,) = OpenRoundsCollector(engine, levels).collect()
+        return {sample.labels["level"]: sample.value for sample in family.samples}
+
+    def test_counts_the_rounds_open_now_per_level_from_the_database(self, engine, sessions):
+        assert self.samples(engine, ["township", "banner"]) == {"township": 0, "banner": 0}
+        with sessions() as session:
+            seed_library(session, AREA, 3)
+            raw = {"area_code": AREA, "year": 2027, "title": "2027年候选项目"}
+            data = load(contract.DraftListCreate, raw)
+            draft = use_cases.create_draft_list(session, guard(), data, raw, None, NOW)
+        with sessions() as session:
+            opened = {"recipients": [{"kind": "township", "recipient": "林荫街道"}]}
+            rounds.open_round(session, guard(), draft["id"], opened, NOW)
+        assert self.samples(engine, ["township", "banner"]) == {"township": 1, "banner": 0}
+        frozen_list(sessions)  # another list: one round opened and closed, then frozen
+        assert self.samples(engine, ["township"]) == {"township": 1}
+
+
+def test_the_runner_finds_consumers_declared_in_mixins():
+    found = {s.queue for s in subscriptions_of(CollectionService)}
+    assert found == {s.queue for s in SUBSCRIPTIONS if s.consumer == "collection"}

@@ -90,7 +90,7 @@ ROUNDS_OPENED = Counter(
 )
 ROUNDS_CLOSED = Counter(
     "draft_list_rounds_closed_total",
-    "Rounds closed with a new immutable version; opened minus closed is the rounds open now.",
+    "Rounds closed with a new immutable version (rounds open now: minsheng_open_rounds).",
     ["service", "level"],
     namespace=NAMESPACE,
     registry=REGISTRY,

@@ -55,17 +55,22 @@ def service_classes(module: ModuleType) -> list[type]:
 def subscriptions_of(cls: type) -> list[Subscription]:
     """The event subscriptions a service class declares with @consumes."""
     found = []
-    for attribute, member in vars(cls).items():
+    for attribute in dir(cls):  # dir, not vars: entrypoints also come from mixin classes
+        member = getattr(cls, attribute, None)
         for entrypoint in getattr(member, "nameko_entrypoints", ()):
             if isinstance(entrypoint, ContractEventHandler):
                 found.append(Subscription(entrypoint.spec, logical_name(cls.name), attribute))
     return found
 
 
-def serve_metrics(service_class: type, amqp_uri: str) -> None:
-    subscriptions = subscriptions_of(service_class)
+def serve_metrics(module: ModuleType, amqp_uri: str) -> None:
+    """Register the process's scrape-time collectors (dead letters; the service module's own
+    `collectors()`, which read its database) and serve /metrics if METRICS_PORT is set."""
+    subscriptions = subscriptions_of(module.SERVICE)
     if subscriptions:
         metrics.REGISTRY.register(metrics.DeadLetterCollector(amqp_uri, subscriptions))
+    for collector in getattr(module, "collectors", list)():
+        metrics.REGISTRY.register(collector)
     port = int(config.env("METRICS_PORT", "0"))
     if port:
         metrics.serve(port, config.env("METRICS_ADDR", "127.0.0.1"))
@@ -88,7 +93,7 @@ def main(argv: list[str]) -> int:
     classes = service_classes(module)
     if hasattr(module, "configure"):
         nameko_config = module.configure(nameko_config)
-    serve_metrics(module.SERVICE, uri)
+    serve_metrics(module, uri)
     print(f"{service}: 启动 {', '.join(c.name for c in classes)} (pid {os.getpid()})", flush=True)
     run(classes, nameko_config)
     return 0

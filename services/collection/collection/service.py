@@ -12,6 +12,7 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from . import gauges
 from .entrypoints.intake import IntakeEntrypoints
 from .entrypoints.lists import ListEntrypoints
 from .entrypoints.reports import ReportEntrypoints
@@ -34,3 +35,4 @@ class CollectionService(
 
 SERVICE = CollectionService
 LEVELED = True
+collectors = gauges.collectors  # scrape-time gauges of the database's state (servicekit.runner)

@@ -118,6 +118,17 @@ def candidate_list_of(session: Session, draft_list_id: str) -> CandidateList | N
     return session.scalar(select(CandidateList).where(CandidateList.draft_list_id == draft_list_id))
 
 
+def open_rounds_by_level(session: Session) -> dict[str, int]:
+    """How many rounds are open now, per level of their draft list."""
+    rows = session.execute(
+        select(DraftList.level, func.count())
+        .join(Round, Round.draft_list_id == DraftList.id)
+        .where(Round.status == "open")
+        .group_by(DraftList.level)
+    )
+    return dict(rows.all())
+
+
 def set_status(session: Session, proposal_ids: Iterable[str], status: str) -> None:
     ids = list(proposal_ids)
     if ids:
