@@ -2,35 +2,43 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from .models import Proposal
 
-# Built once: every suggestion runs it, over up to ~10,000 rows of one area.
-_SIGNATURES = select(Proposal.id, Proposal.shingles).where(
-    Proposal.area_code == bindparam("area_code"),
-    Proposal.status != "merged",
-    Proposal.id != bindparam("exclude_id"),
+PROPOSALS = Proposal.__table__
+# Core, built once: every suggestion reads up to ~10,000 rows of one area with it, and plain
+# tuples cost a fraction of ORM rows at that count.
+_LIVE = (
+    (PROPOSALS.c.area_code == bindparam("area_code"))
+    & (PROPOSALS.c.status != "merged")
+    & (PROPOSALS.c.id != bindparam("exclude_id"))
 )
+_SIGNED = select(PROPOSALS.c.id, PROPOSALS.c.shingles).where(
+    _LIVE, PROPOSALS.c.shingles.is_not(None)
+)
+_UNSIGNED = select(PROPOSALS.c.id, PROPOSALS.c.title, PROPOSALS.c.description).where(
+    _LIVE, PROPOSALS.c.shingles.is_(None)
+)
+
+
+def _of_year(query: Select, year: int | None) -> Select:
+    return query if year is None else query.where(PROPOSALS.c.year == year)
 
 
 def signatures(
     session: Session, area_code: str, year: int | None, exclude_id: str
 ) -> Sequence[Row]:
-    """(id, shingles) of the area's proposals that are not merged; of the year when known.
-    `shingles` is null only for proposals stored before signatures existed."""
-    query = _SIGNATURES if year is None else _SIGNATURES.where(Proposal.year == year)
-    return session.execute(query, {"area_code": area_code, "exclude_id": exclude_id}).all()
+    """(id, signature) of the area's live proposals (of the year, when known)."""
+    params = {"area_code": area_code, "exclude_id": exclude_id}
+    return session.execute(_of_year(_SIGNED, year), params).all()  # fetchall: one C call
 
 
-def texts(session: Session, ids: list[str]) -> Sequence[Row]:
-    """(id, title, description) of proposals whose signature must be computed here."""
-    if not ids:
-        return []
-    return session.execute(
-        select(Proposal.id, Proposal.title, Proposal.description).where(Proposal.id.in_(ids))
-    ).all()
+def unsigned(session: Session, area_code: str, year: int | None, exclude_id: str) -> Sequence[Row]:
+    """(id, title, description) of those stored before signatures existed: signed here."""
+    params = {"area_code": area_code, "exclude_id": exclude_id}
+    return session.execute(_of_year(_UNSIGNED, year), params).all()
 
 
 def candidate_rows(session: Session, ids: list[str]) -> Sequence[Row]:

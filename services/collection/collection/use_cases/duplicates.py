@@ -18,9 +18,9 @@ from ..domain import similarity
 
 
 def _candidates(session: Session, proposal: dict[str, Any]) -> list[str]:
-    rows = db.signatures(session, proposal["area_code"], proposal.get("year"), proposal["id"])
-    stored = [(row.id, row.shingles) for row in rows if row.shingles is not None]
-    older = db.texts(session, [row.id for row in rows if row.shingles is None])
+    where = (proposal["area_code"], proposal.get("year"), proposal["id"])
+    stored: list[Any] = list(db.signatures(session, *where))
+    older = db.unsigned(session, *where)
     stored += [(row.id, similarity.signature(row.title, row.description)) for row in older]
     query = frozenset(similarity.index_shingles(proposal["title"], proposal["description"]))
     return similarity.nearest(query, stored)
