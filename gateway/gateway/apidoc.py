@@ -15,5 +15,7 @@ class Route:
     query: type | None = None
     login: bool = False
     public_limit: bool = False
+    # Honours an Idempotency-Key header (a retried create returns the first result).
+    idempotent: bool = False
     # Media types of a file download (the success body is the file, not JSON).
     files: tuple[str, ...] = ()

@@ -86,7 +86,7 @@ def _operation(route: Route) -> dict[str, Any]:
         operation.setdefault("parameters", []).append({"in": "query", "schema": route.query})
     if route.login:
         operation["security"] = [{"bearer": []}]
-    if route.body is not None and route.status == 201:
+    if route.idempotent:
         operation.setdefault("parameters", []).append(
             {
                 "in": "header",

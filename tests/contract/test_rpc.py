@@ -133,6 +133,15 @@ class TestOpenApiDocument:
             assert ref.startswith("#/components/schemas/"), ref
             assert ref.rsplit("/", 1)[1] in schemas, ref
 
+    def test_only_routes_that_honour_it_document_the_idempotency_key(self, document):
+        for route in openapi.ROUTES:
+            operation = document["paths"][route.path][route.method]
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            assert ("Idempotency-Key" in headers) == route.idempotent, route.path
+        creates = {(r.method, r.path) for r in openapi.ROUTES if r.idempotent}
+        assert ("post", "/api/v1/proposals") in creates
+        assert ("post", "/api/v1/draft-lists/{draft_list_id}/freeze") not in creates
+
     def test_login_routes_use_a_declared_security_scheme(self, document):
         declared = set(document["components"]["securitySchemes"])
         for route in openapi.ROUTES:

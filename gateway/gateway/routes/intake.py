@@ -155,6 +155,7 @@ DOCS = (
         201,
         contract.NoticeCreate,
         login=True,
+        idempotent=True,
     ),
     Route(
         "get",
@@ -173,6 +174,7 @@ DOCS = (
         201,
         contract.ProposalSubmit,
         public_limit=True,
+        idempotent=True,
     ),
     Route(
         "get",
@@ -200,6 +202,7 @@ DOCS = (
         201,
         contract.SupporterAdd,
         login=True,
+        idempotent=True,
     ),
     Route(
         "post",
@@ -210,6 +213,7 @@ DOCS = (
         201,
         contract.AttachmentIn,
         login=True,
+        idempotent=True,
     ),
     Route(
         "get",

@@ -146,6 +146,7 @@ DOCS = (
         contract.DraftList,
         status=201,
         body=contract.DraftListCreate,
+        idempotent=True,
     ),
     _doc(
         "get",

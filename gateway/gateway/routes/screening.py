@@ -103,6 +103,7 @@ DOCS = (
         201,
         schemas.ScreeningCreate,
         login=True,
+        idempotent=True,
     ),
     Route(
         "get",
