@@ -10,7 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+from contracts import reference
+from contracts.events import MATTER_CONVERTED_TO_PROPOSAL
 from kombu import Connection, Exchange, Queue
+from servicekit import topology
+from servicekit.outbox import build_envelope
+from servicekit.testing import wait_until
 
 from gateway import openapi
 from tests.e2e.test_intake_journey import create_account
@@ -19,7 +24,7 @@ AREA = "150627100"  # 阿勒腾席热镇: no other e2e module uses it; the test 
 SCORES = {"public_benefit": 4, "inclusive": 4, "urgency": 3, "assessable": 5}
 CHANNELS = (
     # channel, how many, extra fields
-    ("online", 12, {"submitter_name": "刘桂兰", "submitter_phone": "13904771111"}),
+    ("online", 11, {"submitter_name": "刘桂兰", "submitter_phone": "13904771111"}),
     ("deputy", 8, {"deputy_name": "高代表", "liaison_station": "迎宾路代表联络站"}),
     ("department", 6, {"department_name": "准格尔旗教育局"}),
     ("letter", 5, {}),
@@ -30,6 +35,7 @@ SUBJECTS = ("供暖管网", "路灯", "停车场", "卫生室", "幼儿园", "�
             "排水管道", "公交站台", "充电桩", "文化室", "菜市场", "垃圾站", "篮球场", "便民桥",
             "自来水", "养老驿站", "图书室", "消防通道")  # fmt: skip
 PLACES = ("一村", "二村", "新华街", "民族路")
+FIRST_COPY = 35  # proposals 35-38 repeat 0-3; the 40th comes from a petition matter
 CATEGORIES = ("基础设施", "养老托育", "教育", "医疗卫生", "交通出行")
 
 
@@ -46,11 +52,11 @@ class Client:
 
 
 def proposal_body(index: int, channel: str, extra: dict) -> dict:
-    """40 distinct proposals; indexes 36–39 repeat 0–3 in other words (the duplicates)."""
-    base = index if index < 36 else index - 36
+    """39 proposals over HTTP; the last 4 repeat the first 4 in other words (the duplicates)."""
+    base = index if index < FIRST_COPY else index - FIRST_COPY
     subject, place = SUBJECTS[base % 20], PLACES[base // 20 % 2]
     return {
-        "title": f"{place}{subject}改造" if index < 36 else f"改造{place}的{subject}",
+        "title": f"{place}{subject}改造" if index < FIRST_COPY else f"改造{place}的{subject}",
         "description": f"{place}{subject}年久失修，群众反映强烈，建议尽快改造{subject}。",
         "category": CATEGORIES[index % len(CATEGORIES)],
         "area_code": AREA,
@@ -104,7 +110,7 @@ def open_notice(staff: Client) -> int:
     return notice["year"]
 
 
-def submit_forty(base: str, staff: Client, deputy: Client) -> list[dict]:
+def submit_thirty_nine(base: str, staff: Client, deputy: Client) -> list[dict]:
     created, index = [], 0
     for channel, count, extra in CHANNELS:
         client = {"online": Client(base), "deputy": deputy}.get(channel, staff)
@@ -117,9 +123,41 @@ def submit_forty(base: str, staff: Client, deputy: Client) -> list[dict]:
     return created
 
 
+def matter_becomes_a_proposal(amqp_uri: str, staff: Client) -> dict:
+    """petition's event, published as its relay would, arrives as a proposal (channel petition)."""
+    payload = {
+        "matter_id": f"M-E2E-{uuid.uuid4().hex[:8]}",
+        "area_code": AREA,
+        "level": "township",
+        "title": "村口便民桥护栏损坏",
+        "description": "群众通过代表反映村口便民桥护栏损坏，存在安全隐患。",
+        "category": "交通出行",
+        "location_text": "阿勒腾席热镇一村村口",
+        "deputy_name": "高代表",
+        "converted_at": datetime.now(UTC).isoformat(),
+    }
+    envelope = build_envelope(
+        MATTER_CONVERTED_TO_PROPOSAL, payload, area_code=AREA, level="township",
+        correlation_id="e2e-matter",
+    )  # fmt: skip
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        connection.Producer().publish(
+            envelope,
+            exchange=topology.event_exchange("petition"),
+            routing_key=MATTER_CONVERTED_TO_PROPOSAL.name,
+            serializer="json",
+        )
+    query = {"area_code": AREA, "channel": "petition"}
+    wait_until(
+        lambda: staff.call("GET", "/api/v1/proposals", 200, params=query)["total"] == 1,
+        20, 0.2, "the matter to become a proposal",
+    )  # fmt: skip
+    return staff.call("GET", "/api/v1/proposals", 200, params=query)["items"][0]
+
+
 def merge_duplicates(staff: Client, created: list[dict]) -> list[dict]:
     """Each of the last four is suggested as a duplicate of its twin and merged into it."""
-    for twin, copy in zip(created[:4], created[36:], strict=True):
+    for twin, copy in zip(created[:4], created[FIRST_COPY : FIRST_COPY + 4], strict=True):
         suggested = staff.call("GET", f"/api/v1/proposals/{twin['id']}/duplicates", 200)
         assert copy["id"] in {item["id"] for item in suggested["items"]}
         merged = staff.call(
@@ -129,7 +167,7 @@ def merge_duplicates(staff: Client, created: list[dict]) -> list[dict]:
             json={"target_id": twin["id"], "source_ids": [copy["id"]]},
         )
         assert len(merged["supporters"]) >= 1
-    return created[:36]
+    return created[:FIRST_COPY] + created[FIRST_COPY + 4 :]
 
 
 def screen_all(first: Client, second: Client, live: list[dict]) -> list[str]:
@@ -188,8 +226,16 @@ class TestStageOne:
         deputy = Client(base, create_account(make_run, "zg-deputy", "deputy", AREA))
         year = open_notice(staff)
 
-        created = submit_forty(base, staff, deputy)
+        created = submit_thirty_nine(base, staff, deputy)
+        created.append(matter_becomes_a_proposal(make_run.env["AMQP_URI"], staff))
         assert len(created) == 40 and len({c["tracking_code"] for c in created}) == 40
+        channels = {
+            c["channel"]
+            for c in staff.call(
+                "GET", "/api/v1/proposals", 200, params={"area_code": AREA, "page_size": 100}
+            )["items"]
+        }
+        assert channels == set(reference.CHANNELS)
         live = merge_duplicates(staff, created)
         library = screen_all(staff, second, live)
         listed = staff.call("GET", "/api/v1/library", 200, params={"area_code": AREA, "year": year})
@@ -255,7 +301,7 @@ class TestStageOne:
         assert 'verdict="rejected"' in text and 'channel="visit"' in text
 
     def publish_and_track(self, base, staff, created, library, year) -> None:
-        rejected = next(c for c in created[:36] if c["id"] not in library)
+        rejected = next(c for c in created[:FIRST_COPY] if c["id"] not in library)
         before = requests.get(f"{base}/api/v1/proposals/track/{rejected['tracking_code']}")
         assert before.json()["status"] == "submitted" and before.json()["outcome_reason"] is None
         scope = {"area_code": AREA, "year": year}
@@ -264,7 +310,8 @@ class TestStageOne:
         after = requests.get(f"{base}/api/v1/proposals/track/{rejected['tracking_code']}").json()
         assert after["status"] == "rejected"
         assert after["outcome_reason"] == "已列入旗级年度计划，不再重复立项"
-        merged = requests.get(f"{base}/api/v1/proposals/track/{created[36]['tracking_code']}")
+        copy = created[FIRST_COPY]["tracking_code"]
+        merged = requests.get(f"{base}/api/v1/proposals/track/{copy}")
         assert merged.json()["status"] == "merged"
         assert merged.json()["merged_into"] == created[0]["tracking_code"]
         public_page = json.dumps(after, ensure_ascii=False) + merged.text
