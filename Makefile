@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # `nameko test` applies eventlet's monkey-patch before pytest imports anything.
 PYTEST := $(BIN)/nameko test
 T ?=
-SRC_ROOTS := libs/contracts libs/servicekit services/collection gateway
+SRC_ROOTS := libs/contracts libs/servicekit services/collection services/voting gateway
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint fmt test-unit test-contract test-service test-int test-e2e \
