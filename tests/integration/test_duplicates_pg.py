@@ -18,8 +18,6 @@ from servicekit.validation import load
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tests.support.factories import migrated_engine
-
 pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 12, 15, 2, 0, tzinfo=UTC)
@@ -28,13 +26,8 @@ STORE = UrlAttachmentStore("file:///srv/att")
 SQUARE = ("林荫街道广场修缮", "广场地砖破损严重，老人晨练容易摔倒，希望尽快修缮。")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def session(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'collection.db'}"
-    else:
-        url = request.getfixturevalue("pg").create("duplicates")
-    engine = migrated_engine("collection", url)
+@pytest.fixture
+def session(engine):
     with Session(engine, expire_on_commit=False) as session:
         for area_code in ("150602001", "150602010"):
             session.add(
@@ -53,7 +46,6 @@ def session(request, tmp_path):
             )
         session.commit()
         yield session
-    engine.dispose()
 
 
 def submit(session: Session, title: str, description: str, **extra: Any) -> dict[str, Any]:

@@ -31,24 +31,12 @@ from servicekit.validation import load
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from tests.support.factories import migrated_engine
 from tests.support.lists import NOW, results_payload, seed_library
 
 pytestmark = pytest.mark.integration
 
 AREA = "150602001"
 STAFF = Principal("g-1", ("government_staff",), "150602")
-
-
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'collection.db'}"
-    else:
-        url = request.getfixturevalue("pg").create("lists")
-    engine = migrated_engine("collection", url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -70,12 +70,9 @@ def handled() -> float:
     return value or 0.0
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def collection(request, tmp_path, amqp_uri, monkeypatch):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'collection.db'}"
-    else:
-        url = request.getfixturevalue("pg").create("matters")
+@pytest.fixture
+def collection(collection_url, tmp_path, amqp_uri, monkeypatch):
+    url = collection_url
     migrated_engine("collection", url).dispose()
     monkeypatch.setenv("COLLECTION_DATABASE_URL", url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))

@@ -105,17 +105,6 @@ def ids_of(messages: list[Any]) -> list[str]:
     return sorted(m.payload["event_id"] for m in messages)
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'collection.db'}"
-    else:
-        url = request.getfixturevalue("pg").create("relay")
-    engine = migrated_engine("collection", url)
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture
 def pg_engine(pg):
     url = pg.create("relay2")

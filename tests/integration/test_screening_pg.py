@@ -37,17 +37,6 @@ NO = {**YES, "verdict": "rejected", "reason": "已列入旗级交通规划，明
 SCOPE = {"area_code": TOWNSHIP, "year": 2027}
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'collection.db'}"
-    else:
-        url = request.getfixturevalue("pg").create("screening")
-    engine = migrated_engine("collection", url)
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture
 def sessions(engine):
     factory = sessionmaker(bind=engine, expire_on_commit=False)
