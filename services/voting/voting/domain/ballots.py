@@ -18,7 +18,7 @@ What is decided here, and how exactly:
 """
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import countOf, methodcaller
@@ -133,6 +133,26 @@ def split_valid(rules: Rules, candidates: Sequence[str], ballots: Iterable[Ballo
     return valid, invalid
 
 
+def readable_passing(
+    ballots: Iterable[Mapping | None], passes: Callable[[Mapping], bool]
+) -> tuple[list[Mapping], int, int]:
+    """(readable ballots that pass, ballots seen, ballots refused): the one pass over the box
+    both the election tally and the satisfaction vote make. None (an unreadable paper ballot)
+    and anything that is not a mapping are refused without asking `passes`."""
+    kept: list[Mapping] = []
+    keep = kept.append
+    total = refused = 0
+    for ballot in ballots:
+        total += 1
+        if ballot is None or (type(ballot) is not dict and not isinstance(ballot, Mapping)):
+            refused += 1
+        elif passes(ballot):
+            keep(ballot)
+        else:
+            refused += 1
+    return kept, total, refused
+
+
 def count_pairs(ballots: list[Mapping]) -> Counter:
     """How many times each (key, value) pair occurs over the ballots, counted in C."""
     return Counter(chain.from_iterable(map(methodcaller("items"), ballots)))
@@ -147,19 +167,12 @@ def _count_valid(rules: Rules, candidates: Sequence[str], ballots: Iterable[Ball
     """
     seats = rules.seats
     mark = rules.form == "mark"
-    readable: list[Mapping] = []
-    keep = readable.append
-    total = invalid = 0
-    for ballot in ballots:
-        total += 1
-        if ballot is None or (type(ballot) is not dict and not isinstance(ballot, Mapping)):
-            invalid += 1
-            continue
+
+    def within_seats(ballot: Mapping) -> bool:  # approvals <= K; in the mark form, marks only
         approvals = countOf(ballot.values(), APPROVE)
-        if approvals > seats or (mark and approvals != len(ballot)):
-            invalid += 1
-            continue
-        keep(ballot)
+        return approvals <= seats and (not mark or approvals == len(ballot))
+
+    readable, total, invalid = readable_passing(ballots, within_seats)
     known = frozenset(candidates)
     allowed = (APPROVE,) if mark else CHOICES
     try:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import countOf
 
-from voting.domain.ballots import count_pairs
+from voting.domain.ballots import count_pairs, readable_passing
 from voting.domain.rules import PERMILLE, require_count
 
 SATISFIED, BASICALLY, DISSATISFIED = "满意", "基本满意", "不满意"
@@ -109,22 +109,13 @@ def satisfaction_tally(
         if value is not None:
             require_count(name, value)
     known = frozenset(projects)
-    valid: list[Mapping] = []
-    keep = valid.append
-    total = invalid = 0
-    for ballot in ballots:
-        total += 1
-        if ballot is None or (type(ballot) is not dict and not isinstance(ballot, Mapping)):
-            invalid += 1
-            continue
+
+    def well_formed(ballot: Mapping) -> bool:  # known projects, one of the three answers each
         values = ballot.values()
-        if not ballot.keys() <= known or (
-            countOf(values, SATISFIED) + countOf(values, BASICALLY) + countOf(values, DISSATISFIED)
-            != len(ballot)
-        ):
-            invalid += 1
-            continue
-        keep(ballot)
+        answered = countOf(values, SATISFIED) + countOf(values, BASICALLY)
+        return ballot.keys() <= known and answered + countOf(values, DISSATISFIED) == len(ballot)
+
+    valid, total, invalid = readable_passing(ballots, well_formed)
     pairs = count_pairs(valid)
     n_valid = len(valid)
     void = issued is not None and returned is not None and returned > issued
