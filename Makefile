@@ -63,7 +63,7 @@ test-one: $(STAMP) ## run one test path quickly: make test-one T=tests/unit/test
 	$(PYTEST) -q $(T)
 
 migrate: $(STAMP) ## migrate every service database (SERVICE=x for one)
-	$(BIN)/python -m servicekit.migrate $(or $(SERVICE),collection gateway)
+	$(BIN)/python -m servicekit.migrate $(or $(SERVICE),collection voting gateway)
 
 topology: $(STAMP) ## declare every event queue and dead-letter queue on the broker
 	$(BIN)/python -m servicekit.topology

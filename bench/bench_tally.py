@@ -45,6 +45,7 @@ SESSION = {
     "year": 2026,
     "kind": "congress",
     "rules_version": 1,
+    "round": 1,
 }
 
 

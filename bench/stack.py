@@ -51,7 +51,12 @@ def data_dir() -> Iterator[str]:
 
 def new_platform(amqp_uri: str, folder: str, env: dict[str, str]) -> testing.Platform:
     # The SQLite default: a DATABASE_URL inherited from the shell would point elsewhere.
-    for name in ("GATEWAY_DATABASE_URL", "COLLECTION_DATABASE_URL"):
+    for name in (
+        "GATEWAY_DATABASE_URL",
+        "COLLECTION_DATABASE_URL",
+        "VOTING_DATABASE_URL",
+        "VOTING_BALLOTS_DATABASE_URL",
+    ):
         os.environ.pop(name, None)
     return testing.Platform(
         amqp_uri, os.path.join(folder, "data"), {"RATE_LIMIT_PUBLIC": "1000000000/60", **env}

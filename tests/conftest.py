@@ -51,6 +51,8 @@ def service_env(monkeypatch, tmp_path, amqp_uri):
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("COLLECTION_DATABASE_URL", raising=False)
     monkeypatch.delenv("GATEWAY_DATABASE_URL", raising=False)
+    monkeypatch.delenv("VOTING_DATABASE_URL", raising=False)
+    monkeypatch.delenv("VOTING_BALLOTS_DATABASE_URL", raising=False)
     return {"AMQP_URI": amqp_uri, "DATA_DIR": str(tmp_path / "data")}
 
 

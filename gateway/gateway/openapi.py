@@ -9,7 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from . import schemas
 from .apidoc import Route
-from .routes import intake, lists, reports, screening
+from .routes import ballots, intake, lists, reports, results, screening, sessions
 
 CORE_ROUTES = (
     Route(
@@ -30,7 +30,16 @@ CORE_ROUTES = (
     ),
     Route("get", "/api/v1/health", "健康检查 (broker and levels)", "ops", schemas.Health),
 )
-ROUTES = (*CORE_ROUTES, *intake.DOCS, *screening.DOCS, *lists.DOCS, *reports.DOCS)
+ROUTES = (
+    *CORE_ROUTES,
+    *intake.DOCS,
+    *screening.DOCS,
+    *lists.DOCS,
+    *reports.DOCS,
+    *sessions.DOCS,
+    *ballots.DOCS,
+    *results.DOCS,
+)
 
 ERRORS = {
     400: "请求有误",

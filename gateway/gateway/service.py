@@ -21,16 +21,27 @@ from werkzeug.wrappers import Request, Response
 from . import accounts, openapi, schemas, web
 from .identity import Identity
 from .limits import Limits
+from .routes.ballots import BallotRoutes
 from .routes.intake import IntakeRoutes
 from .routes.lists import ListRoutes
 from .routes.reports import ReportRoutes
+from .routes.results import ResultRoutes
 from .routes.screening import ScreeningRoutes
+from .routes.sessions import SessionRoutes
 
 COLLECTION = contract.COLLECTION
 # The gateway checks login and area scope; which roles may do what is the service's rule.
 
 
-class GatewayService(IntakeRoutes, ScreeningRoutes, ListRoutes, ReportRoutes):
+class GatewayService(
+    IntakeRoutes,
+    ScreeningRoutes,
+    ListRoutes,
+    ReportRoutes,
+    SessionRoutes,
+    BallotRoutes,
+    ResultRoutes,
+):
     name = "gateway"
 
     db = Database("gateway")
@@ -78,7 +89,7 @@ class GatewayService(IntakeRoutes, ScreeningRoutes, ListRoutes, ReportRoutes):
 
     @http("GET", "/api/v1/health")
     def health(self, request: Request) -> Response:
-        report = self.rpc.health([COLLECTION])
+        report = self.rpc.health([COLLECTION, contract.VOTING])
         return web.ok(report, 200 if report["broker"] else 503)
 
     @http("GET", "/api/v1/openapi.json")
@@ -96,7 +107,7 @@ def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
     nameko_config.update(
         WEB_SERVER_ADDRESS=config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000"),
         RPC_TIMEOUT=float(config.env("RPC_TIMEOUT", "10")),
-        MAX_BODY_BYTES=int(config.env("MAX_BODY_BYTES", str(64 * 1024))),
+        MAX_BODY_BYTES=int(config.env("MAX_BODY_BYTES", str(256 * 1024))),
     )
     return nameko_config
 

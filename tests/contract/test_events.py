@@ -22,10 +22,11 @@ from contracts.events import (
 from gateway.service import GatewayService
 from nameko.events import EventHandler
 from servicekit.consumer import ContractEventHandler
+from voting.service import VotingService
 
 from tests.support.probe import service as probe
 
-SERVICES = (CollectionService, GatewayService, probe.ProbeService)
+SERVICES = (CollectionService, VotingService, GatewayService, probe.ProbeService)
 KNOWN_SUBSCRIPTIONS = (*SUBSCRIPTIONS, probe.SUBSCRIPTION)
 
 
@@ -128,6 +129,42 @@ def _session_results_announced_v1() -> dict:
     }
 
 
+def _satisfaction_vote_completed_v1() -> dict:
+    """As voting stages it after a satisfaction vote (满意度测评) of 42 deputies on 2 projects."""
+    return {
+        "session_id": "T-" + "3f" * 16,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "digest": "c4" * 32,
+        "void": False,
+        "completed_at": "2027-12-20T02:00:00+00:00",
+        "ballots": {"issued": 42, "returned": 42, "valid": 41, "invalid": 1},
+        "projects": [
+            {
+                "project_id": "P-2027-01",
+                "title": "薛家湾镇老旧小区供暖管网改造",
+                "satisfied": 30,
+                "basically": 8,
+                "dissatisfied": 2,
+                "abstain": 1,
+                "rate": "38/41",
+                "rate_permille": 927,
+            },
+            {
+                "project_id": "P-2027-02",
+                "title": "镇卫生院发热门诊建设",
+                "satisfied": 20,
+                "basically": 10,
+                "dissatisfied": 11,
+                "abstain": 0,
+                "rate": "30/41",
+                "rate_permille": 732,
+            },
+        ],
+    }
+
+
 def _matter_converted_to_proposal_v1() -> dict:
     """As petition publishes it: the resident's contact stays with petition."""
     return {
@@ -165,6 +202,7 @@ SAMPLES = {
     "proposal_screened_v1": _proposal_screened_v1,
     "candidate_list_frozen_v1": _candidate_list_frozen_v1,
     "session_results_announced_v1": _session_results_announced_v1,
+    "satisfaction_vote_completed_v1": _satisfaction_vote_completed_v1,
 }
 SPECS = sorted(EVENTS.values(), key=lambda spec: spec.name)
 SPEC_IDS = [spec.name for spec in SPECS]

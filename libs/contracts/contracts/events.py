@@ -146,6 +146,36 @@ SESSION_RESULTS_ANNOUNCED = EventSpec(
 )
 
 
+class ProjectSatisfactionResult(StrictSchema):
+    project_id = fields.String(required=True)
+    title = fields.String(required=True)
+    satisfied = fields.Integer(required=True)  # 满意
+    basically = fields.Integer(required=True)  # 基本满意
+    dissatisfied = fields.Integer(required=True)  # 不满意
+    abstain = fields.Integer(required=True)
+    rate = fields.String(allow_none=True, required=True)  # "(满意+基本满意)/valid", unreduced
+    rate_permille = fields.Integer(allow_none=True, required=True)
+
+
+class SatisfactionVoteCompletedV1(StrictSchema):
+    """A satisfaction vote (满意度测评) announced: per project counts and rate (voting service)."""
+
+    session_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    digest = fields.String(required=True)
+    void = fields.Boolean(required=True)
+    completed_at = fields.AwareDateTime(required=True)
+    ballots = fields.Nested(BallotCounts, required=True)
+    projects = fields.List(fields.Nested(ProjectSatisfactionResult), required=True)
+
+
+SATISFACTION_VOTE_COMPLETED = EventSpec(
+    "voting", "satisfaction_vote_completed_v1", SatisfactionVoteCompletedV1
+)
+
+
 class MatterConvertedToProposalV1(StrictSchema):
     """A resident's matter handled by a deputy becomes a livelihood proposal (petition service).
     The resident's contact stays with petition; collection keeps only the matter id."""
@@ -172,11 +202,13 @@ EVENTS: dict[str, EventSpec] = {
         PROPOSAL_SCREENED,
         CANDIDATE_LIST_FROZEN,
         SESSION_RESULTS_ANNOUNCED,
+        SATISFACTION_VOTE_COMPLETED,
         MATTER_CONVERTED_TO_PROPOSAL,
     )
 }
 
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription(CANDIDATE_LIST_FROZEN, "voting", "handle_collection_candidate_list_frozen"),
     Subscription(
         SESSION_RESULTS_ANNOUNCED, "collection", "handle_voting_session_results_announced"
     ),

@@ -72,6 +72,7 @@ MAX_BENEFICIARIES = 10_000_000
 # A tracking code starts with its level's letter so the gateway routes a public lookup to the
 # right level's workers without asking anyone; the rest is random (Crockford base32).
 LEVEL_LETTERS = {"city": "C", "banner": "B", "township": "T"}
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # base32 without I, L, O, U
 TRACKING_CODE_PATTERN = r"^[CBT][0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
 
 

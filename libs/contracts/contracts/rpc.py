@@ -89,6 +89,47 @@ class CollectionRpc:
     export_report = "export_report"
 
 
+# ---- voting -----------------------------------------------------------------------------------
+VOTING = "voting"
+
+
+class VotingRpc:
+    """Every RPC method of the voting service. Schemas: `contracts.voting`."""
+
+    # rules and rosters
+    adopt_rules = "adopt_rules"
+    list_rules = "list_rules"
+    import_roster = "import_roster"
+    get_roster = "get_roster"
+    # sessions and their state machine
+    create_session = "create_session"
+    list_sessions = "list_sessions"
+    get_session = "get_session"
+    start_deliberation = "start_deliberation"
+    record_deliberation = "record_deliberation"
+    deliberation_summary = "deliberation_summary"
+    check_in = "check_in"
+    open_session = "open_session"
+    close_session = "close_session"
+    tally_session = "tally_session"
+    announce_session = "announce_session"
+    publish_session = "publish_session"
+    open_runoff = "open_runoff"
+    # the ballot
+    issue_ballot = "issue_ballot"
+    cast_ballot = "cast_ballot"
+    check_receipt = "check_receipt"
+    enter_paper_ballot = "enter_paper_ballot"
+    resolve_paper_ballot = "resolve_paper_ballot"
+    record_paper_count = "record_paper_count"
+    paper_status = "paper_status"
+    record_consultation = "record_consultation"
+    # results
+    get_result = "get_result"
+    get_audit = "get_audit"
+    get_export = "get_export"
+
+
 class NoticeCreate(StrictSchema):
     area_code = area_code(required=True)
     year = bounded_int(2018, 2100, required=True)

@@ -97,3 +97,16 @@ def load(path: str | None = None) -> AreaTree:
     source = Path(path or os.environ.get("AREAS_FILE") or DEFAULT_AREAS_FILE)
     document = json.loads(source.read_text(encoding="utf-8"))
     return AreaTree(document["areas"])
+
+
+def require(code: str) -> Area:
+    """The area of `code`, or a 400 naming the unknown code (every service's first check)."""
+    from .errors import ValidationFailed  # here: errors → nameko is heavier than this module
+
+    area = load().get(code)
+    if area is None:
+        raise ValidationFailed(
+            "未知的行政区划代码 (unknown area code)",
+            {"area_code": [f"未知地区 (unknown area) {code}"]},
+        )
+    return area

@@ -24,7 +24,7 @@ from .errors import ServiceError
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
-DEFAULT_MAX_BODY_BYTES = 64 * 1024
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
 log = logging.getLogger(__name__)
 
 _WERKZEUG_CODES = {

@@ -1,7 +1,10 @@
-"""Alembic wiring: each service keeps its own `migrations/` next to its package.
+"""Alembic wiring: each database keeps its own migrations folder inside its service's package.
 
-`python -m servicekit.migrate collection gateway` upgrades each to head; `--revision "msg"`
-autogenerates a new revision for one service. Services migrate before they start.
+A service has one database named after it, with `migrations/`, unless its package declares
+``DATABASES = {database name: folder}`` (voting keeps the roll and the ballot box apart).
+`python -m servicekit.migrate collection voting gateway` upgrades every database of each to
+head; `--revision "msg"` autogenerates a new revision for one database. Services migrate before
+they start.
 """
 
 import argparse
@@ -15,22 +18,42 @@ from alembic.config import Config
 from . import config
 
 
-def alembic_config(service: str, url: str | None = None) -> Config:
+def databases_of(service: str) -> dict[str, Path]:
+    """Database name → migrations folder, for every database of a service."""
     package = importlib.import_module(service)
-    folder = Path(package.__file__).parent / "migrations"
+    root = Path(package.__file__).parent
+    declared = getattr(package, "DATABASES", {service: "migrations"})
+    return {database: root / folder for database, folder in declared.items()}
+
+
+def _folder(database: str) -> Path:
+    service = database.split("_", 1)[0]
+    folders = databases_of(service)
+    if database not in folders:
+        raise SystemExit(f"{service} 没有名为 {database} 的数据库 (no such database)")
+    return folders[database]
+
+
+def alembic_config(database: str, url: str | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(folder))
-    cfg.set_main_option("sqlalchemy.url", url or config.database_url(service))
-    cfg.attributes["service"] = service
+    cfg.set_main_option("script_location", str(_folder(database)))
+    cfg.set_main_option("sqlalchemy.url", url or config.database_url(database))
+    cfg.attributes["service"] = database  # names the advisory lock
     return cfg
 
 
-def upgrade(service: str, url: str | None = None, revision: str = "head") -> None:
-    command.upgrade(alembic_config(service, url), revision)
+def upgrade(database: str, url: str | None = None, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database, url), revision)
 
 
-def downgrade(service: str, url: str | None = None, revision: str = "base") -> None:
-    command.downgrade(alembic_config(service, url), revision)
+def upgrade_service(service: str) -> None:
+    """Every database of `service`, each at its own `<DATABASE>_DATABASE_URL`."""
+    for database in databases_of(service):
+        upgrade(database)
+
+
+def downgrade(database: str, url: str | None = None, revision: str = "base") -> None:
+    command.downgrade(alembic_config(database, url), revision)
 
 
 def main(argv: list[str]) -> int:
@@ -38,12 +61,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("services", nargs="+")
     parser.add_argument("--revision", metavar="MESSAGE", help="autogenerate a new revision")
     args = parser.parse_args(argv)
-    for service in args.services:
+    for name in args.services:
         if args.revision:
-            command.revision(alembic_config(service), message=args.revision, autogenerate=True)
-        else:
-            upgrade(service)
-            print(f"{service}: 数据库已迁移到最新版本 (migrated to head)")
+            command.revision(alembic_config(name), message=args.revision, autogenerate=True)
+            continue
+        for database in databases_of(name):
+            upgrade(database)
+            print(f"{database}: 数据库已迁移到最新版本 (migrated to head)")
     return 0
 
 

@@ -23,7 +23,7 @@ from . import config, metrics
 from . import logging as jsonlog
 from .consumer import ContractEventHandler
 from .levels import logical_name, service_name_for
-from .migrate import upgrade
+from .migrate import upgrade_service
 
 BROKER_HELP = (
     "无法连接消息队列 RabbitMQ：{uri} — 请先启动 RabbitMQ（本机：rabbitmq-server -detached；"
@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
         print(BROKER_HELP.format(uri=uri.split("@")[-1]), file=sys.stderr)
         return 3
     if config.env("MIGRATE", "1") != "0":
-        upgrade(service)
+        upgrade_service(service)
     module = importlib.import_module(f"{service}.service")
     classes = service_classes(module)
     if hasattr(module, "configure"):

@@ -177,7 +177,7 @@ class Platform:
         )
 
     def prepare(self) -> "Platform":
-        self.run("servicekit.migrate", "collection", "gateway")
+        self.run("servicekit.migrate", "collection", "voting", "gateway")
         self.run("servicekit.topology")
         return self
 
@@ -192,8 +192,10 @@ class Platform:
         self.processes[name] = process
         return process
 
-    def start_worker(self, level: str = "all", name: str | None = None) -> subprocess.Popen[bytes]:
-        return self._start(name or f"collection-{level}", "collection", {"WORKER_LEVEL": level})
+    def start_worker(
+        self, level: str = "all", name: str | None = None, service: str = "collection"
+    ) -> subprocess.Popen[bytes]:
+        return self._start(name or f"{service}-{level}", service, {"WORKER_LEVEL": level})
 
     def start_gateway(self) -> subprocess.Popen[bytes]:
         return self._start("gateway", "gateway", {})
@@ -206,9 +208,9 @@ class Platform:
         except Exception:
             return {}
 
-    def wait_levels(self, *levels: str, seconds: float = 60) -> None:
+    def wait_levels(self, *levels: str, seconds: float = 60, service: str = "collection") -> None:
         def up() -> bool:
-            services = self.health().get("services", {}).get("collection", {})
+            services = self.health().get("services", {}).get(service, {})
             return all(services.get(level, {}).get("up") for level in levels)
 
         wait_until(up, seconds, 0.2, f"levels {levels} up")

@@ -11,13 +11,6 @@ def collection_closed(reason: str, area_code: str) -> RuleViolation:
     return RuleViolation(reason, {"area_code": area_code})
 
 
-def unknown_area(area_code: str) -> ValidationFailed:
-    return ValidationFailed(
-        "未知的行政区划代码 (unknown area code)",
-        {"area_code": [f"未知地区 (unknown area) {area_code}"]},
-    )
-
-
 def proposal_not_found() -> NotFound:
     return NotFound("没有找到该建议 (proposal not found)")
 

@@ -7,16 +7,11 @@ in Beijing time. No personal data enters any table: the inputs carry none.
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from contracts.reference import CATEGORIES, CHANNELS, PROPOSAL_STATUSES, SCREENING_VERDICTS
 from contracts.reports import PRINCIPLE_NAMES, PRINCIPLES
 from servicekit import areas
-from servicekit.clock import as_utc
-
-from .exports import Table
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from servicekit.tables import Table, beijing, yuan
 
 CHANNEL_NAMES = {
     "online": "网上征集",
@@ -45,16 +40,6 @@ TITLES = {
     "rounds": "三上三下轮次",
     "candidates": "候选清单",
 }
-
-
-def beijing(moment: datetime | None) -> str | None:
-    return (
-        None if moment is None else as_utc(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    )
-
-
-def yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def area_name(code: str) -> str:

@@ -1,6 +1,8 @@
 """The voting service (代表定): congress sessions and an exact, secret, verifiable ballot.
 
-In progress (issue 4): the pure ballot engine (`voting.domain`) and the export verifier
-(`python -m voting.verify`) come first; the nameko service, its databases and the gateway
-routes follow.
+Two databases, kept apart on purpose (ARCHITECTURE §8): `voting` holds the sessions, rosters,
+the roll (who received a ballot) and the audit log; `voting_ballots` is the ballot box (what was
+voted), with no deputy identifier, no time and no address in it.
 """
+
+DATABASES = {"voting": "migrations", "voting_ballots": "box/migrations"}

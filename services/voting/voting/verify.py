@@ -17,7 +17,15 @@ from typing import Any
 
 from voting.domain.audit import verify_chain
 from voting.domain.ballots import Rules, tally
-from voting.domain.export import CLOSED, DOCUMENT_FIELDS, FORMAT, OPENED, digest
+from voting.domain.export import (
+    CLOSED,
+    DOCUMENT_FIELDS,
+    FORMAT,
+    OPENED,
+    SATISFACTION_KIND,
+    digest,
+)
+from voting.domain.satisfaction import satisfaction_tally
 
 
 class NotAnExport(ValueError):
@@ -66,21 +74,38 @@ def _shape(document: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def _round_of(kind: str, data: Any) -> Any:
+    """Which round an opening or closing entry records (a session may have runoff rounds)."""
+    if not isinstance(data, Mapping):
+        return None
+    if kind == OPENED:
+        session = data.get("session")
+        return session.get("round") if isinstance(session, Mapping) else None
+    return data.get("round")
+
+
 def _bound_by_log(document: Mapping[str, Any]) -> list[str]:
-    """The header and counts must be what the chain recorded at opening and closing."""
+    """The header and counts must be what the chain recorded when this round opened and closed."""
+    round_number = document["session"].get("round")
     bound = {
         OPENED: {name: document[name] for name in ("session", "rules", "candidates")},
         CLOSED: {name: document[name] for name in ("present", "issued", "returned")}
-        | {"ballots": len(document["ballots"])},
+        | {"ballots": len(document["ballots"]), "round": round_number},
     }
     problems = []
     for kind, fields in bound.items():
-        found = [e for e in document["audit"] if isinstance(e, Mapping) and e.get("kind") == kind]
+        found = [
+            e
+            for e in document["audit"]
+            if isinstance(e, Mapping)
+            and e.get("kind") == kind
+            and _round_of(kind, e.get("data")) == round_number
+        ]
         data = found[0].get("data") if len(found) == 1 else None
         if not isinstance(data, Mapping):
             problems.append(
-                f"审计日志中应有且仅有一条 {kind} 记录 "
-                f"(the audit log must hold exactly one {kind} entry with data)"
+                f"审计日志中第 {round_number} 轮应有且仅有一条 {kind} 记录 (the audit log "
+                f"must hold exactly one {kind} entry for round {round_number!r})"
             )
             continue
         for name, value in fields.items():
@@ -105,6 +130,14 @@ def _differences(name: str, logged: Any, exported: Any) -> list[tuple[str, Any, 
 
 def _recount(document: Mapping[str, Any]) -> list[str]:
     try:
+        if document["session"].get("kind") == SATISFACTION_KIND:
+            recount = satisfaction_tally(
+                document["candidates"],
+                document["ballots"],
+                document["issued"],
+                document["returned"],
+            ).as_dict()
+            return compare_results(document["result"], recount, key="project_id")
         rules = Rules(**document["rules"])
         recount = tally(
             rules,
@@ -119,7 +152,9 @@ def _recount(document: Mapping[str, Any]) -> list[str]:
     return compare_results(document["result"], recount)
 
 
-def compare_results(published: Mapping[str, Any], recount: Mapping[str, Any]) -> list[str]:
+def compare_results(
+    published: Mapping[str, Any], recount: Mapping[str, Any], key: str = "candidate_id"
+) -> list[str]:
     """Field by field, and per candidate for ``results``."""
     problems = [
         f"结果字段 {name} 不符 (result field {name!r} differs: published "
@@ -130,14 +165,16 @@ def compare_results(published: Mapping[str, Any], recount: Mapping[str, Any]) ->
     rows = published.get("results")
     if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
         return [*problems, "结果缺少候选项目明细 (result 'results' is not a list of objects)"]
-    return problems + _compare_rows(rows, recount["results"])
+    return problems + _compare_rows(rows, recount["results"], key)
 
 
-def _compare_rows(rows: Sequence[Mapping[str, Any]], recount: Sequence[Mapping]) -> list[str]:
+def _compare_rows(
+    rows: Sequence[Mapping[str, Any]], recount: Sequence[Mapping], key: str
+) -> list[str]:
     problems = []
-    by_id = {row.get("candidate_id"): row for row in rows}
+    by_id = {row.get(key): row for row in rows}
     for position, expected in enumerate(recount):
-        candidate = expected["candidate_id"]
+        candidate = expected[key]
         row = by_id.get(candidate)
         if row is None:
             problems.append(f"结果缺少候选项目 {candidate} (candidate {candidate} missing)")
@@ -150,7 +187,7 @@ def _compare_rows(rows: Sequence[Mapping[str, Any]], recount: Sequence[Mapping])
             for name in sorted(set(row) | set(expected))
             if row.get(name) != expected.get(name)
         ]
-    known = {row["candidate_id"] for row in recount}
+    known = {row[key] for row in recount}
     problems += [
         f"结果多出候选项目 {c} (candidate {c!r} is not on the list)"
         for c in by_id

@@ -22,7 +22,14 @@ from voting.domain.export import (
     opening_data,
 )
 
-SESSION = {"id": "s-1", "area_code": "150602", "year": 2026, "kind": "congress", "rules_version": 3}
+SESSION = {
+    "id": "s-1",
+    "area_code": "150602",
+    "year": 2026,
+    "kind": "congress",
+    "rules_version": 3,
+    "round": 1,
+}
 CANDIDATES = ["P1", "P2", "P3", "P4", "P5", "P6"]
 RULES = Rules(seats=3, deputies_total=12)
 CHOICE = ("approve", "oppose", "abstain")

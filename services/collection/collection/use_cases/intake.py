@@ -28,10 +28,7 @@ from .screening import attach_summaries
 
 
 def _area(area_code: str) -> areas.Area:
-    area = areas.load().get(area_code)
-    if area is None:
-        raise errors.unknown_area(area_code)
-    return area
+    return areas.require(area_code)
 
 
 def _window(notice: db.Notice) -> domain.NoticeWindow:

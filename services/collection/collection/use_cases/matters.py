@@ -19,7 +19,6 @@ from servicekit.outbox import OutboxWriter
 from servicekit.validation import load
 from sqlalchemy.orm import Session
 
-from .. import errors
 from ..db import intake as db
 from ..db import matters as queries
 from ..domain import intake as domain
@@ -70,9 +69,7 @@ def convert_matter(
 ) -> bool:
     """Apply one delivery of the event; True if it created the proposal."""
     matter = load(MatterConvertedToProposalV1, envelope.get("payload") or {})
-    area = areas.load().get(matter["area_code"])
-    if area is None:  # raising parks the event in the dead-letter queue, visibly
-        raise errors.unknown_area(matter["area_code"])
+    area = areas.require(matter["area_code"])  # raising parks the event in the DLQ, visibly
     created: list[dict[str, Any]] = []
 
     def effect(tx: Session) -> None:

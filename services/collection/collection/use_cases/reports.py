@@ -17,7 +17,7 @@ from servicekit.clock import as_utc
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
-from .. import errors, exports, report_tables
+from .. import exports, report_tables
 from ..db import reports as db
 from ..domain.intake import STAFF_ROLES
 
@@ -25,10 +25,7 @@ ADOPTION_RESULTS = ("adopted", "not_adopted")
 
 
 def _area(area_code: str) -> areas.Area:
-    area = areas.load().get(area_code)
-    if area is None:
-        raise errors.unknown_area(area_code)
-    return area
+    return areas.require(area_code)
 
 
 def _every(vocabulary: tuple[str, ...], counts: dict[str, int]) -> dict[str, int]:

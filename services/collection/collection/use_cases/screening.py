@@ -24,10 +24,7 @@ from ..domain.intake import SHANGHAI
 
 
 def area_of(area_code: str) -> areas.Area:
-    area = areas.load().get(area_code)
-    if area is None:
-        raise errors.unknown_area(area_code)
-    return area
+    return areas.require(area_code)
 
 
 def _proposal(session: Session, guard: Guard, proposal_id: str, roles: frozenset[str]) -> Any:

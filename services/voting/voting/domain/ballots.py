@@ -53,9 +53,11 @@ __all__ = [
     "ballot_problem",
     "candidates_problem",
     "minimum_candidates",
+    "note_for",
     "quorum_fraction",
     "quorum_met",
     "quorum_needed",
+    "runoff_round",
     "runoff_rules",
     "split_valid",
     "tally",
@@ -235,18 +237,7 @@ class Tally:
     @property
     def note(self) -> str | None:
         """What the announcement must say besides the figures (not hashed: wording may change)."""
-        if self.void:
-            return (
-                f"收回选票 {self.returned} 张，多于发出选票 {self.issued} 张，本轮投票无效，"
-                f"无人当选 (void: {self.returned} ballots returned, more than the {self.issued} "
-                "issued; nobody is elected)"
-            )
-        if self.runoff:
-            return (
-                f"{'、'.join(self.runoff)} 得票相同，须就其余 {self.runoff_seats} 个名额另行投票 "
-                f"(tied at the cut-off: a runoff for {self.runoff_seats} seat(s))"
-            )
-        return None
+        return note_for(self.as_dict())
 
     def as_dict(self) -> dict:
         """Canonical and JSON-able (str/int/bool/None, lists, dicts): the verifier and the digest
@@ -269,6 +260,23 @@ class Tally:
             "unfilled_seats": self.unfilled_seats,
             "results": [r.as_dict() for r in self.results],
         }
+
+
+def note_for(result: Mapping) -> str | None:
+    """The announcement's words for a round's result (`Tally.as_dict()`): void, runoff or none."""
+    if result.get("void"):
+        return (
+            f"收回选票 {result['returned']} 张，多于发出选票 {result['issued']} 张，本轮投票无效，"
+            f"无人当选 (void: {result['returned']} ballots returned, more than the "
+            f"{result['issued']} issued; nobody is elected)"
+        )
+    if result.get("runoff"):
+        seats = result["runoff_seats"]
+        return (
+            f"{'、'.join(result['runoff'])} 得票相同，须就其余 {seats} 个名额另行投票 "
+            f"(tied at the cut-off: a runoff for {seats} seat(s))"
+        )
+    return None
 
 
 def _check_counts(rules: Rules, present: int, issued: int | None, returned: int | None) -> None:
@@ -355,12 +363,18 @@ def tally(
 
 
 def runoff_rules(rules: Rules, result: Tally) -> tuple[Rules, list[str]]:
-    """The rules and candidates of the runoff among the tied: seats = the seats left, same form,
-    threshold base and quorum; the differential ratio does not apply (0) — the tied candidates
-    always outnumber the seats, but not necessarily by 20%."""
+    """The rules and candidates of the runoff among the tied (see `runoff_round`)."""
     if not result.runoff:
         raise ValueError("本轮没有需要另行投票的候选项目 (this round needs no runoff)")
-    seats = result.runoff_seats
+    return runoff_round(rules, result.runoff, result.runoff_seats)
+
+
+def runoff_round(rules: Rules, tied: Sequence[str], seats: int) -> tuple[Rules, list[str]]:
+    """The runoff among the tied: seats = the seats left, same form, threshold base and quorum;
+    the differential ratio does not apply (0) — the tied candidates always outnumber the seats,
+    but not necessarily by 20%."""
+    if not tied or seats < 1:
+        raise ValueError("本轮没有需要另行投票的候选项目 (this round needs no runoff)")
     return (
         Rules(
             seats=seats,
@@ -370,5 +384,5 @@ def runoff_rules(rules: Rules, result: Tally) -> tuple[Rules, list[str]]:
             differential_ratio_permille=0,
             quorum_permille=rules.quorum_permille,
         ),
-        list(result.runoff),
+        list(tied),
     )

@@ -3,7 +3,7 @@
 One JSON document (`build_export`), format ``minsheng-session-export/1``::
 
     {"format": "minsheng-session-export/1",
-     "session": {"id", "area_code", "year", "kind", "rules_version"},
+     "session": {"id", "area_code", "year", "kind", "rules_version", "round"},
      "rules": Rules.as_dict(),            "candidates": [ids in ballot order],
      "present": n, "issued": n|null, "returned": n|null,
      "ballots": [ballots in published order: {candidate id: "approve"|"oppose"|"abstain"} or null],
@@ -38,9 +38,11 @@ from typing import Any
 from voting.domain.audit import Entry, head
 from voting.domain.ballots import CHOICES, Ballot, Rules, Tally
 from voting.domain.canonical import canonical_text, check_json_value
+from voting.domain.satisfaction import SATISFACTION_CHOICES, SatisfactionTally
 
 FORMAT = "minsheng-session-export/1"
-SESSION_FIELDS = ("id", "area_code", "year", "kind", "rules_version")
+SESSION_FIELDS = ("id", "area_code", "year", "kind", "rules_version", "round")
+SATISFACTION_KIND = "satisfaction"  # a satisfaction vote: 满意 / 基本满意 / 不满意 per project
 DOCUMENT_FIELDS = (
     "format",
     "session",
@@ -56,8 +58,9 @@ DOCUMENT_FIELDS = (
     "digest",
 )
 OPENED, CLOSED = "session_opened", "session_closed"
-# A choice is written between quotes in the fast path: it must need no escaping.
-_SAFE_CHOICES = frozenset(CHOICES)
+# A choice is written between quotes in the fast path: it must need no escaping (canonical JSON
+# keeps Chinese as is).
+_SAFE_CHOICES = frozenset(CHOICES) | frozenset(SATISFACTION_CHOICES)
 
 
 def opening_data(
@@ -73,9 +76,22 @@ def opening_data(
     }
 
 
-def closing_data(present: int, issued: int | None, returned: int | None, ballots: int) -> dict:
-    """The ``session_closed`` entry's data: counts only."""
-    return {"present": present, "issued": issued, "returned": returned, "ballots": ballots}
+def closing_data(
+    present: int, issued: int | None, returned: int | None, ballots: int, round_number: int = 1
+) -> dict:
+    """The ``session_closed`` entry's data for one round: counts only."""
+    return {
+        "round": round_number,
+        "present": present,
+        "issued": issued,
+        "returned": returned,
+        "ballots": ballots,
+    }
+
+
+def choices_for(kind: str) -> frozenset[str]:
+    """The answers a ballot of this session kind may carry."""
+    return frozenset(SATISFACTION_CHOICES if kind == SATISFACTION_KIND else CHOICES)
 
 
 def session_header(session: Mapping[str, Any]) -> dict[str, Any]:
@@ -168,7 +184,9 @@ def publish_order(ballots: Sequence[Ballot]) -> list[Ballot]:
     return shuffled
 
 
-def check_ballot_contents(candidates: Sequence[str], ballots: Sequence[Ballot]) -> None:
+def check_ballot_contents(
+    candidates: Sequence[str], ballots: Sequence[Ballot], allowed: frozenset[str] = _SAFE_CHOICES
+) -> None:
     """Refuse to publish a ballot holding anything but candidate ids and choices."""
     known = frozenset(candidates)
     for number, ballot in enumerate(ballots, 1):
@@ -179,7 +197,7 @@ def check_ballot_contents(candidates: Sequence[str], ballots: Sequence[Ballot]) 
                 f"第 {number} 张选票含候选项目以外的内容，不能公布 "
                 f"(ballot {number} holds keys other than candidate ids: not published)"
             )
-        if not set(ballot.values()) <= _SAFE_CHOICES:
+        if not set(ballot.values()) <= allowed:
             raise ValueError(
                 f"第 {number} 张选票含未知选项，不能公布 (ballot {number} holds an unknown choice)"
             )
@@ -193,18 +211,19 @@ def build_export(
     issued: int | None,
     returned: int | None,
     ballots: Sequence[Ballot],
-    result: Tally | Mapping[str, Any],
+    result: Tally | SatisfactionTally | Mapping[str, Any],
     audit: Sequence[Entry | Mapping[str, Any]],
 ) -> dict[str, Any]:
     """The export document (see the module docstring); ballots are shuffled here."""
-    check_ballot_contents(candidates, ballots)
+    header = session_header(session)
+    check_ballot_contents(candidates, ballots, choices_for(header["kind"]))
     published = publish_order(ballots)
-    result_dict = result.as_dict() if isinstance(result, Tally) else dict(result)
+    result_dict = dict(result) if isinstance(result, Mapping) else result.as_dict()
     entries = [e.as_dict() if isinstance(e, Entry) else dict(e) for e in audit]
     audit_head = head(entries)
     return {
         "format": FORMAT,
-        "session": session_header(session),
+        "session": header,
         "rules": rules.as_dict(),
         "candidates": list(candidates),
         "present": present,

@@ -1,0 +1,77 @@
+"""Casting with a one-time token (no login at that moment), and checking a receipt.
+
+Nothing here writes the token, the choices or the receipt anywhere but the ballot box: no log
+line, no audit entry, no metric label carries them.
+"""
+
+from typing import Any
+
+from contracts import voting as contract
+from servicekit import metrics
+from servicekit.validation import dump
+from sqlalchemy.orm import Session
+
+from .. import errors
+from ..box import store
+from ..db import sessions as db
+from ..domain import sessions as machine
+from ..domain.ballots import ballot_problem
+from ..domain.satisfaction import satisfaction_problem
+from ..tokens import new_receipt, token_hash
+from .common import SERVICE, dumps, existing_session, loads, round_rules
+
+REFUSALS = {
+    "unknown_token": lambda: errors.not_found_token(),
+    "spent": lambda: errors.conflict(
+        "该选票凭证已经投过票，每张凭证只能投一次 (token already used)"
+    ),
+    "wrong_session": lambda: errors.conflict(
+        "该选票凭证不属于本次会议 (the token belongs to another session)"
+    ),
+    "sealed": lambda: errors.conflict("本轮投票已结束，不能再投票 (this round is closed)"),
+}
+
+
+def _refused(level: str, reason: str) -> None:
+    metrics.CAST_REFUSALS.labels(SERVICE, level, reason).inc()
+
+
+def cast_ballot(session: Session, box: Session, data: dict[str, Any]) -> dict[str, Any]:
+    row = existing_session(session, data["session_id"])
+    refusal = machine.cast_refusal(row.state)
+    if refusal is not None:
+        _refused(row.level, "not_open")
+        raise errors.conflict(refusal.message)
+    round_row = db.round_row(session, row.id, row.round)
+    candidates = loads(round_row.candidates)
+    choices = data["choices"]
+    if row.kind == contract.SATISFACTION:
+        problem = satisfaction_problem(candidates, choices)
+    else:
+        problem = ballot_problem(round_rules(round_row), candidates, choices)
+    if problem:
+        _refused(row.level, "invalid")
+        raise errors.rule(f"选票无效，未投出：{problem}", {"choices": problem})
+    receipt = new_receipt()
+    outcome = store.spend_and_store(box, row.id, token_hash(data["token"]), dumps(choices), receipt)
+    if outcome.status != "stored":
+        box.rollback()
+        _refused(row.level, outcome.status)
+        raise REFUSALS[outcome.status]()
+    box.commit()
+    metrics.BALLOTS_CAST.labels(SERVICE, row.level, "electronic").inc()
+    return dump(
+        contract.Receipt, {"session_id": row.id, "round": outcome.round, "receipt": receipt}
+    )
+
+
+def check_receipt(session: Session, box: Session, session_id: str, code: str) -> dict[str, Any]:
+    row = existing_session(session, session_id)
+    return dump(
+        contract.ReceiptCheck,
+        {
+            "session_id": row.id,
+            "receipt": str(code),
+            "included": store.has_receipt(box, row.id, str(code).upper()),
+        },
+    )

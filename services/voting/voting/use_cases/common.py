@@ -1,0 +1,166 @@
+"""What every voting use case shares: roles, loading a session the caller may act on, the
+session's rules, the audit log, commits, and the session view."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from contracts import voting as contract
+from servicekit import areas, metrics
+from servicekit.auth import Guard, Principal
+from servicekit.clock import as_utc
+from servicekit.validation import dump
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import errors
+from ..box import store
+from ..db import sessions as db
+from ..db.models import AuditEntry, Round, RulesVersion, VotingSession
+from ..domain.canonical import GENESIS, canonical_text, entry_hash
+from ..domain.rules import Rules, quorum_needed
+from ..domain.sessions import Refusal
+
+RUN_ROLES = frozenset({"congress_staff"})  # only congress staff of the area run a session
+READ_ROLES = frozenset({"congress_staff", "supervisor"})  # unpublished results and the roll
+TELLER_ROLES = frozenset({"congress_staff"})  # 计票人
+SUPERVISOR_ROLES = frozenset({"supervisor"})  # 监票人
+DEPUTY = "deputy"
+SERVICE = "voting"
+
+
+def area(code: str) -> areas.Area:
+    return areas.require(str(code))
+
+
+def dumps(value: Any) -> str:
+    return canonical_text(value)
+
+
+def loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def load_session(
+    session: Session, guard: Guard, session_id: str, roles: frozenset[str], lock: bool = False
+) -> VotingSession:
+    """The session if the caller may act on it; unknown ids are 404 only for those roles."""
+    row = db.session_row(session, str(session_id), lock)
+    if row is None:
+        guard.require(roles)
+        raise errors.session_not_found()
+    guard.require(roles, row.area_code)
+    return row
+
+
+def existing_session(session: Session, session_id: str) -> VotingSession:
+    """For public routes: the session or 404, without a role check."""
+    row = db.session_row(session, str(session_id))
+    if row is None:
+        raise errors.session_not_found()
+    return row
+
+
+def may_read(guard: Guard, row: VotingSession) -> None:
+    """Published results are public; before that only staff and supervisors of the area."""
+    if row.published_at is None:
+        guard.require(READ_ROLES, row.area_code)
+
+
+def refuse(outcome: Refusal | Any) -> Any:
+    if isinstance(outcome, Refusal):
+        raise errors.state_conflict(outcome.message)
+    return outcome
+
+
+def session_rules(rules: RulesVersion, seats: int | None, deputies_total: int) -> Rules:
+    return Rules(
+        seats=seats or 1,
+        deputies_total=deputies_total,
+        form=rules.form,
+        threshold_base=rules.threshold_base,
+        differential_ratio_permille=rules.differential_ratio_permille,
+        quorum_permille=rules.quorum_permille,
+    )
+
+
+def round_rules(round_row: Round) -> Rules:
+    return Rules(**loads(round_row.rules))
+
+
+def append_audit(session: Session, session_id: str, kind: str, data: Any) -> AuditEntry:
+    """The next hash-chained entry, in the caller's transaction (the session row is locked)."""
+    last = db.audit_head(session, session_id)
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    entry = AuditEntry(
+        session_id=session_id,
+        seq=seq,
+        kind=kind,
+        data=dumps(data),
+        prev=prev,
+        hash=entry_hash(seq, kind, data, prev),
+    )
+    session.add(entry)
+    return entry
+
+
+def commit(session: Session, then: Callable[[], None] | None = None) -> None:
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise errors.conflict(
+            "会议已被他人同时修改，请刷新后重试 (the session changed meanwhile; reload and retry)"
+        ) from exc
+    if then is not None:
+        then()
+
+
+def step_done(row: VotingSession) -> Callable[[], None]:
+    return metrics.SESSION_STEPS.labels(SERVICE, row.level, row.state).inc
+
+
+def is_staff(principal: Principal, roles: frozenset[str] = RUN_ROLES) -> bool:
+    return principal.has_role(roles)
+
+
+def current_candidates(row: VotingSession, round_row: Round) -> list[dict[str, Any]]:
+    """This round's candidates with their titles, in ballot order."""
+    by_id = {c["id"]: c for c in loads(row.candidates)}
+    ids = loads(round_row.candidates)
+    return [
+        {"id": cid, "position": n, "title": by_id[cid]["title"]} for n, cid in enumerate(ids, 1)
+    ]
+
+
+def session_view(session: Session, box: Session, row: VotingSession) -> dict[str, Any]:
+    round_row = db.round_row(session, row.id, row.round)
+    rules = round_rules(round_row)
+    present = db.present(session, row.id)
+    return dump(
+        contract.Session,
+        {
+            "id": row.id,
+            "area_code": row.area_code,
+            "level": row.level,
+            "year": row.year,
+            "kind": row.kind,
+            "title": row.title,
+            "state": row.state,
+            "round": row.round,
+            "rules_version": row.rules_version,
+            "rules": rules.as_dict(),
+            "candidate_list_id": row.candidate_list_id,
+            "candidate_list_hash": row.candidate_list_hash,
+            "roster_id": row.roster_id,
+            "roster_hash": row.roster_hash,
+            "deputies_total": row.deputies_total,
+            "present": present,
+            "quorum_needed": quorum_needed(rules),
+            "seats": row.seats,
+            "candidates": current_candidates(row, round_row),
+            "issued": db.issued(session, row.id, row.round),
+            "cast": store.count(box, row.id, row.round),
+            "created_at": as_utc(row.created_at),
+        },
+    )

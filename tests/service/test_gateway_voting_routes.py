@@ -1,0 +1,450 @@
+"""The gateway's voting routes over real HTTP: a GatewayService container whose level RPC is a
+recording fake (no broker, no voting service). Pins, for every route, which VotingRpc method
+it calls at which level with which arguments, and the gateway's own answers: 401 before
+anything else, 404 for a malformed session id, 400 for a malformed ballot token, and the cast
+route's exemption from the per-client public rate limit."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import requests
+from contracts.rpc import VOTING
+from gateway.routes import ballots, results, sessions
+from gateway.service import GatewayService
+from nameko.containers import ServiceContainer
+from nameko.extensions import DependencyProvider
+from servicekit import config, testing
+from servicekit.auth import ANONYMOUS, Principal
+from servicekit.routing import LevelCaller
+
+from gateway import tokens
+
+VOTING_DOCS = (*sessions.DOCS, *ballots.DOCS, *results.DOCS)
+PUBLIC = {
+    ("post", "/api/v1/ballots"),
+    ("get", "/api/v1/sessions/{session_id}/receipts/{code}"),
+    ("get", "/api/v1/sessions/{session_id}/result"),
+    ("get", "/api/v1/sessions/{session_id}/audit"),
+    ("get", "/api/v1/sessions/{session_id}/export.{fmt}"),
+}
+STAFF = Principal("u-9", ("congress_staff",), "150622")  # 准格尔旗人大
+SESSION_ID = "B-" + "0123456789abcdef" * 2  # a banner session
+CITY_SESSION_ID = "C-" + "fedcba9876543210" * 2
+TOKEN = "T" + "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # a township token, Crockford base32
+CANDIDATE_LIST = str(uuid.UUID(int=7))
+ROSTER = str(uuid.UUID(int=8))
+EXPORTED = {
+    "file_name": "票决结果.csv",
+    "ascii_file_name": "session-result.csv",
+    "content_type": "text/csv; charset=utf-8",
+    "content_base64": "5YCZ6YCJ6aG555uuDQo=",  # "候选项目\r\n"
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    service: str
+    level: str
+    method: str
+    args: tuple[Any, ...]
+    principal: Principal
+
+
+class FakeLevelRpc(DependencyProvider):
+    """LevelRpc without a broker: records each call, with the caller the call would carry."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.replies: dict[str, Any] = {}
+
+    def get_dependency(self, worker_ctx: Any) -> "RecordingCaller":
+        return RecordingCaller(self, worker_ctx)
+
+
+class RecordingCaller(LevelCaller):  # for_area (area → level) stays the real one
+    def call(self, service: str, level: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        principal = Principal.from_context(self.worker_ctx.data)
+        self.provider.calls.append(Call(service, level, method, args, principal))
+        return self.provider.replies.get(method, {"ok": True})
+
+
+class VotingGateway(GatewayService):
+    rpc = FakeLevelRpc()
+
+
+@dataclass
+class Gateway:
+    url: str
+    container: ServiceContainer
+
+    @property
+    def calls(self) -> list[Call]:
+        return next(d for d in self.container.dependencies if isinstance(d, FakeLevelRpc)).calls
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        return requests.request(method, f"{self.url}{path}", timeout=10, **kwargs)
+
+
+@pytest.fixture
+def gateway(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RATE_LIMIT_PUBLIC", "3/60")
+    address = f"127.0.0.1:{testing.free_port()}"
+    container = ServiceContainer(
+        VotingGateway, {"WEB_SERVER_ADDRESS": address, "MAX_BODY_BYTES": 4096}
+    )
+    container.start()
+    fake = next(d for d in container.dependencies if isinstance(d, FakeLevelRpc))
+    fake.replies.update(create_session={"id": SESSION_ID}, get_export=EXPORTED)
+    yield Gateway(f"http://{address}", container)
+    container.stop()
+
+
+def bearer(principal: Principal = STAFF) -> dict[str, str]:
+    token, _ = tokens.issue(config.token_secret(), principal, datetime.now(UTC))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def envelope(response: requests.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    return error
+
+
+def concrete(path: str, session_id: str = SESSION_ID) -> str:
+    return (
+        path.replace("{session_id}", session_id)
+        .replace("{roster_id}", ROSTER)
+        .replace("{code}", "R1234")
+        .replace("{sheet}", "3")
+        .replace("{fmt}", "csv")
+    )
+
+
+S = f"/api/v1/sessions/{SESSION_ID}"
+TRANSITION = {"note": "主席团决定"}
+CAST = {"session_id": "T-" + "a" * 32, "token": TOKEN, "choices": {"p1": "approve"}}
+RULES = {
+    "area_code": "150622",
+    "adopted_on": "2026-01-10",
+    "document_ref": "准人大常发〔2026〕3号",
+    "publication_channel": "准格尔旗人大常委会网站",
+}
+ROSTER_CSV = {
+    "area_code": "150622100",
+    "title": "薛家湾镇人大代表名册",
+    "csv": "代表证号,姓名,代表团\n001,张三,第一代表团\n",
+}
+NEW_SESSION = {
+    "area_code": "150622",
+    "year": 2027,
+    "kind": "congress_session",
+    "title": "准格尔旗 2027 年民生实事项目票决",
+    "candidate_list_id": CANDIDATE_LIST,
+}
+OPINIONS = {"delegation": "第一代表团", "opinions": [{"candidate_id": "p1", "stance": "support"}]}
+CHECK_IN = {"deputy_numbers": ["001", "002"]}
+TOKEN_ISSUE = {"deputy_number": "001"}
+PAPER_SHEET = {"sheet": 3, "choices": {"p1": "approve"}}
+RESOLUTION = {"choices": None, "note": "字迹无法辨认，按废票处理"}
+CONSULTATION = {
+    "participants": ["张三", "李四"],
+    "minutes": "街道议政代表会商，一致同意以下项目。",
+    "adopted": ["p1"],
+}
+STEPS = {
+    "deliberation": "start_deliberation",
+    "open": "open_session",
+    "close": "close_session",
+    "tally": "tally_session",
+    "announce": "announce_session",
+    "publish": "publish_session",
+    "runoff": "open_runoff",
+}
+# method, path, query, body → the VotingRpc method, the level it goes to, its arguments.
+ROUTES = [
+    ("post", "/api/v1/voting-rules", None, RULES, "adopt_rules", "banner", (RULES,)),
+    (
+        "get",
+        "/api/v1/voting-rules",
+        {"area_code": "150600"},
+        None,
+        "list_rules",
+        "city",
+        ({"area_code": "150600"},),
+    ),
+    (
+        "post",
+        "/api/v1/rosters/import",
+        None,
+        ROSTER_CSV,
+        "import_roster",
+        "township",
+        (ROSTER_CSV,),
+    ),
+    (
+        "get",
+        f"/api/v1/rosters/{ROSTER}",
+        {"area_code": "150622"},
+        None,
+        "get_roster",
+        "banner",
+        (ROSTER,),
+    ),
+    (
+        "post",
+        "/api/v1/sessions",
+        None,
+        NEW_SESSION,
+        "create_session",
+        "banner",
+        (NEW_SESSION, None),
+    ),
+    (
+        "get",
+        "/api/v1/sessions",
+        {"area_code": "150622", "year": "2027"},
+        None,
+        "list_sessions",
+        "banner",
+        ({"area_code": "150622", "year": 2027},),
+    ),
+    ("get", S, None, None, "get_session", "banner", (SESSION_ID,)),
+    *[
+        ("post", f"{S}/{step}", None, TRANSITION, method, "banner", (SESSION_ID, TRANSITION))
+        for step, method in STEPS.items()
+    ],
+    (
+        "post",
+        f"{S}/deliberations",
+        None,
+        OPINIONS,
+        "record_deliberation",
+        "banner",
+        (SESSION_ID, OPINIONS),
+    ),
+    ("get", f"{S}/deliberations", None, None, "deliberation_summary", "banner", (SESSION_ID,)),
+    ("post", f"{S}/check-in", None, CHECK_IN, "check_in", "banner", (SESSION_ID, CHECK_IN)),
+    ("post", f"{S}/tokens", None, TOKEN_ISSUE, "issue_ballot", "banner", (SESSION_ID, TOKEN_ISSUE)),
+    ("post", "/api/v1/ballots", None, CAST, "cast_ballot", "township", (CAST,)),
+    ("get", f"{S}/receipts/R1234", None, None, "check_receipt", "banner", (SESSION_ID, "R1234")),
+    (
+        "post",
+        f"{S}/paper-ballots",
+        None,
+        PAPER_SHEET,
+        "enter_paper_ballot",
+        "banner",
+        (SESSION_ID, PAPER_SHEET),
+    ),
+    (
+        "post",
+        f"{S}/paper-ballots/3/resolution",
+        None,
+        RESOLUTION,
+        "resolve_paper_ballot",
+        "banner",
+        (SESSION_ID, 3, RESOLUTION),
+    ),
+    (
+        "post",
+        f"{S}/paper-count",
+        None,
+        {"returned": 40},
+        "record_paper_count",
+        "banner",
+        (SESSION_ID, {"returned": 40}),
+    ),
+    ("get", f"{S}/paper-ballots", None, None, "paper_status", "banner", (SESSION_ID,)),
+    (
+        "post",
+        f"{S}/consultation",
+        None,
+        CONSULTATION,
+        "record_consultation",
+        "banner",
+        (SESSION_ID, CONSULTATION),
+    ),
+    ("get", f"{S}/result", None, None, "get_result", "banner", (SESSION_ID,)),
+    ("get", f"{S}/audit", None, None, "get_audit", "banner", (SESSION_ID,)),
+    (
+        "get",
+        f"{S}/export.xlsx",
+        {"round": "2"},
+        None,
+        "get_export",
+        "banner",
+        (SESSION_ID, "xlsx", {"round": 2}),
+    ),
+]
+STATUS = {
+    "adopt_rules": 201,
+    "import_roster": 201,
+    "create_session": 201,
+    "record_deliberation": 201,
+    "issue_ballot": 201,
+    "cast_ballot": 201,
+    "enter_paper_ballot": 201,
+    "record_consultation": 201,
+}
+
+
+class TestDocumentation:
+    def test_every_route_of_the_table_is_documented_once(self):
+        documented = [(route.method, route.path) for route in VOTING_DOCS]
+        assert len(documented) == len(set(documented)) == len(ROUTES) == 28
+
+    def test_every_voting_route_is_in_openapi_json_with_its_method(self, gateway):
+        paths = gateway.request("get", "/api/v1/openapi.json").json()["paths"]
+        for route in VOTING_DOCS:
+            assert route.method in paths[route.path], (route.method, route.path)
+
+    def test_only_the_public_routes_document_no_login(self):
+        assert {(r.method, r.path) for r in VOTING_DOCS if not r.login} == PUBLIC
+
+    def test_only_session_creation_honours_an_idempotency_key(self):
+        assert [(r.method, r.path) for r in VOTING_DOCS if r.idempotent] == [
+            ("post", "/api/v1/sessions")
+        ]
+
+    def test_casting_is_the_one_public_route_without_the_public_limit(self):
+        unlimited = {(r.method, r.path) for r in VOTING_DOCS if not r.login and not r.public_limit}
+        assert unlimited == {("post", "/api/v1/ballots")}
+
+
+class TestRouting:
+    @pytest.mark.parametrize(
+        ("method", "path", "query", "body", "rpc", "level", "args"),
+        ROUTES,
+        ids=[f"{r[0]} {r[1].replace(SESSION_ID, '{id}')}" for r in ROUTES],
+    )
+    def test_calls_the_voting_method_at_its_level_with_the_caller(
+        self, gateway, method, path, query, body, rpc, level, args
+    ):
+        response = gateway.request(method, path, params=query, json=body, headers=bearer())
+        assert response.status_code == STATUS.get(rpc, 200), response.text
+        assert gateway.calls == [Call(VOTING, level, rpc, args, STAFF)]
+
+    def test_a_session_id_names_its_level(self, gateway):
+        gateway.request("get", f"/api/v1/sessions/{CITY_SESSION_ID}", headers=bearer())
+        assert [(c.level, c.args) for c in gateway.calls] == [("city", (CITY_SESSION_ID,))]
+
+    def test_a_transition_may_have_no_body(self, gateway):
+        response = gateway.request("post", f"{S}/open", headers=bearer())
+        assert response.status_code == 200, response.text
+        assert gateway.calls[0].args == (SESSION_ID, {})
+
+    def test_a_created_session_has_its_location_and_passes_the_idempotency_key(self, gateway):
+        response = gateway.request(
+            "post",
+            "/api/v1/sessions",
+            json=NEW_SESSION,
+            headers={**bearer(), "Idempotency-Key": "k-1"},
+        )
+        assert response.headers["Location"] == f"/api/v1/sessions/{SESSION_ID}"
+        assert gateway.calls[0].args == (NEW_SESSION, "k-1")
+
+    def test_an_issued_token_is_never_cached(self, gateway):
+        response = gateway.request(
+            "post", f"{S}/tokens", json={"deputy_number": "1"}, headers=bearer()
+        )
+        assert response.status_code == 201
+        assert response.headers["Cache-Control"] == "no-store"
+
+    def test_an_export_is_a_file_download(self, gateway):
+        response = gateway.request("get", f"{S}/export.csv")
+        assert response.status_code == 200
+        assert response.content == "候选项目\r\n".encode()
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+        assert gateway.calls[0].args == (SESSION_ID, "csv", {})
+
+
+class TestIdentity:
+    @pytest.mark.parametrize(
+        "route", [r for r in VOTING_DOCS if r.login], ids=lambda r: f"{r.method} {r.path}"
+    )
+    def test_every_login_route_answers_401_without_a_token(self, gateway, route):
+        response = gateway.request(route.method, concrete(route.path), json={})
+        assert envelope(response, 401)["code"] == "unauthenticated"
+        assert gateway.calls == []
+
+    def test_login_comes_before_the_session_id_is_judged(self, gateway):
+        response = gateway.request("post", "/api/v1/sessions/nonsense/open", json={})
+        envelope(response, 401)
+
+    @pytest.mark.parametrize("path", [f"{S}/result", f"{S}/audit", f"{S}/receipts/R1"])
+    def test_public_routes_answer_anonymous_callers(self, gateway, path):
+        assert gateway.request("get", path).status_code == 200
+        assert gateway.calls[0].principal == ANONYMOUS
+
+    def test_public_routes_carry_a_valid_token_to_the_service(self, gateway):
+        assert gateway.request("get", f"{S}/result", headers=bearer()).status_code == 200
+        assert gateway.calls[0].principal == STAFF
+
+    def test_the_gateway_adds_nothing_to_a_ballot_cast_while_logged_in(self, gateway):
+        gateway.request("post", "/api/v1/ballots", json=CAST, headers=bearer())
+        assert gateway.calls[0].args == (CAST,)
+
+
+class TestMalformedInput:
+    @pytest.mark.parametrize(
+        "bad_id",
+        ["nonsense", "X-" + "0" * 32, "T-" + "0" * 31, "t-" + "0" * 32, "T-" + "G" * 32],
+    )
+    @pytest.mark.parametrize(
+        "route",
+        [r for r in VOTING_DOCS if "{session_id}" in r.path],
+        ids=lambda r: f"{r.method} {r.path}",
+    )
+    def test_a_malformed_session_id_is_404_with_the_envelope(self, gateway, route, bad_id):
+        response = gateway.request(
+            route.method, concrete(route.path, bad_id), json={}, headers=bearer()
+        )
+        assert envelope(response, 404)["code"] == "not_found"
+        assert gateway.calls == []
+
+    def test_an_unknown_export_format_is_404_with_the_envelope(self, gateway):
+        envelope(gateway.request("get", f"{S}/export.pdf"), 404)
+
+    def test_a_round_that_is_not_a_number_is_400(self, gateway):
+        error = envelope(gateway.request("get", f"{S}/export.json?round=last"), 400)
+        assert "round" in error["details"]
+
+    @pytest.mark.parametrize(
+        "token",
+        ["", "T123", TOKEN.lower(), "X" + TOKEN[1:], TOKEN[:-1] + "U", TOKEN + "0", 42],
+    )
+    def test_a_malformed_ballot_token_is_400_with_the_envelope(self, gateway, token):
+        response = gateway.request("post", "/api/v1/ballots", json={**CAST, "token": token})
+        error = envelope(response, 400)
+        assert error["code"] == "validation_failed"
+        assert "token" in error["details"]
+        assert gateway.calls == []
+
+    def test_a_ballot_past_the_body_size_limit_is_413_with_the_envelope(self, gateway):
+        choices = {f"p{i}": "approve" for i in range(1000)}
+        response = gateway.request("post", "/api/v1/ballots", json={**CAST, "choices": choices})
+        assert envelope(response, 413)["code"] == "payload_too_large"
+
+
+class TestPublicRateLimit:
+    def test_casting_is_never_refused_for_the_rate_of_one_client(self, gateway):
+        # RATE_LIMIT_PUBLIC is 3/60: a hall of deputies behind one address casts far more.
+        statuses = [
+            gateway.request("post", "/api/v1/ballots", json=CAST).status_code for _ in range(8)
+        ]
+        assert statuses == [201] * 8
+
+    def test_other_public_routes_stay_limited_and_casting_goes_on(self, gateway):
+        statuses = [gateway.request("get", f"{S}/result").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = gateway.request("get", f"{S}/audit")
+        assert envelope(limited, 429)["code"] == "rate_limited"
+        assert limited.headers["Retry-After"]
+        assert gateway.request("post", "/api/v1/ballots", json=CAST).status_code == 201

@@ -1,0 +1,156 @@
+"""The voting service as service tests drive it: worker_factory over its two real migrated
+SQLite databases (the session database and the ballot box), the real outbox writer and a Guard
+for the caller — no broker."""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nameko.testing.services import worker_factory
+from servicekit import migrate
+from servicekit.auth import ANONYMOUS, Guard, Principal
+from servicekit.db import make_engine
+from servicekit.outbox import OutboxWriter
+from servicekit.relay import OUTBOX
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from voting.service import VotingService
+from voting.use_cases import setup
+
+TOWN = "150622100"  # 薛家湾镇
+STAFF = Principal("renda", ("congress_staff",), "150622")
+TELLER_A = Principal("teller-a", ("congress_staff",), TOWN)
+TELLER_B = Principal("teller-b", ("congress_staff",), TOWN)
+SUPERVISOR = Principal("jianpiao", ("supervisor",), TOWN)
+
+
+@dataclass
+class Databases:
+    db: Session
+    box: Session
+
+
+@contextmanager
+def migrated_databases(folder: Path, urls: dict[str, str] | None = None) -> Iterator[Databases]:
+    urls = urls or {
+        "voting": f"sqlite:///{folder}/voting.db",
+        "voting_ballots": f"sqlite:///{folder}/voting_ballots.db",
+    }
+    engines = {}
+    for database, url in urls.items():
+        migrate.upgrade(database, url)
+        engines[database] = make_engine(url)
+    try:
+        with (
+            Session(engines["voting"], expire_on_commit=False) as db,
+            Session(engines["voting_ballots"], expire_on_commit=False) as box,
+        ):
+            yield Databases(db, box)
+    finally:
+        for engine in engines.values():
+            engine.dispose()
+
+
+def voting_worker(dbs: Databases, principal: Principal = ANONYMOUS, level: str = "township"):
+    return worker_factory(
+        VotingService,
+        db=dbs.db,
+        box=dbs.box,
+        outbox=OutboxWriter(OUTBOX, "req-voting-test"),
+        auth=Guard(principal, "voting", level),
+    )
+
+
+def roster_csv(deputies: int, delegations: int = 3, usernames: bool = False) -> str:
+    lines = ["代表证号,姓名,代表团,电话,账号"]
+    for n in range(1, deputies + 1):
+        account = f"dep{n:03d}" if usernames else ""
+        lines.append(f"D{n:03d},代表{n:03d},第{n % delegations + 1}代表组,0477-{n:07d},{account}")
+    return "\n".join(lines) + "\n"
+
+
+def frozen_list(dbs: Databases, candidates: int, seats: int, area: str = TOWN) -> list[str]:
+    """Deliver a candidate_list_frozen_v1 as collection would; returns the proposal ids."""
+    ids = [str(uuid.uuid4()) for _ in range(candidates)]
+    envelope = {
+        "event_id": str(uuid.uuid4()),
+        "payload": {
+            "candidate_list_id": str(uuid.uuid4()),
+            "area_code": area,
+            "level": "township",
+            "year": 2027,
+            "seats": seats,
+            "differential_ratio_permille": 200,
+            "content_hash": "ab" * 32,
+            "frozen_at": datetime.now(UTC).isoformat(),
+            "candidates": [
+                {
+                    "position": n,
+                    "proposal_id": pid,
+                    "title": f"候选项目{n}",
+                    "summary": "摘要",
+                    "category": "教育",
+                    "estimated_cost_fen": 100_000_00 * n,
+                    "lead_department": None,
+                    "rationale": "理由",
+                }
+                for n, pid in enumerate(ids, 1)
+            ],
+        },
+    }
+    setup.receive_candidate_list(dbs.db, envelope, datetime.now(UTC))
+    dbs.db.commit()
+    return ids
+
+
+def list_id_of(dbs: Databases) -> str:
+    return dbs.db.execute(text("SELECT id FROM candidate_lists ORDER BY received_at DESC")).scalar()
+
+
+def outbox_events(dbs: Databases) -> list[str]:
+    return list(dbs.db.scalars(select(OUTBOX.c.event_type).order_by(OUTBOX.c.seq)))
+
+
+@dataclass
+class Prepared:
+    session_id: str
+    candidates: list[str]
+
+
+def prepared_session(
+    dbs: Databases,
+    deputies: int = 30,
+    candidates: int = 6,
+    seats: int = 3,
+    kind: str = "congress_session",
+    present: int | None = None,
+    **rules: Any,
+) -> Prepared:
+    """Rules adopted, roster imported, list received, session in deliberation, deputies in."""
+    staff = voting_worker(dbs, STAFF)
+    staff.adopt_rules(
+        {
+            "area_code": TOWN,
+            "adopted_on": "2026-12-01",
+            "document_ref": "薛人大发〔2026〕1号",
+            "publication_channel": "镇政府公开栏",
+            **rules,
+        }
+    )
+    staff.import_roster({"area_code": TOWN, "title": "镇人大代表名册", "csv": roster_csv(deputies)})
+    ids = frozen_list(dbs, candidates, seats) if kind != "satisfaction" else []
+    body = {"area_code": TOWN, "year": 2027, "kind": kind, "title": "2027年民生实事项目票决"}
+    if kind == "satisfaction":
+        ids = [f"P{n}" for n in range(1, candidates + 1)]
+        body["projects"] = [{"project_id": p, "title": f"项目{p}"} for p in ids]
+    else:
+        body["candidate_list_id"] = list_id_of(dbs)
+    created = staff.create_session(body)
+    staff.start_deliberation(created["id"], {})
+    numbers = [f"D{n:03d}" for n in range(1, (present or deputies) + 1)]
+    staff.check_in(created["id"], {"deputy_numbers": numbers})
+    return Prepared(created["id"], ids)
