@@ -1,5 +1,6 @@
-"""Demo data for `make run`: one account per role (printed passwords) and one open collection
-notice per area of the areas file, created through the gateway's HTTP API like any client."""
+"""Demo data for `make run`: one account per role (printed passwords), one open collection
+notice per area of the areas file, and voting rules plus a roster of made-up deputies for one
+banner and one of its towns, created through the gateway's HTTP API like any client."""
 
 import json
 import urllib.error
@@ -57,9 +58,21 @@ def _post(url: str, body: dict[str, Any], token: str | None = None) -> tuple[int
         return exc.code, json.loads(exc.read() or b"{}")
 
 
-def _get(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url, timeout=30) as response:
+def _get(url: str, token: str | None = None) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
+
+
+def _login(base_url: str, username: str) -> str:
+    (password,) = [row[4] for row in DEMO_ACCOUNTS if row[0] == username]
+    status, body = _post(
+        f"{base_url}/api/v1/auth/token", {"username": username, "password": password}
+    )
+    if status != 200:
+        raise RuntimeError(f"demo login {username} refused: {status} {body}")
+    return str(body["access_token"])
 
 
 # Two sumu show the other states of a notice: one closed last month, one opening next month.
@@ -76,10 +89,7 @@ def _window(area_code: str, now: datetime) -> tuple[datetime, datetime]:
 
 def ensure_notices(base_url: str) -> int:
     """One notice per area (open now for 60 days, except the two above) unless it has one."""
-    _, login = _post(
-        f"{base_url}/api/v1/auth/token", {"username": "admin", "password": "demo-admin-2026"}
-    )
-    token = login["access_token"]
+    token = _login(base_url, "admin")
     now = utcnow()
     created = 0
     for area in areas.load().all():
@@ -103,3 +113,69 @@ def ensure_notices(base_url: str) -> int:
             raise RuntimeError(f"notice for {area.code} refused: {status} {body}")
         created += 1
     return created
+
+
+# Voting (stage 2): rules for 准格尔旗 and 薛家湾镇, the areas of the demo congress staff (renda),
+# who alone may run their sessions; a roster for the town. The deputies are made up.
+VOTING_AREAS = ("150622", "150622100")
+ROSTER_AREA = "150622100"
+DEMO_DEPUTIES = 30
+DELEGATIONS = ("第一代表组", "第二代表组", "第三代表组")
+# A town's congress has a presidium (主席团) between sessions, not a standing committee.
+PUBLISHER = {"township": "人大主席团", "banner": "人大常委会", "city": "人大常委会"}
+
+
+def demo_roster_csv(count: int = DEMO_DEPUTIES) -> str:
+    """Obviously fake deputies: numbers DEMO-001…, names 演示代表01…, phones 0477-0000001….
+    No 账号 (gateway account): staff check them in at the desk."""
+    rows = ["代表证号,姓名,代表团,电话,账号"]
+    for i in range(1, count + 1):
+        delegation = DELEGATIONS[(i - 1) % len(DELEGATIONS)]
+        rows.append(f"DEMO-{i:03d},演示代表{i:02d},{delegation},0477-{i:07d},")
+    return "\n".join(rows) + "\n"
+
+
+def _created(status: int, body: dict[str, Any], what: str) -> dict[str, Any]:
+    if status != 201:
+        raise RuntimeError(f"{what} refused: {status} {body}")
+    return body
+
+
+def _import_roster(base_url: str, token: str, area: areas.Area) -> int:
+    roster = {
+        "area_code": area.code,
+        "title": f"{area.name}第十八届人民代表大会代表名册（演示）",
+        "csv": demo_roster_csv(),
+    }
+    status, body = _post(f"{base_url}/api/v1/rosters/import", roster, token)
+    return int(_created(status, body, f"roster for {area.code}")["deputies"])
+
+
+def _adopt_rules(base_url: str, token: str, area: areas.Area) -> None:
+    today = utcnow().date()
+    rules = {
+        "area_code": area.code,
+        "adopted_on": today.isoformat(),
+        "document_ref": f"演示-{area.name}人大〔{today.year}〕1号",
+        "publication_channel": f"{area.name}{PUBLISHER[area.level]}公告栏（演示）",
+    }
+    status, body = _post(f"{base_url}/api/v1/voting-rules", rules, token)
+    _created(status, body, f"voting rules for {area.code}")
+
+
+def ensure_voting(base_url: str) -> tuple[int, int]:
+    """Rules (and, for ROSTER_AREA, a roster) per area that has no rules yet. The rules are
+    adopted last, so an area with rules is complete and a restart skips it: a crash between the
+    two steps at worst imports the roster again as version 2. Returns (rules, deputies) created.
+    Areas missing from a replaced AREAS_FILE are skipped."""
+    token = _login(base_url, "renda")
+    tree = areas.load()
+    rules = deputies = 0
+    for area in filter(None, map(tree.get, VOTING_AREAS)):
+        if _get(f"{base_url}/api/v1/voting-rules?area_code={area.code}", token)["items"]:
+            continue
+        if area.code == ROSTER_AREA:
+            deputies += _import_roster(base_url, token, area)
+        _adopt_rules(base_url, token, area)
+        rules += 1
+    return rules, deputies

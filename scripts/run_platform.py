@@ -1,5 +1,6 @@
-"""`make run`: migrate, declare queues, start the collection workers (one process per level) and
-the gateway, load demo data, print the URL, and stop everything cleanly on Ctrl-C."""
+"""`make run`: migrate, declare queues, start the collection and voting workers (one process per
+service and level) and the gateway, load demo data, print the URL, and stop everything cleanly
+on Ctrl-C."""
 
 import os
 import signal
@@ -9,12 +10,16 @@ import time
 import urllib.request
 
 from servicekit import config, topology
-from servicekit.migrate import upgrade
+from servicekit.migrate import upgrade_service
 from servicekit.runner import BROKER_HELP, broker_reachable
 
 from scripts import demo_data
 
 LEVEL_PROCESSES = ("township", "banner", "city")
+# One worker process per service and level. Their metrics ports count up from METRICS_PORT_BASE
+# in this order: collection township, banner, city, then voting's.
+LEVELED_SERVICES = ("collection", "voting")
+MIGRATED = (*LEVELED_SERVICES, "gateway")
 
 
 def start(name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -59,6 +64,19 @@ def stop(processes: dict[str, subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def start_workers(metrics_base: int) -> dict[str, subprocess.Popen[bytes]]:
+    """One process per service and level, each serving /metrics on its own port."""
+    names = [(s, level) for s in LEVELED_SERVICES for level in LEVEL_PROCESSES]
+    return {
+        f"{service}-{level}": start(
+            f"{service}-{level}",
+            ["-m", "servicekit.runner", service],
+            {"WORKER_LEVEL": level, "METRICS_PORT": str(metrics_base + index)},
+        )
+        for index, (service, level) in enumerate(names)
+    }
+
+
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
@@ -71,17 +89,10 @@ def main() -> int:
     address = config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
     base_url = f"http://{address}"
     metrics_base = int(config.env("METRICS_PORT_BASE", "9101"))
-    for service in ("collection", "gateway"):
-        upgrade(service)
+    for service in MIGRATED:
+        upgrade_service(service)
     topology.main([])
-    processes = {
-        f"collection-{level}": start(
-            f"collection-{level}",
-            ["-m", "servicekit.runner", "collection"],
-            {"WORKER_LEVEL": level, "METRICS_PORT": str(metrics_base + index)},
-        )
-        for index, level in enumerate(LEVEL_PROCESSES)
-    }
+    processes = start_workers(metrics_base)
     processes["gateway"] = start(
         "gateway", ["-m", "servicekit.runner", "gateway"], {"WEB_SERVER_ADDRESS": address}
     )
@@ -90,7 +101,8 @@ def main() -> int:
         wait_ready(base_url, processes)
         accounts = demo_data.ensure_accounts()
         created = demo_data.ensure_notices(base_url)
-        print_banner(base_url, accounts, created, metrics_base)
+        voting = demo_data.ensure_voting(base_url)
+        print_banner(base_url, accounts, created, voting, metrics_base)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         dead = [name for name, p in processes.items() if p.poll() is not None]
@@ -107,14 +119,21 @@ def main() -> int:
 
 
 def print_banner(
-    base_url: str, accounts: list[tuple[str, str, str, str, str]], created: int, metrics_base: int
+    base_url: str,
+    accounts: list[tuple[str, str, str, str, str]],
+    created: int,
+    voting: tuple[int, int],
+    metrics_base: int,
 ) -> None:
+    last_port = metrics_base + len(LEVELED_SERVICES) * len(LEVEL_PROCESSES) - 1
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
     print(f"  OpenAPI: {base_url}/api/v1/openapi.json   健康: {base_url}/api/v1/health")
-    print(
-        f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{metrics_base + 2}/metrics"
-    )
+    print(f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{last_port}/metrics")
     print(f"  新建征集公告 {created} 条 (notices created)")
+    rules, deputies = voting
+    print(
+        f"  新建票决办法 {rules} 项、演示代表 {deputies} 名 (voting rules, demo deputies created)"
+    )
     print("  演示账号 (demo accounts — development only):")
     for username, role, area, name, password in accounts:
         print(f"    {username:<8} {password:<20} {role:<17} {area:<10} {name}")

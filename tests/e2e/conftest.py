@@ -37,9 +37,11 @@ def make_run(tmp_path_factory, amqp_uri, pg):
         "AMQP_URI": amqp_uri,
         "DATA_DIR": str(data_dir),
         "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
-        "METRICS_PORT_BASE": str(testing.free_port_run(3)),
+        "METRICS_PORT_BASE": str(testing.free_port_run(6)),
         "COLLECTION_DATABASE_URL": pg.create("e2e_collection"),
         "GATEWAY_DATABASE_URL": pg.create("e2e_gateway"),
+        "VOTING_DATABASE_URL": pg.create("e2e_voting"),
+        "VOTING_BALLOTS_DATABASE_URL": pg.create("e2e_voting_ballots"),
         "RATE_LIMIT_PUBLIC": "1000/60",
         "PYTHONWARNINGS": "ignore",
     }

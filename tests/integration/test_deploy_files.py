@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from servicekit.migrate import databases_of
 
 pytestmark = pytest.mark.integration
 
@@ -29,6 +30,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 TEMPLATE = re.compile(r"\{\{.*?\}\}")
 MINSHENG_NAME = re.compile(r"\bminsheng_[A-Za-z0-9_]+")
+LEVELS = ("township", "banner", "city")
+LEVELED_SERVICES = ("collection", "voting")
+# The roll (who received a ballot) and the ballot box (what the ballots say).
+VOTING_DATABASES = ("voting", "voting_ballots")
 
 Services = dict[str, dict[str, Any]]
 
@@ -79,6 +84,19 @@ def bind_sources(service: dict[str, Any]) -> list[str]:
 def runner_services(services: Services) -> Services:
     """The long-running Minsheng processes: those started through servicekit.runner."""
     return {n: s for n, s in services.items() if "servicekit.runner" in command_of(s)}
+
+
+def workers_of(services: Services, service: str) -> Services:
+    """The compose services that run `servicekit.runner <service>`."""
+    return {
+        n: s
+        for n, s in runner_services(services).items()
+        if command_of(s).split("servicekit.runner", 1)[1].split() == [service]
+    }
+
+
+def database_urls(service: dict[str, Any]) -> dict[str, str]:
+    return {k: v for k, v in environment_of(service).items() if k.endswith("_DATABASE_URL")}
 
 
 def metrics_port(service: dict[str, Any]) -> str:
@@ -157,7 +175,7 @@ def test_services_waited_on_as_healthy_have_a_healthcheck(services: Services) ->
 
 def test_every_long_running_process_is_scraped(services: Services) -> None:
     runners = runner_services(services)
-    expected = {"gateway", "collection-township", "collection-banner", "collection-city"}
+    expected = {"gateway"} | {f"{s}-{level}" for s in LEVELED_SERVICES for level in LEVELS}
     assert expected <= set(runners)
     targets = scrape_targets()
     unscraped = sorted(
@@ -175,13 +193,35 @@ def test_workers_serve_metrics_beyond_their_own_container(services: Services) ->
             assert env.get("METRICS_ADDR") == "0.0.0.0", f"{name}: Prometheus cannot reach /metrics"
 
 
-def test_every_worker_level_runs_on_its_own(services: Services) -> None:
-    levels = {
-        environment_of(s).get("WORKER_LEVEL")
-        for s in runner_services(services).values()
-        if command_of(s).endswith("servicekit.runner collection")
-    }
-    assert levels == {"township", "banner", "city"}
+@pytest.mark.parametrize("service", LEVELED_SERVICES)
+def test_every_worker_level_runs_on_its_own(services: Services, service: str) -> None:
+    workers = workers_of(services, service)
+    levels = {name: environment_of(s).get("WORKER_LEVEL") for name, s in workers.items()}
+    assert levels == {f"{service}-{level}": level for level in LEVELS}
+
+
+def test_every_worker_has_a_healthcheck_on_its_own_metrics(services: Services) -> None:
+    for name, service in runner_services(services).items():
+        check = service.get("healthcheck") or {}
+        assert check and not check.get("disable"), f"{name}: no healthcheck"
+        probe = " ".join(check["test"]) if isinstance(check["test"], list) else check["test"]
+        assert f"127.0.0.1:{metrics_port(service)}/" in probe, f"{name}: probes another port"
+
+
+@pytest.mark.parametrize("service", LEVELED_SERVICES)
+def test_workers_start_after_migrations_and_queues(services: Services, service: str) -> None:
+    for name, worker in workers_of(services, service).items():
+        deps = depends_on(worker)
+        assert deps.get("migrate") == "service_completed_successfully", name
+        assert deps.get("topology") == "service_completed_successfully", name
+        assert environment_of(worker).get("MIGRATE") == "0", f"{name}: the migrate job migrates"
+
+
+def test_workers_use_the_databases_the_migrate_job_migrates(services: Services) -> None:
+    migrated = database_urls(services["migrate"])
+    for name, worker in runner_services(services).items():
+        for key, url in database_urls(worker).items():
+            assert migrated.get(key) == url, f"{name}: {key} is not the migrated database"
 
 
 def test_every_file_mounted_from_deploy_exists(services: Services) -> None:
@@ -223,12 +263,30 @@ def test_each_service_database_has_its_own_role(services: Services) -> None:
         for key, value in environment_of(service).items()
         if key.endswith("_DATABASE_URL")
     }
-    for name in migrated:
+    databases = {database for service in migrated for database in databases_of(service)}
+    for name in sorted(databases | set(VOTING_DATABASES)):
         assert re.search(rf"CREATE ROLE {name} LOGIN", sql), f"init.sql: no role {name}"
         owned = re.search(rf"CREATE DATABASE {name} OWNER {name};", sql)
         assert owned, f"init.sql: no database {name} owned by role {name}"
+        # Without this every role may CONNECT, and the roll's role could read the ballot box.
+        private = re.search(rf"REVOKE ALL ON DATABASE {name} FROM PUBLIC;", sql)
+        assert private, f"init.sql: other roles may connect to {name}"
         url = urlsplit(urls[f"{name.upper()}_DATABASE_URL"])
         assert (url.username, url.path) == (name, f"/{name}"), f"{name} connects as another role"
+
+
+def test_voting_workers_keep_the_roll_and_the_ballot_box_apart(services: Services) -> None:
+    workers = workers_of(services, "voting")
+    assert set(workers) == {f"voting-{level}" for level in LEVELS}
+    assert "voting" in command_of(services["migrate"]).split("servicekit.migrate", 1)[1].split()
+    for name, worker in workers.items():
+        urls = database_urls(worker)
+        assert set(urls) == {f"{db.upper()}_DATABASE_URL" for db in VOTING_DATABASES}, name
+        roll, box = (urlsplit(urls[f"{db.upper()}_DATABASE_URL"]) for db in VOTING_DATABASES)
+        assert roll.scheme.startswith("postgresql") and box.scheme.startswith("postgresql"), name
+        assert roll.username != box.username and roll.path != box.path, (
+            f"{name}: one role reads both"
+        )
 
 
 def defined_metric_names() -> set[str]:
