@@ -5,14 +5,17 @@ get_dependency() hands the worker a lazily opened Session; worker_teardown() clo
 worker never leaks a connection or an open transaction; stop() disposes of the pool.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import config
+from .errors import Conflict
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -95,3 +98,17 @@ class Database(DependencyProvider):
         session = self.sessions.pop(worker_ctx, None)
         if session is not None:
             session.close()
+
+
+def commit_or_conflict(
+    session: Session, message: str, then: Callable[[], None] | None = None
+) -> None:
+    """Commit; a unique or foreign key violation (a concurrent writer won) becomes a 409 with
+    `message`, and `then` (e.g. a metric) runs only after a commit that held."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(message) from exc
+    if then is not None:
+        then()

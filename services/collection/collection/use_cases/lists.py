@@ -16,9 +16,9 @@ from contracts.reference import CATEGORIES
 from servicekit import idempotency, metrics
 from servicekit.auth import Guard
 from servicekit.clock import as_utc
+from servicekit.db import commit_or_conflict
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import errors
@@ -54,15 +54,11 @@ def _refuse(refusal: domain.Refusal | None) -> None:
 
 
 def _commit(session: Session, then: Callable[[], None] | None = None) -> None:
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise errors.list_conflict(
-            "清单已被他人同时修改，请刷新后重试 (the list changed meanwhile; reload and retry)"
-        ) from exc
-    if then is not None:
-        then()
+    commit_or_conflict(
+        session,
+        "清单已被他人同时修改，请刷新后重试 (the list changed meanwhile; reload and retry)",
+        then,
+    )
 
 
 # ---- area settings ----------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from contracts import voting as contract
 from servicekit import areas, metrics
 from servicekit.auth import Guard, Principal
 from servicekit.clock import as_utc
+from servicekit.db import commit_or_conflict
 from servicekit.validation import dump
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import errors
@@ -105,15 +105,11 @@ def append_audit(session: Session, session_id: str, kind: str, data: Any) -> Aud
 
 
 def commit(session: Session, then: Callable[[], None] | None = None) -> None:
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise errors.conflict(
-            "会议已被他人同时修改，请刷新后重试 (the session changed meanwhile; reload and retry)"
-        ) from exc
-    if then is not None:
-        then()
+    commit_or_conflict(
+        session,
+        "会议已被他人同时修改，请刷新后重试 (the session changed meanwhile; reload and retry)",
+        then,
+    )
 
 
 def step_done(row: VotingSession) -> Callable[[], None]:
