@@ -10,6 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from collection.db import Base as CollectionBase
 from gateway.db import Base as GatewayBase
+from voting.box.models import BoxBase
+from voting.db import Base as VotingBase
 from servicekit import migrate
 from servicekit.db import make_engine
 from sqlalchemy import Column, MetaData, String, inspect
@@ -35,10 +37,27 @@ EXPECTED_TABLES = {
         *MESSAGING_TABLES,
     },
     "gateway": {"accounts"},
+    "voting": {
+        "voting_rules",
+        "rosters",
+        "deputies",
+        "candidate_lists",
+        "sessions",
+        "rounds",
+        "check_ins",
+        "issuances",
+        "deliberations",
+        "audit_entries",
+        *MESSAGING_TABLES,
+    },
+    # the ballot box: nothing about who voted, not even the messaging tables
+    "voting_ballots": {"box_rounds", "ballot_tokens", "ballots", "receipts", "paper_entries"},
 }
 METADATA: dict[str, MetaData] = {
     "collection": CollectionBase.metadata,
     "gateway": GatewayBase.metadata,
+    "voting": VotingBase.metadata,
+    "voting_ballots": BoxBase.metadata,
 }
 SERVICES = tuple(EXPECTED_TABLES)
 
