@@ -35,7 +35,7 @@ def login(
         failures.hit(key)
         raise Unauthenticated("用户名或密码错误 (wrong username or password)")
     failures.forget(key)
-    principal = Principal(account.id, account.role_list, account.area_code)
+    principal = Principal(account.id, account.role_list, account.area_code, account.username)
     token, expires = tokens.issue(secret, principal, now)
     return {
         "access_token": token,

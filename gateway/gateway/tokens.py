@@ -21,6 +21,7 @@ def issue(secret: str, principal: Principal, now: datetime) -> tuple[str, dateti
         "sub": principal.user_id,
         "roles": list(principal.roles),
         "area": principal.area_code,
+        "name": principal.username,
         "iat": int(now.timestamp()),
         "exp": int(expires.timestamp()),
     }
@@ -36,4 +37,6 @@ def verify(secret: str, token: str) -> Principal:
         raise TokenInvalid("登录已过期，请重新登录 (token expired)") from exc
     except jwt.PyJWTError as exc:
         raise TokenInvalid("登录凭证无效 (invalid token)") from exc
-    return Principal(str(claims["sub"]), tuple(claims.get("roles", ())), claims.get("area"))
+    return Principal(
+        str(claims["sub"]), tuple(claims.get("roles", ())), claims.get("area"), claims.get("name")
+    )

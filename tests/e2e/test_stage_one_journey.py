@@ -336,6 +336,7 @@ LOGIN_ROUTES = [route for route in openapi.ROUTES if route.login]
 @pytest.mark.parametrize("route", LOGIN_ROUTES, ids=lambda r: f"{r.method} {r.path}")
 def test_every_staff_route_refuses_an_anonymous_caller(make_run, route):
     path = route.path.replace("{id}", str(uuid.uuid4())).replace("{n}", "1")
+    path = path.replace("{session_id}", "T-" + uuid.uuid4().hex).replace("{sheet}", "1")
     path = path.replace("{code}", AREA).replace("{proposal_id}", str(uuid.uuid4()))
     body = {} if route.method in ("post", "put") else None
     response = requests.request(

@@ -26,13 +26,22 @@ class Principal:
     user_id: str | None
     roles: tuple[str, ...]
     area_code: str | None
+    # The account's login name: a congress roster links a deputy to their account by it (账号).
+    username: str | None = None
 
     @property
     def authenticated(self) -> bool:
         return self.user_id is not None
 
     def to_context(self) -> str:
-        return json.dumps({"sub": self.user_id, "roles": list(self.roles), "area": self.area_code})
+        return json.dumps(
+            {
+                "sub": self.user_id,
+                "roles": list(self.roles),
+                "area": self.area_code,
+                "name": self.username,
+            }
+        )
 
     @classmethod
     def from_context(cls, context_data: dict[str, Any]) -> "Principal":
@@ -40,7 +49,12 @@ class Principal:
         if not raw:
             return ANONYMOUS
         claims = json.loads(raw)
-        return cls(claims.get("sub"), tuple(claims.get("roles", ())), claims.get("area"))
+        return cls(
+            claims.get("sub"),
+            tuple(claims.get("roles", ())),
+            claims.get("area"),
+            claims.get("name"),
+        )
 
     def has_role(self, roles: Iterable[str]) -> bool:
         return bool(set(self.roles) & set(roles))

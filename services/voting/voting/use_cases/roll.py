@@ -34,7 +34,8 @@ def _own_number(session: Session, guard: Guard, row: VotingSession, wanted: list
     """A deputy acts only for themselves: their account must be on the session's roster."""
     if guard.principal.has_role(RUN_ROLES):
         return
-    own = setup_db.deputy_by_username(session, row.roster_id, guard.principal.user_id or "")
+    # The roster names the deputy's login name (账号); user_id is the account's opaque id.
+    own = setup_db.deputy_by_username(session, row.roster_id, guard.principal.username or "")
     if own is None or wanted != [own.number]:
         raise errors.forbidden_for_deputy()
 
