@@ -10,11 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from collection.db import Base as CollectionBase
 from gateway.db import Base as GatewayBase
-from voting.box.models import BoxBase
-from voting.db import Base as VotingBase
 from servicekit import migrate
 from servicekit.db import make_engine
 from sqlalchemy import Column, MetaData, String, inspect
+from voting.box.models import BoxBase
+from voting.db import Base as VotingBase
 
 pytestmark = pytest.mark.integration
 
