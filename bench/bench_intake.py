@@ -84,7 +84,9 @@ class Stack:
         return {**self.platform.processes, "echo": self.echo_process}
 
 
-def start_echo(amqp_uri: str, folder: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_echo(
+    amqp_uri: str, folder: str, module: str = "bench.echo_service"
+) -> tuple[subprocess.Popen[bytes], str]:
     port = testing.free_port()
     config = os.path.join(folder, "echo.yaml")
     with open(config, "w", encoding="utf-8") as handle:
@@ -99,7 +101,7 @@ def start_echo(amqp_uri: str, folder: str) -> tuple[subprocess.Popen[bytes], str
         )
     log = open(os.path.join(folder, "echo.log"), "ab")  # noqa: SIM115 - the child's lifetime
     process = subprocess.Popen(
-        [sys.executable, "-m", "nameko", "run", "bench.echo_service", "--config", config],
+        [sys.executable, "-m", "nameko", "run", module, "--config", config],
         cwd=REPO,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
         stdout=log,

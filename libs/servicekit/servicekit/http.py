@@ -13,6 +13,7 @@ import uuid
 from functools import partial
 from typing import Any
 
+import eventlet
 from contracts import errors as codes
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
@@ -25,6 +26,10 @@ from .errors import ServiceError
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
+# A hall of deputies connects at once (500 casts within a second). eventlet's default listen
+# backlog of 50 makes the kernel reset the connections beyond it; the kernel caps this value at
+# net.core.somaxconn.
+LISTEN_BACKLOG = 1024
 log = logging.getLogger(__name__)
 
 _WERKZEUG_CODES = {
@@ -92,7 +97,20 @@ class _JsonWsgiApp(WsgiApp):
         return provider.handle_request(request)(environ, start_response)
 
 
-class JsonWebServer(WebServer):
+class WideWebServer(WebServer):
+    """nameko's web server, listening with LISTEN_BACKLOG instead of eventlet's 50."""
+
+    def start(self) -> None:
+        # nameko's WebServer.start, but for the backlog.
+        if not self._starting:
+            self._starting = True
+            self._sock = eventlet.listen(self.bind_addr, backlog=LISTEN_BACKLOG)
+            self._sock.settimeout(None)  # as nameko: https://github.com/celery/kombu/issues/838
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
+
+
+class JsonWebServer(WideWebServer):
     def get_wsgi_app(self) -> _JsonWsgiApp:
         return _JsonWsgiApp(self)
 
