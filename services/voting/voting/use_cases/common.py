@@ -104,6 +104,14 @@ def append_audit(session: Session, session_id: str, kind: str, data: Any) -> Aud
     return entry
 
 
+def audit_dicts(session: Session, session_id: str) -> list[dict[str, Any]]:
+    """The session's audit log as {seq, kind, data, prev, hash} dicts, in order."""
+    return [
+        {"seq": e.seq, "kind": e.kind, "data": loads(e.data), "prev": e.prev, "hash": e.hash}
+        for e in db.audit_entries(session, session_id)
+    ]
+
+
 def commit(session: Session, then: Callable[[], None] | None = None) -> None:
     commit_or_conflict(
         session,

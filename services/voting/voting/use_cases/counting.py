@@ -31,6 +31,7 @@ from . import announcements
 from .common import (
     RUN_ROLES,
     append_audit,
+    audit_dicts,
     commit,
     dumps,
     load_session,
@@ -188,13 +189,6 @@ def tally_session(session: Session, box: Session, guard: Guard, session_id: str)
 
 
 # ---- announce, publish, runoff ----------------------------------------------------------------
-def _audit_dicts(session: Session, session_id: str) -> list[dict[str, Any]]:
-    return [
-        {"seq": e.seq, "kind": e.kind, "data": loads(e.data), "prev": e.prev, "hash": e.hash}
-        for e in db.audit_entries(session, session_id)
-    ]
-
-
 def _export(session: Session, box: Session, row: VotingSession, round_row: Round) -> dict:
     present, issued, returned, ballots = round_counts(session, box, row, round_row)
     return build_export(
@@ -206,7 +200,7 @@ def _export(session: Session, box: Session, row: VotingSession, round_row: Round
         returned,
         ballots,
         loads(round_row.result),
-        _audit_dicts(session, row.id),
+        audit_dicts(session, row.id),
     )
 
 
@@ -220,7 +214,7 @@ def announce_session(
 ) -> dict[str, Any]:
     row, state, round_row = _step(session, guard, session_id, "announce")
     if row.kind == contract.CONSULTATION:
-        audit_head = head(_audit_dicts(session, row.id))
+        audit_head = head(audit_dicts(session, row.id))
         round_row.digest = digest(loads(round_row.result), [], audit_head)
     else:
         document = _export(session, box, row, round_row)

@@ -15,7 +15,7 @@ from ..db import sessions as db
 from ..db import setup as setup_db
 from ..db.models import Round, VotingSession
 from ..domain.ballots import note_for
-from .common import existing_session, loads, may_read
+from .common import audit_dicts, existing_session, loads, may_read
 
 ROW_FIELDS = {
     contract.SATISFACTION: (
@@ -111,10 +111,7 @@ def get_result(session: Session, guard: Guard, session_id: str) -> dict[str, Any
 def get_audit(session: Session, guard: Guard, session_id: str) -> dict[str, Any]:
     row = existing_session(session, session_id)
     may_read(guard, row)
-    entries = [
-        {"seq": e.seq, "kind": e.kind, "data": loads(e.data), "prev": e.prev, "hash": e.hash}
-        for e in db.audit_entries(session, row.id)
-    ]
+    entries = audit_dicts(session, row.id)
     return dump(
         contract.AuditLog,
         {
