@@ -244,6 +244,18 @@ class TestOutboxRelay:
         assert len(drain(amqp_uri, subscription)) == 3
         assert unsent(engine) == 0
 
+    def test_a_relay_retries_its_own_leased_rows_at_once_after_a_failed_pass(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        stage(engine, 3)
+        relay = relays(engine, amqp_uri)
+        assert len(relay._claim()) == 3  # leased, then publishing failed half-way
+
+        assert relay.relay_once() == 3  # its own lease does not make it wait
+
+        assert len(drain(amqp_uri, subscription)) == 3
+        assert unsent(engine) == 0
+
     def test_a_level_relay_leaves_other_levels_events_to_their_relay_until_a_lease_passes(
         self, engine, amqp_uri, subscription
     ):

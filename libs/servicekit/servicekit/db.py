@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import config
+from . import config, walcheckpoint
 from .errors import Conflict
 
 NAMING_CONVENTION = {
@@ -65,10 +65,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def _backstop_checkpoints(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={walcheckpoint.BACKSTOP_PAGES}")
+
+
+def make_engine(url: str, background_checkpoints: bool = False) -> Engine:
+    """An engine for `url`. Long-running services pass background_checkpoints: their SQLite
+    WAL is then checkpointed off the hub (servicekit.walcheckpoint) instead of in a commit."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if background_checkpoints and engine.url.database not in (None, "", ":memory:"):
+            event.listen(engine, "connect", _backstop_checkpoints)
+            walcheckpoint.CHECKPOINTER.register(engine.url.database)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
@@ -82,7 +91,7 @@ class Database(DependencyProvider):
         self.sessions: dict[Any, Session] = {}
 
     def setup(self) -> None:
-        self.engine = make_engine(config.database_url(self.service))
+        self.engine = make_engine(config.database_url(self.service), background_checkpoints=True)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def stop(self) -> None:

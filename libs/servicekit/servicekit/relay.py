@@ -20,7 +20,7 @@ from typing import Any
 from contracts.events import SUBSCRIPTIONS
 from kombu import Connection, Producer
 from nameko.extensions import DependencyProvider
-from sqlalchemy import Engine, MetaData, and_, func, or_, select, true, update
+from sqlalchemy import Engine, MetaData, and_, bindparam, func, or_, select, true, update
 
 from . import config, metrics, topology
 from .clock import as_utc, utcnow
@@ -57,6 +57,8 @@ class OutboxRelay:
         # Fault tests only (tests/faults): OUTBOX_RELAY_PAUSED=1 keeps the loop polling but never
         # claims or publishes, so a test can kill the process between commit and publish.
         self.paused = config.env("OUTBOX_RELAY_PAUSED", "0") == "1"
+        self.woken_by_commit = False
+        self._statements()
 
     # ---- broker ---------------------------------------------------------------------------
     def _producer(self) -> Producer:
@@ -80,42 +82,57 @@ class OutboxRelay:
         self.connection = self.producer = None
 
     # ---- database -------------------------------------------------------------------------
-    def _claim(self) -> list[Any]:
-        now = utcnow()
-        claimable = and_(
+    # Built once: constructing and coercing these statements cost more than running them.
+    def _statements(self) -> None:
+        unsent_claimable = and_(
             OUTBOX.c.sent_at.is_(None),
-            or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
-            self._mine_or_orphaned(now),
+            or_(
+                OUTBOX.c.claimed_until.is_(None),
+                OUTBOX.c.claimed_until < bindparam("now"),
+                OUTBOX.c.claimed_by == bindparam("worker"),  # mine from a failed attempt
+            ),
+            self._mine_or_orphaned(),
         )
-        batch = select(OUTBOX.c.seq).where(claimable).order_by(OUTBOX.c.seq).limit(self.batch_size)
-        with self.engine.connect() as conn:  # a read first: idle relays must not take write locks
-            if conn.execute(batch.limit(1)).first() is None:
-                return []
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(OUTBOX)
-                .where(claimable, OUTBOX.c.seq.in_(batch.scalar_subquery()))
-                .values(claimed_by=self.worker_id, claimed_until=now + self.lease)
-            )
-            return list(
-                conn.execute(
-                    select(OUTBOX.c.seq, OUTBOX.c.event_type, OUTBOX.c.envelope)
-                    .where(OUTBOX.c.claimed_by == self.worker_id, OUTBOX.c.sent_at.is_(None))
-                    .order_by(OUTBOX.c.seq)
-                )
-            )
+        batch = select(OUTBOX.c.seq).where(unsent_claimable).order_by(OUTBOX.c.seq)
+        self.probe = batch.limit(1)
+        next_batch = batch.limit(bindparam("batch")).scalar_subquery()
+        self.claim = (
+            update(OUTBOX)
+            # Claimable again outside the subquery: PostgreSQL rechecks only this WHERE on a row
+            # another relay claimed while we waited for its lock.
+            .where(unsent_claimable, OUTBOX.c.seq.in_(next_batch))
+            .values(claimed_by=bindparam("worker"), claimed_until=bindparam("until"))
+            .returning(OUTBOX.c.seq, OUTBOX.c.event_type, OUTBOX.c.envelope)
+        )
+        self.mark_sent = (
+            update(OUTBOX)
+            .where(OUTBOX.c.seq.in_(bindparam("seqs", expanding=True)))
+            .values(sent_at=bindparam("sent_at"))
+        )
 
-    def _mine_or_orphaned(self, now: Any) -> Any:
+    def _mine_or_orphaned(self) -> Any:
         """A level's relay publishes its own level's events; another level's only once they
         have waited a lease (their relay is down). Several level processes sharing one SQLite
         file then do not fight over its write lock, and no event waits on a dead level."""
         if self.level == "all":
             return true()
-        return or_(OUTBOX.c.level == self.level, OUTBOX.c.created_at < now - self.lease)
+        return or_(OUTBOX.c.level == self.level, OUTBOX.c.created_at < bindparam("orphaned"))
+
+    def _claim(self, probe_first: bool = True) -> list[Any]:
+        now = utcnow()
+        params = {"now": now, "worker": self.worker_id, "orphaned": now - self.lease}
+        if probe_first:  # a read first: idle relays must not take write locks
+            with self.engine.connect() as conn:
+                if conn.execute(self.probe, params).first() is None:
+                    return []
+        with self.engine.begin() as conn:
+            claim = {**params, "until": now + self.lease, "batch": self.batch_size}
+            rows = conn.execute(self.claim, claim).all()
+        return sorted(rows, key=lambda row: row.seq)  # RETURNING promises no order
 
     def _mark_sent(self, seqs: list[int]) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(OUTBOX).where(OUTBOX.c.seq.in_(seqs)).values(sent_at=utcnow()))
+            conn.execute(self.mark_sent, {"seqs": seqs, "sent_at": utcnow()})
 
     def backlog(self) -> tuple[int, float]:
         """(unsent rows, age in seconds of the oldest) — what ops alert on."""
@@ -133,7 +150,7 @@ class OutboxRelay:
         if self.paused:  # fault tests only, see __init__
             return 0
         producer = self._producer()  # connect before claiming: a dead broker must not lease rows
-        rows = self._claim()
+        rows = self._claim(probe_first=not self.woken_by_commit)
         if not rows:
             return 0
         exchange = topology.event_exchange(self.source)
@@ -191,7 +208,8 @@ class OutboxRelay:
         together leave in one batch: one claim and one mark for many events. The linger ends
         early once the service has no request in hand, so publishing runs between requests
         instead of in the middle of one (the relay shares the process's single core)."""
-        if self.wakeup.wait(self.idle_poll_seconds):
+        self.woken_by_commit = self.wakeup.wait(self.idle_poll_seconds)
+        if self.woken_by_commit:
             self.service_idle.wait(self.coalesce_seconds)
         self.wakeup.clear()
         self.service_idle.clear()
@@ -219,7 +237,7 @@ class Outbox(DependencyProvider):
 
     def setup(self) -> None:
         level = level_of_service(self.container.service_name) or "all"
-        engine = make_engine(config.database_url(self.service))
+        engine = make_engine(config.database_url(self.service), background_checkpoints=True)
         self.relay = OutboxRelay(
             engine, self.container.config["AMQP_URI"], logical_name(self.service), level
         )
