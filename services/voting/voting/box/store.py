@@ -10,7 +10,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import Ballot, BallotToken, BoxRound, PaperEntry, Receipt
@@ -42,19 +42,47 @@ def remove_token(box: Session, token_hash: str) -> None:
     box.execute(delete(BallotToken).where(BallotToken.token_hash == token_hash))
 
 
+# The cast path's statements, built once (building them cost more than running them). The
+# spend comes first: the transaction then starts as a write, which SQLite needs to serialise it.
+SPEND = (
+    update(BallotToken.__table__)
+    .where(BallotToken.token_hash == bindparam("hash_of_token"), BallotToken.spent.is_(False))
+    .values(spent=True)
+    .returning(BallotToken.session_id, BallotToken.round)
+)
+SEALED = (
+    select(BoxRound.sealed)
+    .where(BoxRound.session_id == bindparam("session_id"), BoxRound.round == bindparam("round"))
+    .with_for_update(read=True)
+)
+INSERT_BALLOT = insert(Ballot.__table__)
+INSERT_RECEIPT = insert(Receipt.__table__)
+
+
 def _sealed(box: Session, session_id: str, number: int) -> bool:
-    row = box.execute(
-        select(BoxRound.sealed)
-        .where(BoxRound.session_id == session_id, BoxRound.round == number)
-        .with_for_update(read=True)
-    ).first()
+    row = box.execute(SEALED, {"session_id": session_id, "round": number}).first()
     return row is None or bool(row.sealed)
 
 
 def spend_and_store(
     box: Session, session_id: str, token_hash: str, content: str, receipt: str
 ) -> CastOutcome:
-    """Spend the token and store the ballot and receipt, uncommitted; or say why not."""
+    """Spend the token and store the ballot and receipt, uncommitted; or say why not (the
+    caller then rolls back, spend included)."""
+    spent = box.execute(SPEND, {"hash_of_token": token_hash}).first()
+    if spent is None:
+        return _refusal(box, session_id, token_hash)
+    if spent.session_id != session_id:
+        return CastOutcome("wrong_session")
+    if _sealed(box, session_id, spent.round):
+        return CastOutcome("sealed", spent.round)
+    store_ballot(box, session_id, spent.round, "electronic", content)
+    box.execute(INSERT_RECEIPT, {"code": receipt, "session_id": session_id, "round": spent.round})
+    return CastOutcome("stored", spent.round)
+
+
+def _refusal(box: Session, session_id: str, token_hash: str) -> CastOutcome:
+    """Why a token could not be spent: unknown, another session's, a sealed round, or spent."""
     token = box.get(BallotToken, token_hash)
     if token is None:
         return CastOutcome("unknown_token")
@@ -62,28 +90,19 @@ def spend_and_store(
         return CastOutcome("wrong_session")
     if _sealed(box, session_id, token.round):
         return CastOutcome("sealed", token.round)
-    spent = box.execute(
-        update(BallotToken)
-        .where(BallotToken.token_hash == token_hash, BallotToken.spent.is_(False))
-        .values(spent=True)
-        .execution_options(synchronize_session=False)
-    )
-    if spent.rowcount != 1:
-        return CastOutcome("spent", token.round)
-    store_ballot(box, session_id, token.round, "electronic", content)
-    box.add(Receipt(code=receipt, session_id=session_id, round=token.round))
-    return CastOutcome("stored", token.round)
+    return CastOutcome("spent", token.round)
 
 
 def store_ballot(box: Session, session_id: str, number: int, medium: str, content: str) -> None:
-    box.add(
-        Ballot(
-            id=str(uuid.uuid4()),
-            session_id=session_id,
-            round=number,
-            medium=medium,
-            content=content,
-        )
+    box.execute(
+        INSERT_BALLOT,
+        {
+            "id": str(uuid.uuid4()),
+            "session_id": session_id,
+            "round": number,
+            "medium": medium,
+            "content": content,
+        },
     )
 
 

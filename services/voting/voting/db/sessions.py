@@ -2,7 +2,9 @@
 audit log. Writers lock the session row first (PostgreSQL; SQLite serialises writers anyway),
 so steps of one session never interleave."""
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, CheckIn, Deliberation, Issuance, Round, VotingSession
@@ -13,6 +15,30 @@ def session_row(session: Session, session_id: str, lock: bool = False) -> Voting
     if lock:
         query = query.with_for_update()
     return session.scalars(query).first()
+
+
+# What a cast needs to know of its session, in one read of small columns (the session row's
+# candidate texts and a round's export stay on disk); built once, as casts come in bursts.
+CASTING_VIEW = (
+    select(
+        VotingSession.id,
+        VotingSession.state,
+        VotingSession.kind,
+        VotingSession.level,
+        VotingSession.round,
+        Round.rules,
+        Round.candidates,
+    )
+    .outerjoin(
+        Round, and_(Round.session_id == VotingSession.id, Round.number == VotingSession.round)
+    )
+    .where(VotingSession.id == bindparam("session_id"))
+)
+
+
+def casting_view(session: Session, session_id: str) -> Any:
+    """(id, state, kind, level, round, rules, candidates) of the session's current round."""
+    return session.execute(CASTING_VIEW, {"session_id": session_id}).first()
 
 
 def sessions_of(session: Session, area_code: str, year: int | None) -> list[VotingSession]:

@@ -4,6 +4,7 @@ Nothing here writes the token, the choices or the receipt anywhere but the ballo
 line, no audit entry, no metric label carries them.
 """
 
+from functools import lru_cache
 from typing import Any
 
 from contracts import voting as contract
@@ -16,9 +17,10 @@ from ..box import store
 from ..db import sessions as db
 from ..domain import sessions as machine
 from ..domain.ballots import ballot_problem
+from ..domain.rules import Rules
 from ..domain.satisfaction import satisfaction_problem
 from ..tokens import new_receipt, token_hash
-from .common import SERVICE, dumps, existing_session, loads, round_rules
+from .common import SERVICE, dumps, existing_session, loads
 
 REFUSALS = {
     "unknown_token": lambda: errors.not_found_token(),
@@ -37,18 +39,16 @@ def _refused(level: str, reason: str) -> None:
 
 
 def cast_ballot(session: Session, box: Session, data: dict[str, Any]) -> dict[str, Any]:
-    row = existing_session(session, data["session_id"])
+    row = db.casting_view(session, data["session_id"])
+    if row is None:
+        raise errors.session_not_found()
     refusal = machine.cast_refusal(row.state)
     if refusal is not None:
         _refused(row.level, "not_open")
         raise errors.conflict(refusal.message)
-    round_row = db.round_row(session, row.id, row.round)
-    candidates = loads(round_row.candidates)
+    session.rollback()  # read done: the roll's snapshot is not held through the box transaction
     choices = data["choices"]
-    if row.kind == contract.SATISFACTION:
-        problem = satisfaction_problem(candidates, choices)
-    else:
-        problem = ballot_problem(round_rules(round_row), candidates, choices)
+    problem = _ballot_problem(row.kind, row.rules, row.candidates, choices)
     if problem:
         _refused(row.level, "invalid")
         raise errors.rule(f"选票无效，未投出：{problem}", {"choices": problem})
@@ -63,6 +63,24 @@ def cast_ballot(session: Session, box: Session, data: dict[str, Any]) -> dict[st
     return dump(
         contract.Receipt, {"session_id": row.id, "round": outcome.round, "receipt": receipt}
     )
+
+
+def _ballot_problem(kind: str, rules: str, candidates: str, choices: dict[str, str]) -> Any:
+    if kind == contract.SATISFACTION:
+        return satisfaction_problem(_ballot_order(candidates), choices)
+    return ballot_problem(_rules(rules), _ballot_order(candidates), choices)
+
+
+# A round's texts never change once it opens, and they are the keys: parsed once per process,
+# and nothing can go stale.
+@lru_cache(maxsize=256)
+def _rules(text: str) -> Rules:
+    return Rules(**loads(text))
+
+
+@lru_cache(maxsize=256)
+def _ballot_order(text: str) -> tuple[str, ...]:
+    return tuple(loads(text))
 
 
 def check_receipt(session: Session, box: Session, session_id: str, code: str) -> dict[str, Any]:
