@@ -10,6 +10,7 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import gc
 import importlib
 import os
 import sys
@@ -76,6 +77,15 @@ def serve_metrics(module: ModuleType, amqp_uri: str) -> None:
         metrics.serve(port, config.env("METRICS_ADDR", "127.0.0.1"))
 
 
+def freeze_startup_objects() -> None:
+    """Move everything built at start (modules, SQLAlchemy and marshmallow machinery, nameko's
+    containers) out of the garbage collector's reach. Otherwise each full collection walks
+    that whole heap and stalls the hub: at 32 clients, 100 ms pauses every few seconds doubled
+    the intake's p99. Nothing built at start is garbage, so nothing is lost."""
+    gc.collect()
+    gc.freeze()
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("用法 (usage): python -m servicekit.runner <service>", file=sys.stderr)
@@ -94,6 +104,7 @@ def main(argv: list[str]) -> int:
     if hasattr(module, "configure"):
         nameko_config = module.configure(nameko_config)
     serve_metrics(module, uri)
+    freeze_startup_objects()
     print(f"{service}: 启动 {', '.join(c.name for c in classes)} (pid {os.getpid()})", flush=True)
     run(classes, nameko_config)
     return 0

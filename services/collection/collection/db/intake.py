@@ -39,9 +39,12 @@ def open_notice(session: Session, area_code: str, now: datetime) -> Row | None:
     return session.execute(_OPEN_NOTICE, {"area_code": area_code, "now": now}).first()
 
 
+# Core, not the ORM's bulk path: the row is plain values, and nothing reads it back here.
+_INSERT_PROPOSAL = insert(Proposal.__table__)
+
+
 def insert_proposal(session: Session, values: dict[str, Any]) -> None:
-    # A bulk-style insert of one row: no unit-of-work bookkeeping on the hot path.
-    session.execute(insert(Proposal), [values])
+    session.execute(_INSERT_PROPOSAL, values)
 
 
 def proposal_by_tracking_code(session: Session, code: str) -> Proposal | None:
