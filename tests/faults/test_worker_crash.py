@@ -1,6 +1,6 @@
 """A collection worker dies (kill -9) after committing proposals and their outbox rows but before
-its relay published them: the restarted worker publishes every event, and the probe consumes
-each exactly once (ARCHITECTURE §5).
+its relay published them: the restarted worker publishes every event once the dead relay's lease
+on the rows ends, and the probe consumes each exactly once (ARCHITECTURE §5).
 
 "After commit, before publish" is made deterministic with the relay's test-only pause
 (OUTBOX_RELAY_PAUSED=1): the worker commits, its relay polls but publishes nothing.
@@ -31,11 +31,14 @@ def test_events_committed_before_a_kill_9_are_published_once_after_restart(fault
         assert response.status_code == 201, response.text
         accepted.append(response.json()["id"])
 
-    # Committed: every proposal and its event row are in the collection database, none sent.
+    # Committed: every proposal and its event row are in the collection database, none sent,
+    # each leased (from its insert) to a relay of the process that is about to die.
+    worker = platform.processes["collection-all"]
     assert sorted(running.stored_proposals()) == sorted(accepted)
     rows = running.outbox()
     assert len(rows) == PROPOSALS
-    assert all(row.sent_at is None and row.claimed_by is None for row in rows)
+    assert all(row.sent_at is None for row in rows)
+    assert all(row.claimed_by and f":{worker.pid}:" in row.claimed_by for row in rows)
     assert sorted(json.loads(row.envelope)["payload"]["proposal_id"] for row in rows) == sorted(
         accepted
     )
@@ -43,7 +46,6 @@ def test_events_committed_before_a_kill_9_are_published_once_after_restart(fault
     assert running.effects() == []
     assert running.probe_queue()[0] == 0
 
-    worker = platform.processes["collection-all"]
     platform.stop("collection-all", kill=True)  # SIGKILL: no graceful stop, no last publish
     assert worker.returncode == -9
 

@@ -37,9 +37,10 @@ def proposal_payload(title: str = "修缮林荫街道广场") -> dict[str, Any]:
     return proposal_submitted_payload(title)
 
 
-def stage(engine, count: int, *, commit: bool = True) -> list[dict[str, Any]]:
-    """Write `count` proposal_submitted_v1 rows through the outbox in one transaction."""
-    writer = OutboxWriter(OUTBOX, CORRELATION_ID)
+def stage(engine, count: int, *, commit: bool = True, relay=None) -> list[dict[str, Any]]:
+    """Write `count` proposal_submitted_v1 rows through the outbox in one transaction (handed
+    over to `relay` on commit, as a service's Outbox dependency does)."""
+    writer = OutboxWriter(OUTBOX, CORRELATION_ID, relay)
     with Session(engine) as session:
         envelopes = [
             writer.add(
@@ -244,16 +245,69 @@ class TestOutboxRelay:
         assert len(drain(amqp_uri, subscription)) == 3
         assert unsent(engine) == 0
 
-    def test_a_relay_retries_its_own_leased_rows_at_once_after_a_failed_pass(
+    def test_a_publish_failing_half_way_retries_the_rest_from_memory_without_waiting(
         self, engine, amqp_uri, subscription, relays
     ):
-        stage(engine, 3)
         relay = relays(engine, amqp_uri)
-        assert len(relay._claim()) == 3  # leased, then publishing failed half-way
+        envelopes = stage(engine, 3, relay=relay)
+        real_publish = relay._producer().publish
+        calls = []
 
-        assert relay.relay_once() == 3  # its own lease does not make it wait
+        def broker_gone_after_one(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:
+                raise ConnectionError("broker went away")
+            return real_publish(*args, **kwargs)
 
-        assert len(drain(amqp_uri, subscription)) == 3
+        relay.producer.publish = broker_gone_after_one
+        with pytest.raises(ConnectionError):
+            relay.relay_once()
+        assert unsent(engine) == 3  # one went out, none is marked yet
+
+        assert relay.relay_once() == 2  # the rest at once: they are still leased to us
+
+        assert unsent(engine) == 0
+        assert ids_of(drain(amqp_uri, subscription)) == sorted(e["event_id"] for e in envelopes)
+
+    def test_a_committed_event_is_handed_to_the_relay_leased_and_published_without_a_claim(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        relay = relays(engine, amqp_uri)
+        envelopes = stage(engine, 2, relay=relay)
+        with engine.connect() as conn:
+            leases = set(conn.execute(select(OUTBOX.c.claimed_by, OUTBOX.c.claimed_until)))
+        assert {by for by, _ in leases} == {relay.worker_id}
+        assert [s.event_id for s in relay.handed] == [e["event_id"] for e in envelopes]
+        other = relays(engine, amqp_uri)
+        assert other.relay_once() == 0  # leased to the relay it was handed to
+
+        assert relay.relay_once() == 2
+
+        assert len(relay.handed) == 0
+        assert unsent(engine) == 0
+        assert ids_of(drain(amqp_uri, subscription)) == sorted(e["event_id"] for e in envelopes)
+
+    def test_a_rolled_back_transaction_hands_nothing_over(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        relay = relays(engine, amqp_uri)
+        stage(engine, 2, commit=False, relay=relay)
+
+        assert len(relay.handed) == 0
+        assert relay.relay_once() == 0
+
+    def test_events_handed_to_a_relay_that_died_are_published_by_another_after_the_lease(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        dead = relays(engine, amqp_uri)
+        dead.lease = timedelta(seconds=2)
+        envelopes = stage(engine, 2, relay=dead)  # committed; the process dies before publishing
+        other = relays(engine, amqp_uri)
+
+        assert other.relay_once() == 0
+        assert wait_until(other.relay_once, 5, 0.1, "the lease to end") == 2
+
+        assert ids_of(drain(amqp_uri, subscription)) == sorted(e["event_id"] for e in envelopes)
         assert unsent(engine) == 0
 
     def test_a_level_relay_leaves_other_levels_events_to_their_relay_until_a_lease_passes(

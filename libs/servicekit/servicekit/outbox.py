@@ -7,9 +7,10 @@ The same module defines the consumer side's `processed_events` (idempotent handl
 
 import json
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from contracts.envelope import EnvelopeSchema
 from contracts.events import EventSpec
@@ -102,13 +103,35 @@ def _insert_into(table: Table) -> Any:
     return insert(table)  # built once per table; values travel as parameters
 
 
-class OutboxWriter:
-    """What a use case sees: `add()` stages an event in the caller's open transaction."""
+class Handoff(Protocol):
+    """The relay of this process, as a writer sees it (servicekit.relay.OutboxRelay)."""
 
-    def __init__(self, table: Table, correlation_id: str, on_commit: Any = None):
+    worker_id: str
+    lease: timedelta
+
+    def hand_over(self, staged: list["Staged"]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An event committed by this process, handed to its relay without a database read."""
+
+    event_id: str
+    event_type: str
+    envelope: dict[str, Any]
+
+
+class OutboxWriter:
+    """What a use case sees: `add()` stages an event in the caller's open transaction.
+
+    With a relay, the row is written already leased to it, and after the commit the event is
+    handed over in memory: the relay publishes it without claiming or reading it back. If this
+    process dies first, the lease runs out and any relay takes the row from the table."""
+
+    def __init__(self, table: Table, correlation_id: str, relay: Handoff | None = None):
         self.table = table
         self.correlation_id = correlation_id
-        self.on_commit = on_commit
+        self.relay = relay
 
     def add(
         self,
@@ -122,24 +145,40 @@ class OutboxWriter:
         envelope = build_envelope(
             spec, payload, area_code=area_code, level=level, correlation_id=self.correlation_id
         )
-        session.execute(
-            _insert_into(self.table),
-            [
-                {
-                    "event_id": envelope["event_id"],
-                    "source": spec.source,
-                    "event_type": spec.name,
-                    "level": level,
-                    "envelope": json.dumps(envelope, ensure_ascii=False),
-                    "created_at": datetime.now(UTC),
-                }
-            ],
-        )
-        if self.on_commit is not None:
-            _call_after_commit(session, self.on_commit)
+        now = datetime.now(UTC)
+        row = {
+            "event_id": envelope["event_id"],
+            "source": spec.source,
+            "event_type": spec.name,
+            "level": level,
+            "envelope": json.dumps(envelope, ensure_ascii=False),
+            "created_at": now,
+            "claimed_by": None,
+            "claimed_until": None,
+        }
+        if self.relay is not None:
+            row["claimed_by"], row["claimed_until"] = self.relay.worker_id, now + self.relay.lease
+            _staged_in(session, self.relay).append(Staged(row["event_id"], spec.name, envelope))
+        session.execute(_insert_into(self.table), [row])
         return envelope
 
 
-def _call_after_commit(session: Session, callback: Any) -> None:
-    if not event.contains(session, "after_commit", callback):
-        event.listen(session, "after_commit", callback, once=True)
+STAGED, RELAY = "outbox_staged", "outbox_relay"  # session.info keys of the open transaction
+
+
+def _staged_in(session: Session, relay: Handoff) -> list[Staged]:
+    session.info[RELAY] = relay
+    return session.info.setdefault(STAGED, [])
+
+
+# Listening on the Session class once: a listener per session cost more than the insert.
+@event.listens_for(Session, "after_commit")
+def _hand_over_committed(session: Session) -> None:
+    staged = session.info.pop(STAGED, None)
+    if staged:
+        session.info[RELAY].hand_over(staged)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(STAGED, None)  # their rows are gone

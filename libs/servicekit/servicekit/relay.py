@@ -2,8 +2,11 @@
 
 Lifecycle: setup() builds its own engine; start() declares this source's exchange and the
 queues of its subscribers, then runs the relay loop in a managed thread; stop() ends the loop.
-The loop claims a batch of unsent rows (a lease, so several processes can share one database),
-publishes each with publisher confirms, and marks the batch sent only after every ack. If the
+The loop publishes the events this process has committed, handed over in memory by the
+OutboxWriter with their rows already leased to this relay, so the common case reads nothing
+back. Rows nobody handed over (a dead process's once its lease ends, writers without a relay)
+it claims from the table under a lease, so several processes can share one database. Each
+event goes out with a publisher confirm, and rows are marked sent only after their acks. If the
 broker goes away it backs off and retries: rows stay unsent, nothing is lost, and consumers'
 idempotency absorbs the rare re-publish after a crash between ack and mark.
 """
@@ -14,6 +17,7 @@ import os
 import socket
 import threading
 import time
+from collections import deque
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +30,7 @@ from . import config, metrics, topology
 from .clock import as_utc, utcnow
 from .db import make_engine
 from .levels import level_of_service, logical_name
-from .outbox import OutboxWriter, messaging_tables
+from .outbox import OutboxWriter, Staged, messaging_tables
 
 OUTBOX = messaging_tables(MetaData())["outbox"]
 log = logging.getLogger(__name__)
@@ -39,6 +43,7 @@ class OutboxRelay:
     lease = timedelta(seconds=10)
     idle_poll_seconds = 0.5
     coalesce_seconds = 0.02  # events leave at most this much later, in batches under load
+    mark_delay_seconds = 0.1  # published events are marked sent together, this much later
     backlog_report_seconds = 1.0
     max_backoff_seconds = 5.0
 
@@ -57,7 +62,10 @@ class OutboxRelay:
         # Fault tests only (tests/faults): OUTBOX_RELAY_PAUSED=1 keeps the loop polling but never
         # claims or publishes, so a test can kill the process between commit and publish.
         self.paused = config.env("OUTBOX_RELAY_PAUSED", "0") == "1"
-        self.woken_by_commit = False
+        self.handed: deque[Staged] = deque()  # committed here, leased to us, not yet published
+        self.unmarked: list[str] = []  # published, not yet marked sent
+        self.table_read_at = 0.0
+        self.unmarked_since: float | None = None
         self._statements()
 
     # ---- broker ---------------------------------------------------------------------------
@@ -86,11 +94,7 @@ class OutboxRelay:
     def _statements(self) -> None:
         unsent_claimable = and_(
             OUTBOX.c.sent_at.is_(None),
-            or_(
-                OUTBOX.c.claimed_until.is_(None),
-                OUTBOX.c.claimed_until < bindparam("now"),
-                OUTBOX.c.claimed_by == bindparam("worker"),  # mine from a failed attempt
-            ),
+            or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < bindparam("now")),
             self._mine_or_orphaned(),
         )
         batch = select(OUTBOX.c.seq).where(unsent_claimable).order_by(OUTBOX.c.seq)
@@ -102,11 +106,11 @@ class OutboxRelay:
             # another relay claimed while we waited for its lock.
             .where(unsent_claimable, OUTBOX.c.seq.in_(next_batch))
             .values(claimed_by=bindparam("worker"), claimed_until=bindparam("until"))
-            .returning(OUTBOX.c.seq, OUTBOX.c.event_type, OUTBOX.c.envelope)
+            .returning(OUTBOX.c.seq, OUTBOX.c.event_id, OUTBOX.c.event_type, OUTBOX.c.envelope)
         )
         self.mark_sent = (
             update(OUTBOX)
-            .where(OUTBOX.c.seq.in_(bindparam("seqs", expanding=True)))
+            .where(OUTBOX.c.event_id.in_(bindparam("event_ids", expanding=True)))
             .values(sent_at=bindparam("sent_at"))
         )
 
@@ -118,21 +122,35 @@ class OutboxRelay:
             return true()
         return or_(OUTBOX.c.level == self.level, OUTBOX.c.created_at < bindparam("orphaned"))
 
-    def _claim(self, probe_first: bool = True) -> list[Any]:
+    def _claim(self) -> list[Staged]:
         now = utcnow()
         params = {"now": now, "worker": self.worker_id, "orphaned": now - self.lease}
-        if probe_first:  # a read first: idle relays must not take write locks
-            with self.engine.connect() as conn:
-                if conn.execute(self.probe, params).first() is None:
-                    return []
+        self.table_read_at = time.monotonic()
+        with self.engine.connect() as conn:  # a read first: idle relays must not take write locks
+            if conn.execute(self.probe, params).first() is None:
+                return []
         with self.engine.begin() as conn:
             claim = {**params, "until": now + self.lease, "batch": self.batch_size}
             rows = conn.execute(self.claim, claim).all()
-        return sorted(rows, key=lambda row: row.seq)  # RETURNING promises no order
+        return [
+            Staged(row.event_id, row.event_type, json.loads(row.envelope))
+            for row in sorted(rows, key=lambda row: row.seq)  # RETURNING promises no order
+        ]
 
-    def _mark_sent(self, seqs: list[int]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(self.mark_sent, {"seqs": seqs, "sent_at": utcnow()})
+    def _mark_sent(self) -> None:
+        if self.unmarked:
+            with self.engine.begin() as conn:
+                conn.execute(self.mark_sent, {"event_ids": self.unmarked, "sent_at": utcnow()})
+            self.unmarked = []
+
+    def _mark_if_due(self) -> None:
+        if not self.unmarked:
+            self.unmarked_since = None
+        elif self.unmarked_since is None:
+            self.unmarked_since = time.monotonic()
+        elif time.monotonic() - self.unmarked_since >= self.mark_delay_seconds:
+            self._mark_sent()
+            self.unmarked_since = None
 
     def backlog(self) -> tuple[int, float]:
         """(unsent rows, age in seconds of the oldest) — what ops alert on."""
@@ -146,28 +164,54 @@ class OutboxRelay:
         return int(count), max(age, 0.0)
 
     # ---- the loop -------------------------------------------------------------------------
-    def relay_once(self) -> int:
+    def relay_once(self, mark_now: bool = True) -> int:
+        """Publish what is handed over (and claimable); mark it sent now, or, in the loop,
+        once `mark_delay_seconds` have passed (_mark_if_due): one commit for many events."""
         if self.paused:  # fault tests only, see __init__
             return 0
         producer = self._producer()  # connect before claiming: a dead broker must not lease rows
-        rows = self._claim(probe_first=not self.woken_by_commit)
-        if not rows:
-            return 0
+        batch = self._take_handed()
+        if not batch or time.monotonic() - self.table_read_at >= self.idle_poll_seconds:
+            # Rows nobody handed over: orphans of a dead process or level, rows of writers
+            # without a relay. Read at least every idle poll, even while commits keep coming.
+            in_hand = {staged.event_id for staged in batch}
+            batch += [row for row in self._claim() if row.event_id not in in_hand]
+        if batch:
+            self._publish(producer, batch)
+            metrics.EVENTS_PUBLISHED.labels(self.source, self.level).inc(len(batch))
+        if mark_now:
+            self._mark_sent()  # with any left by a pass that failed after publishing
+        return len(batch)
+
+    def _publish(self, producer: Producer, batch: list[Staged]) -> None:
         exchange = topology.event_exchange(self.source)
-        for row in rows:
-            envelope = json.loads(row.envelope)
-            producer.publish(
-                envelope,
-                exchange=exchange,
-                routing_key=row.event_type,
-                serializer="json",
-                delivery_mode=2,
-                headers={"nameko.request_id": envelope["correlation_id"]},
-                retry=False,
-            )
-        self._mark_sent([row.seq for row in rows])
-        metrics.EVENTS_PUBLISHED.labels(self.source, self.level).inc(len(rows))
-        return len(rows)
+        for index, staged in enumerate(batch):
+            try:
+                producer.publish(
+                    staged.envelope,
+                    exchange=exchange,
+                    routing_key=staged.event_type,
+                    serializer="json",
+                    delivery_mode=2,
+                    headers={"nameko.request_id": staged.envelope["correlation_id"]},
+                    retry=False,
+                )
+            except Exception:
+                # Still leased to us: retried from memory once the broker is back.
+                self.handed.extendleft(reversed(batch[index:]))
+                raise
+            self.unmarked.append(staged.event_id)
+
+    def hand_over(self, staged: list[Staged]) -> None:
+        """Events this process has just committed, already leased to this relay."""
+        self.handed.extend(staged)
+        self.wakeup.set()
+
+    def _take_handed(self) -> list[Staged]:
+        taken: list[Staged] = []
+        while self.handed and len(taken) < self.batch_size:
+            taken.append(self.handed.popleft())
+        return taken
 
     def report_backlog(self) -> None:
         now = time.monotonic()
@@ -184,7 +228,8 @@ class OutboxRelay:
         broken = False
         while self.running:
             try:
-                sent = self.relay_once()
+                sent = self.relay_once(mark_now=False)
+                self._mark_if_due()
                 self.report_backlog()
                 if broken:
                     log.info("outbox relay reconnected", extra={"source": self.source})
@@ -208,8 +253,7 @@ class OutboxRelay:
         together leave in one batch: one claim and one mark for many events. The linger ends
         early once the service has no request in hand, so publishing runs between requests
         instead of in the middle of one (the relay shares the process's single core)."""
-        self.woken_by_commit = self.wakeup.wait(self.idle_poll_seconds)
-        if self.woken_by_commit:
+        if self.wakeup.wait(self.mark_delay_seconds if self.unmarked else self.idle_poll_seconds):
             self.service_idle.wait(self.coalesce_seconds)
         self.wakeup.clear()
         self.service_idle.clear()
@@ -222,6 +266,10 @@ class OutboxRelay:
         self.service_idle.set()
 
     def stop(self) -> None:
+        try:
+            self._mark_sent()  # published but not yet marked: else they would go out again
+        except Exception:
+            log.warning("outbox relay could not mark published events sent", exc_info=True)
         self.running = False
         self.wakeup.set()
         self.service_idle.set()
@@ -262,4 +310,4 @@ class Outbox(DependencyProvider):
     def get_dependency(self, worker_ctx: Any) -> OutboxWriter:
         assert self.relay is not None
         correlation_id = worker_ctx.context_data.get("request_id") or worker_ctx.call_id
-        return OutboxWriter(OUTBOX, correlation_id, on_commit=self.relay.wake)
+        return OutboxWriter(OUTBOX, correlation_id, relay=self.relay)
