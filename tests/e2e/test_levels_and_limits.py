@@ -1,10 +1,12 @@
 """A level whose workers are down fails fast with 503 while other levels keep working; public
-routes and logins are rate-limited with 429 and Retry-After."""
+routes and logins are rate-limited with 429 and Retry-After; RPC replies reach the gateway
+without an ack each, requests reach workers with one."""
 
 import os
 import time
 
 import requests
+from servicekit import testing
 
 from scripts import demo_data
 
@@ -150,3 +152,27 @@ def platform_login(platform, username, password):
     ).json()["access_token"]
     assert token not in os.environ.values()
     return {"Authorization": f"Bearer {token}"}
+
+
+class TestReplyAcknowledgements:
+    def test_the_gateway_takes_replies_without_acks_and_workers_ack_their_requests(
+        self, platform_factory, rabbit_vhost
+    ):
+        platform = platform_factory()
+        platform.start_worker("township")
+        platform.start_gateway()
+        platform.wait_levels("township")
+        notices = requests.get(
+            f"{platform.base_url}/api/v1/notices", params={"area_code": "150602001"}, timeout=10
+        )
+        assert notices.status_code == 200, notices.text  # one RPC there and back
+
+        listed = testing.rabbitmqctl(
+            "list_consumers", "-q", "-p", rabbit_vhost.name, "queue_name", "ack_required"
+        )
+        ack_required = dict(line.split("\t")[:2] for line in listed.stdout.splitlines() if line)
+
+        replies = [queue for queue in ack_required if queue.startswith("rpc.reply-gateway")]
+        assert replies and all(ack_required[queue] == "false" for queue in replies)
+        # Requests are acked after the work: a worker killed mid-request gets it redelivered.
+        assert ack_required["rpc-collection_township"] == "true"

@@ -7,6 +7,7 @@ broker under load to keep this honest.
 """
 
 import logging
+from functools import partial
 from typing import Any
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -38,3 +39,16 @@ class BrokerTolerantQueueConsumer(QueueConsumer):
             super().requeue_message(message)
         except CONNECTION_ERRORS as exc:
             log.warning("requeue lost with the broker connection (%s): redelivered anyway", exc)
+
+
+class AutoAckQueueConsumer(BrokerTolerantQueueConsumer):
+    """For RPC replies only: the broker counts a reply delivered when it sends it, so the
+    caller sends no ack per request. A reply lost with a connection is lost either way: it
+    is transient, and the caller times out and retries with its Idempotency-Key."""
+
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
+        auto_ack = partial(consumer_cls, no_ack=True)
+        return super().get_consumers(auto_ack, channel)
+
+    def ack_message(self, message: Any) -> None:
+        pass  # acknowledged on delivery

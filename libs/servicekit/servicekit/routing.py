@@ -25,7 +25,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
 
 from . import areas
-from .broker import BrokerTolerantQueueConsumer
+from .broker import AutoAckQueueConsumer
 from .errors import LevelUnavailable, ValidationFailed
 from .levels import service_name_for
 
@@ -157,7 +157,7 @@ class LevelCaller:
 
 
 class BrokerTolerantReplyListener(ReplyListener):
-    queue_consumer = BrokerTolerantQueueConsumer()  # an ack on a dead broker must not kill us
+    queue_consumer = AutoAckQueueConsumer()  # no ack per reply; a dead broker must not kill us
 
 
 class LevelRpc(DependencyProvider):
