@@ -11,7 +11,7 @@ pick the ~50 that share most with the query, and only those are scored in full.
 import heapq
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 TITLE_WEIGHT = 0.6  # titles are short and say what is asked for: they weigh most
@@ -34,24 +34,44 @@ EARTH_RADIUS_M = 6_371_000.0
 
 def normalize(text: str) -> str:
     """NFKC, lower case, only letters and digits (every punctuation and space removed)."""
+    return "".join(_letters(text))
+
+
+def _letters(text: str) -> Iterator[str]:
     folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+    return (ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+
+
+def _bigram_stream(text: str) -> Iterator[str]:
+    """The normalised text's character bigrams in order, lazily; a one-character text yields
+    itself, so a very short title still matches itself."""
+    letters = _letters(text)
+    previous = next(letters, None)
+    if previous is None:
+        return
+    alone = True
+    for ch in letters:
+        alone = False
+        yield previous + ch
+        previous = ch
+    if alone:
+        yield previous
 
 
 def bigrams(text: str) -> list[str]:
-    """The normalised text's character bigrams in order of first appearance; a one-character
-    text is its own shingle, so a very short title still matches itself."""
-    norm = normalize(text)
-    if len(norm) < 2:
-        return [norm] if norm else []
-    return list(dict.fromkeys(norm[i : i + 2] for i in range(len(norm) - 1)))
+    """The normalised text's character bigrams in order of first appearance."""
+    return list(dict.fromkeys(_bigram_stream(text)))
 
 
 def index_shingles(title: str, description: str) -> list[str]:
     """A proposal's signature bigrams: its title's, then its description's, without repeats,
-    at most MAX_SIGNATURE_SHINGLES."""
+    at most MAX_SIGNATURE_SHINGLES. The description is read only as far as needed: at intake
+    this ran over every character of a long text to keep its first few bigrams."""
     merged = dict.fromkeys(bigrams(title))
-    merged.update(dict.fromkeys(bigrams(description[: MAX_SCORED_CHARS * 2])))
+    for shingle in _bigram_stream(description[: MAX_SCORED_CHARS * 2]):
+        if len(merged) >= MAX_SIGNATURE_SHINGLES:
+            break
+        merged.setdefault(shingle)
     return list(merged)[:MAX_SIGNATURE_SHINGLES]
 
 
