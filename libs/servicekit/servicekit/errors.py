@@ -61,3 +61,11 @@ def _register_for_rpc() -> None:
 
 
 _register_for_rpc()
+
+
+def expected_with(extra: Any = ()) -> tuple[type[BaseException], ...]:
+    """What an entrypoint tells nameko to expect: every ServiceError (the service's answer, a
+    4xx for the caller, not a fault), plus what it names itself. nameko logs those as
+    "(expected)", which servicekit.logging keeps to one INFO line without a traceback."""
+    named = extra if isinstance(extra, tuple) else (extra,)
+    return (ServiceError, *named)

@@ -21,7 +21,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from .errors import ServiceError
+from .errors import ServiceError, expected_with
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
@@ -118,6 +118,10 @@ class JsonWebServer(WideWebServer):
 class JsonHttpEntrypoint(HttpRequestHandler):
     server = JsonWebServer()
     max_body_bytes = DEFAULT_MAX_BODY_BYTES
+
+    def __init__(self, method: str, url: str, expected_exceptions: Any = (), **kwargs: Any):
+        expected = expected_with(expected_exceptions)
+        super().__init__(method, url, expected_exceptions=expected, **kwargs)
 
     def handle_request(self, request: Request) -> Response:
         request.shallow = False

@@ -39,6 +39,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class QuietRefusals(logging.Filter):
+    """nameko logs an expected exception (our ServiceError: a refusal the caller gets as a 4xx)
+    as a warning with its traceback. A hall of deputies re-sending a ballot would fill the log
+    with them; a refusal is an answer, not a fault: one INFO line, no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("(expected)"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def configure(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
@@ -47,6 +59,9 @@ def configure(level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("amqp", "kombu", "nameko"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    containers = logging.getLogger("nameko.containers")
+    if not any(isinstance(f, QuietRefusals) for f in containers.filters):
+        containers.addFilter(QuietRefusals())
 
 
 class RequestContext(DependencyProvider):

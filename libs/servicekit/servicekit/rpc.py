@@ -22,6 +22,7 @@ from nameko.constants import (
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from .broker import CONNECTION_ERRORS, BrokerTolerantQueueConsumer
+from .errors import expected_with
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ class ReplyTolerantRpcConsumer(RpcConsumer):
 
 class ReplyTolerantRpc(Rpc):
     rpc_consumer = ReplyTolerantRpcConsumer()
+
+    def __init__(self, expected_exceptions: Any = (), **kwargs: Any):
+        super().__init__(expected_exceptions=expected_with(expected_exceptions), **kwargs)
 
 
 rpc = ReplyTolerantRpc.decorator

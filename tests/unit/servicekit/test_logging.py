@@ -7,7 +7,10 @@ import json
 import logging
 
 import pytest
-from servicekit.logging import JsonFormatter, request_id_var
+from servicekit.errors import Conflict
+from servicekit.http import JsonHttpEntrypoint
+from servicekit.logging import JsonFormatter, QuietRefusals, request_id_var
+from servicekit.rpc import ReplyTolerantRpc
 
 
 @pytest.fixture
@@ -103,3 +106,43 @@ class TestJsonFormatter:
         logger, stream = capture
         logger.info("t")
         assert lines(stream)[0]["ts"].endswith("+00:00")
+
+
+class TestQuietRefusals:
+    def test_an_expected_error_is_one_info_line_without_traceback(self, capture):
+        logger, stream = capture
+        logger.addFilter(QuietRefusals())
+        try:
+            raise Conflict("该选票凭证已经投过票 (token already used)")
+        except Conflict as exc:
+            logger.warning("(expected) error handling worker %s: %s", "w", exc, exc_info=True)
+
+        [line] = lines(stream)
+        assert line["level"] == "info"
+        assert "exc" not in line
+        assert "token already used" in line["msg"]
+
+    def test_an_unexpected_error_keeps_its_level_and_traceback(self, capture):
+        logger, stream = capture
+        logger.addFilter(QuietRefusals())
+        try:
+            raise KeyError("boom")
+        except KeyError as exc:
+            logger.exception("error handling worker %s: %s", "<worker>", exc)
+
+        [line] = lines(stream)
+        assert line["level"] == "error"
+        assert "KeyError" in line["exc"]
+
+    @pytest.mark.parametrize(
+        "entrypoint",
+        [
+            ReplyTolerantRpc(expected_exceptions=KeyError),
+            JsonHttpEntrypoint("GET", "/x", expected_exceptions=KeyError),
+        ],
+        ids=["rpc", "http"],
+    )
+    def test_entrypoints_expect_service_errors_and_what_they_name(self, entrypoint):
+        assert issubclass(Conflict, entrypoint.expected_exceptions)
+        assert issubclass(KeyError, entrypoint.expected_exceptions)
+        assert not issubclass(ValueError, entrypoint.expected_exceptions)
