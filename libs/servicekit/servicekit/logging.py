@@ -40,13 +40,16 @@ class JsonFormatter(logging.Formatter):
 
 
 class QuietRefusals(logging.Filter):
-    """nameko logs an expected exception (our ServiceError: a refusal the caller gets as a 4xx)
-    as a warning with its traceback. A hall of deputies re-sending a ballot would fill the log
-    with them; a refusal is an answer, not a fault: one INFO line, no traceback."""
+    """nameko logs an expected exception (our ServiceError) as a warning with its traceback. A
+    hall of deputies re-sending a ballot would fill the log with them. A refusal (4xx) is an
+    answer, not a fault: one INFO line. An expected 5xx (a level's workers unavailable) stays a
+    warning, on one line too: its traceback says nothing the message does not."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if str(record.msg).startswith("(expected)"):
-            record.levelno, record.levelname = logging.INFO, "INFO"
+            error = record.exc_info[1] if record.exc_info else None
+            if getattr(error, "status", 500) < 500:
+                record.levelno, record.levelname = logging.INFO, "INFO"
             record.exc_info = record.exc_text = None
         return True
 

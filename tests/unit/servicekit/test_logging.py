@@ -7,7 +7,7 @@ import json
 import logging
 
 import pytest
-from servicekit.errors import Conflict
+from servicekit.errors import Conflict, LevelUnavailable
 from servicekit.http import JsonHttpEntrypoint
 from servicekit.logging import JsonFormatter, QuietRefusals, request_id_var
 from servicekit.rpc import ReplyTolerantRpc
@@ -121,6 +121,18 @@ class TestQuietRefusals:
         assert line["level"] == "info"
         assert "exc" not in line
         assert "token already used" in line["msg"]
+
+    def test_an_expected_unavailable_level_stays_a_warning_on_one_line(self, capture):
+        logger, stream = capture
+        logger.addFilter(QuietRefusals())
+        try:
+            raise LevelUnavailable("旗区级服务暂不可用 (unavailable)")
+        except LevelUnavailable as exc:
+            logger.warning("(expected) error handling worker %s: %s", "w", exc, exc_info=True)
+
+        [line] = lines(stream)
+        assert line["level"] == "warning"
+        assert "exc" not in line
 
     def test_an_unexpected_error_keeps_its_level_and_traceback(self, capture):
         logger, stream = capture
