@@ -1,6 +1,7 @@
 """Errors a service raises on purpose. They cross RPC intact: nameko serialises the dotted path
 and arguments, and the registry below rebuilds the same class in the gateway."""
 
+import json
 from typing import Any
 
 from contracts import errors as codes
@@ -10,10 +11,14 @@ from nameko.exceptions import registry
 class ServiceError(Exception):
     code = codes.INTERNAL
 
-    def __init__(self, message: str, details: dict[str, Any] | None = None):
-        super().__init__(message, details or {})
+    def __init__(self, message: str, details: dict[str, Any] | str | None = None):
+        if isinstance(details, str):  # rebuilt from an RPC reply
+            details = json.loads(details)
         self.message = message
         self.details = details or {}
+        # The details cross RPC as JSON text: nameko's own serialisation would turn every number
+        # and boolean in them into a string ("present": "60").
+        super().__init__(message, json.dumps(self.details, ensure_ascii=False, default=str))
 
     @property
     def status(self) -> int:

@@ -133,6 +133,14 @@ class TestErrorsAcrossRpc:
         assert received.details == sent.details
         assert received.code == code
 
+    def test_numbers_and_booleans_in_details_stay_what_they_are(self):
+        details = {"present": 60, "quorum_needed": 61, "ratio": 0.5, "met": False, "gone": None}
+        sent = errors.RuleViolation("未达到法定人数 (quorum not met)", details)
+
+        received = deserialize(json.loads(json.dumps(serialize(sent))))
+
+        assert received.details == details
+
     def test_a_kind_without_details_round_trips_with_empty_details(self):
         received = deserialize(json.loads(json.dumps(serialize(errors.NotFound("没有找到")))))
         assert isinstance(received, errors.NotFound)
