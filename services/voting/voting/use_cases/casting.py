@@ -17,10 +17,9 @@ from ..box import store
 from ..db import sessions as db
 from ..domain import sessions as machine
 from ..domain.ballots import ballot_problem
-from ..domain.rules import Rules
 from ..domain.satisfaction import satisfaction_problem
 from ..tokens import new_receipt, token_hash
-from .common import SERVICE, dumps, existing_session, loads
+from .common import SERVICE, dumps, existing_session, loads, rules_of
 
 REFUSALS = {
     "unknown_token": lambda: errors.not_found_token(),
@@ -68,17 +67,10 @@ def cast_ballot(session: Session, box: Session, data: dict[str, Any]) -> dict[st
 def _ballot_problem(kind: str, rules: str, candidates: str, choices: dict[str, str]) -> Any:
     if kind == contract.SATISFACTION:
         return satisfaction_problem(_ballot_order(candidates), choices)
-    return ballot_problem(_rules(rules), _ballot_order(candidates), choices)
+    return ballot_problem(rules_of(rules), _ballot_order(candidates), choices)
 
 
-# A round's texts never change once it opens, and they are the keys: parsed once per process,
-# and nothing can go stale.
-@lru_cache(maxsize=256)
-def _rules(text: str) -> Rules:
-    return Rules(**loads(text))
-
-
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=256)  # as common.rules_of: the round's text is the key
 def _ballot_order(text: str) -> tuple[str, ...]:
     return tuple(loads(text))
 

@@ -3,6 +3,7 @@ session's rules, the audit log, commits, and the session view."""
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from contracts import voting as contract
@@ -85,7 +86,14 @@ def session_rules(rules: RulesVersion, seats: int | None, deputies_total: int) -
 
 
 def round_rules(round_row: Round) -> Rules:
-    return Rules(**loads(round_row.rules))
+    return rules_of(round_row.rules)
+
+
+@lru_cache(maxsize=256)
+def rules_of(text: str) -> Rules:
+    """A round's rules, parsed once per process: a round's rules text never changes once it
+    opens, and the text is the key, so nothing can go stale (Rules is frozen)."""
+    return Rules(**loads(text))
 
 
 def append_audit(session: Session, session_id: str, kind: str, data: Any) -> AuditEntry:
