@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 # `nameko test` applies eventlet's monkey-patch before pytest imports anything.
 PYTEST := $(BIN)/nameko test
 T ?=
-SRC_ROOTS := libs/contracts libs/servicekit services/collection services/voting gateway
+# Every folder under services/ is a service (contracts.registry lists what runs).
+SRC_ROOTS := libs/contracts libs/servicekit $(sort $(wildcard services/*)) gateway
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint fmt test-unit test-contract test-service test-int test-e2e \
@@ -62,8 +63,8 @@ test-faults: $(STAMP) ## kill -9 a worker; kill and restart a private broker
 test-one: $(STAMP) ## run one test path quickly: make test-one T=tests/unit/test_x.py
 	$(PYTEST) -q $(T)
 
-migrate: $(STAMP) ## migrate every service database (SERVICE=x for one)
-	$(BIN)/python -m servicekit.migrate $(or $(SERVICE),collection voting gateway)
+migrate: $(STAMP) ## migrate every registered service database (SERVICE=x for one)
+	$(BIN)/python -m servicekit.migrate $(SERVICE)
 
 topology: $(STAMP) ## declare every event queue and dead-letter queue on the broker
 	$(BIN)/python -m servicekit.topology

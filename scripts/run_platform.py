@@ -1,6 +1,6 @@
-"""`make run`: migrate, declare queues, start the collection and voting workers (one process per
-service and level) and the gateway, load demo data, print the URL, and stop everything cleanly
-on Ctrl-C."""
+"""`make run`: migrate, declare queues, start every registered service (one worker process per
+service and level, `contracts.registry`) and the gateway, load demo data, print the URL, and
+stop everything cleanly on Ctrl-C."""
 
 import os
 import signal
@@ -9,17 +9,12 @@ import sys
 import time
 import urllib.request
 
+from contracts import registry
 from servicekit import config, topology
 from servicekit.migrate import upgrade_service
 from servicekit.runner import BROKER_HELP, broker_reachable
 
 from scripts import demo_data
-
-LEVEL_PROCESSES = ("township", "banner", "city")
-# One worker process per service and level. Their metrics ports count up from METRICS_PORT_BASE
-# in this order: collection township, banner, city, then voting's.
-LEVELED_SERVICES = ("collection", "voting")
-MIGRATED = (*LEVELED_SERVICES, "gateway")
 
 
 def start(name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -66,14 +61,17 @@ def stop(processes: dict[str, subprocess.Popen[bytes]]) -> None:
 
 def start_workers(metrics_base: int) -> dict[str, subprocess.Popen[bytes]]:
     """One process per service and level, each serving /metrics on its own port."""
-    names = [(s, level) for s in LEVELED_SERVICES for level in LEVEL_PROCESSES]
     return {
-        f"{service}-{level}": start(
-            f"{service}-{level}",
-            ["-m", "servicekit.runner", service],
-            {"WORKER_LEVEL": level, "METRICS_PORT": str(metrics_base + index)},
+        f"{service.name}-{level}": start(
+            f"{service.name}-{level}",
+            ["-m", "servicekit.runner", service.name],
+            {
+                "WORKER_LEVEL": level,
+                "METRICS_PORT": str(metrics_base + registry.metrics_offset(service.name, level)),
+            },
         )
-        for index, (service, level) in enumerate(names)
+        for service in registry.WORKERS
+        for level in registry.START_ORDER
     }
 
 
@@ -89,8 +87,8 @@ def main() -> int:
     address = config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
     base_url = f"http://{address}"
     metrics_base = int(config.env("METRICS_PORT_BASE", "9101"))
-    for service in MIGRATED:
-        upgrade_service(service)
+    for service in registry.SERVICES:
+        upgrade_service(service.name)
     topology.main([])
     processes = start_workers(metrics_base)
     processes["gateway"] = start(
@@ -125,7 +123,7 @@ def print_banner(
     voting: tuple[int, int],
     metrics_base: int,
 ) -> None:
-    last_port = metrics_base + len(LEVELED_SERVICES) * len(LEVEL_PROCESSES) - 1
+    last_port = metrics_base + len(registry.WORKERS) * len(registry.START_ORDER) - 1
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
     print(f"  OpenAPI: {base_url}/api/v1/openapi.json   健康: {base_url}/api/v1/health")
     print(f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{last_port}/metrics")

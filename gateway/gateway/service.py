@@ -6,7 +6,7 @@ the JSON envelope and carries the request id.
 
 from typing import Any
 
-from contracts import rpc as contract
+from contracts import registry
 from servicekit import areas, config, metrics
 from servicekit.clock import utcnow
 from servicekit.db import Database
@@ -29,7 +29,6 @@ from .routes.results import ResultRoutes
 from .routes.screening import ScreeningRoutes
 from .routes.sessions import SessionRoutes
 
-COLLECTION = contract.COLLECTION
 # The gateway checks login and area scope; which roles may do what is the service's rule.
 
 
@@ -89,7 +88,7 @@ class GatewayService(
 
     @http("GET", "/api/v1/health")
     def health(self, request: Request) -> Response:
-        report = self.rpc.health([COLLECTION, contract.VOTING])
+        report = self.rpc.health(list(registry.ROUTED))
         return web.ok(report, 200 if report["broker"] else 503)
 
     @http("GET", "/api/v1/openapi.json")

@@ -2,7 +2,9 @@
 
 Pure Python, no network and no Docker: docker-compose.yml is validated against the Compose
 schema vendored in check-jsonschema; deploy/prometheus.yml must scrape every long-running
-process; deploy/alerts.yml may only use metric names that servicekit.metrics defines.
+process; deploy/alerts.yml may only use metric names that servicekit.metrics defines. The
+files that stay static are checked against the service registry (contracts.registry): a
+service added there and forgotten here fails with its name.
 """
 
 import re
@@ -14,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from servicekit.migrate import databases_of
+from contracts import registry
 
 pytestmark = pytest.mark.integration
 
@@ -24,16 +26,16 @@ DEPLOY = ROOT / "deploy"
 DOCKERFILE = DEPLOY / "Dockerfile"
 PROMETHEUS = DEPLOY / "prometheus.yml"
 ALERTS = DEPLOY / "alerts.yml"
-INIT_SQL = DEPLOY / "postgres" / "init.sql"
+INIT_SH = DEPLOY / "postgres" / "init.sh"
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 TEMPLATE = re.compile(r"\{\{.*?\}\}")
 MINSHENG_NAME = re.compile(r"\bminsheng_[A-Za-z0-9_]+")
-LEVELS = ("township", "banner", "city")
-LEVELED_SERVICES = ("collection", "voting")
+LEVELS = registry.START_ORDER
+LEVELED_SERVICES = tuple(service.name for service in registry.WORKERS)
 # The roll (who received a ballot) and the ballot box (what the ballots say).
-VOTING_DATABASES = ("voting", "voting_ballots")
+VOTING_DATABASES = tuple(registry.get("voting").databases)
 
 Services = dict[str, dict[str, Any]]
 
@@ -175,8 +177,11 @@ def test_services_waited_on_as_healthy_have_a_healthcheck(services: Services) ->
 
 def test_every_long_running_process_is_scraped(services: Services) -> None:
     runners = runner_services(services)
-    expected = {"gateway"} | {f"{s}-{level}" for s in LEVELED_SERVICES for level in LEVELS}
-    assert expected <= set(runners)
+    expected = {s.name for s in registry.SERVICES if not s.leveled} | {
+        f"{s}-{level}" for s in LEVELED_SERVICES for level in LEVELS
+    }
+    missing = sorted(expected - set(runners))
+    assert not missing, f"docker-compose.yml lacks the registered processes {missing}"
     targets = scrape_targets()
     unscraped = sorted(
         f"{name}:{metrics_port(service)}"
@@ -254,23 +259,30 @@ def test_dockerfile_builds_one_image_for_every_service() -> None:
     assert users and users[-1] not in ("root", "0"), "the image must run as a non-root user"
 
 
+def test_the_migrate_job_migrates_every_registered_service(services: Services) -> None:
+    named = command_of(services["migrate"]).split("servicekit.migrate", 1)[1].split()
+    assert not named, "with no names the job migrates every registered service; keep it so"
+    urls = database_urls(services["migrate"])
+    missing = [db for db in registry.databases() if f"{db.upper()}_DATABASE_URL" not in urls]
+    assert not missing, f"the migrate job has no URL for the registered databases {missing}"
+
+
+def test_postgres_creates_every_registered_database(services: Services) -> None:
+    mounted = [s for s in bind_sources(services["postgres"]) if s.endswith("init.sh")]
+    assert mounted, "postgres does not run deploy/postgres/init.sh"
+    listed = environment_of(services["postgres"]).get("MINSHENG_DATABASES", "").split()
+    missing = [db for db in registry.databases() if db not in listed]
+    assert not missing, f"MINSHENG_DATABASES (postgres in docker-compose.yml) lacks {missing}"
+
+
 def test_each_service_database_has_its_own_role(services: Services) -> None:
-    migrated = command_of(services["migrate"]).split("servicekit.migrate", 1)[1].split()
-    sql = INIT_SQL.read_text(encoding="utf-8")
     urls = {
         key: value
         for service in services.values()
         for key, value in environment_of(service).items()
         if key.endswith("_DATABASE_URL")
     }
-    databases = {database for service in migrated for database in databases_of(service)}
-    for name in sorted(databases | set(VOTING_DATABASES)):
-        assert re.search(rf"CREATE ROLE {name} LOGIN", sql), f"init.sql: no role {name}"
-        owned = re.search(rf"CREATE DATABASE {name} OWNER {name};", sql)
-        assert owned, f"init.sql: no database {name} owned by role {name}"
-        # Without this every role may CONNECT, and the roll's role could read the ballot box.
-        private = re.search(rf"REVOKE ALL ON DATABASE {name} FROM PUBLIC;", sql)
-        assert private, f"init.sql: other roles may connect to {name}"
+    for name in registry.databases():
         url = urlsplit(urls[f"{name.upper()}_DATABASE_URL"])
         assert (url.username, url.path) == (name, f"/{name}"), f"{name} connects as another role"
 
@@ -278,7 +290,6 @@ def test_each_service_database_has_its_own_role(services: Services) -> None:
 def test_voting_workers_keep_the_roll_and_the_ballot_box_apart(services: Services) -> None:
     workers = workers_of(services, "voting")
     assert set(workers) == {f"voting-{level}" for level in LEVELS}
-    assert "voting" in command_of(services["migrate"]).split("servicekit.migrate", 1)[1].split()
     for name, worker in workers.items():
         urls = database_urls(worker)
         assert set(urls) == {f"{db.upper()}_DATABASE_URL" for db in VOTING_DATABASES}, name

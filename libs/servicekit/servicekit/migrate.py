@@ -1,10 +1,10 @@
 """Alembic wiring: each database keeps its own migrations folder inside its service's package.
 
-A service has one database named after it, with `migrations/`, unless its package declares
-``DATABASES = {database name: folder}`` (voting keeps the roll and the ballot box apart).
-`python -m servicekit.migrate collection voting gateway` upgrades every database of each to
-head; `--revision "msg"` autogenerates a new revision for one database. Services migrate before
-they start.
+The registry (`contracts.registry`) says which databases a service has and where each one's
+folder is (voting keeps the roll and the ballot box apart). `python -m servicekit.migrate`
+upgrades every database of every registered service to head (or of the services named);
+`--revision "msg" <database>` autogenerates a new revision for one database. Services migrate
+before they start.
 """
 
 import argparse
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from contracts import registry
 
 from . import config
 
@@ -21,17 +22,15 @@ from . import config
 def databases_of(service: str) -> dict[str, Path]:
     """Database name → migrations folder, for every database of a service."""
     package = importlib.import_module(service)
-    root = Path(package.__file__).parent
-    declared = getattr(package, "DATABASES", {service: "migrations"})
-    return {database: root / folder for database, folder in declared.items()}
+    root = Path(str(package.__file__)).parent
+    return {database: root / folder for database, folder in registry.get(service).databases.items()}
 
 
 def _folder(database: str) -> Path:
-    service = database.split("_", 1)[0]
-    folders = databases_of(service)
-    if database not in folders:
-        raise SystemExit(f"{service} 没有名为 {database} 的数据库 (no such database)")
-    return folders[database]
+    for service in registry.SERVICES:
+        if database in service.databases:
+            return databases_of(service.name)[database]
+    raise SystemExit(f"没有名为 {database} 的数据库 (no such database)")
 
 
 def alembic_config(database: str, url: str | None = None) -> Config:
@@ -58,10 +57,10 @@ def downgrade(database: str, url: str | None = None, revision: str = "base") -> 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="migrate service databases")
-    parser.add_argument("services", nargs="+")
+    parser.add_argument("services", nargs="*", help="default: every registered service")
     parser.add_argument("--revision", metavar="MESSAGE", help="autogenerate a new revision")
     args = parser.parse_args(argv)
-    for name in args.services:
+    for name in args.services or [service.name for service in registry.SERVICES]:
         if args.revision:
             command.revision(alembic_config(name), message=args.revision, autogenerate=True)
             continue

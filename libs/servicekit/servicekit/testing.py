@@ -177,7 +177,7 @@ class Platform:
         )
 
     def prepare(self) -> "Platform":
-        self.run("servicekit.migrate", "collection", "voting", "gateway")
+        self.run("servicekit.migrate")  # every registered service
         self.run("servicekit.topology")
         return self
 

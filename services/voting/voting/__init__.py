@@ -4,5 +4,3 @@ Two databases, kept apart on purpose (ARCHITECTURE §8): `voting` holds the sess
 the roll (who received a ballot) and the audit log; `voting_ballots` is the ballot box (what was
 voted), with no deputy identifier, no time and no address in it.
 """
-
-DATABASES = {"voting": "migrations", "voting_ballots": "box/migrations"}
