@@ -1,10 +1,11 @@
 """RPC names and the HTTP surface in contracts agree with the service classes."""
 
+import importlib
 import inspect
 import re
 
 import pytest
-from collection.service import CollectionService
+from contracts import registry
 from contracts import rpc as contract
 from gateway.service import GatewayService
 from nameko.rpc import Rpc
@@ -21,10 +22,6 @@ def entrypoints(service_cls, kind):
         for entrypoint in getattr(member, "nameko_entrypoints", ()):
             if isinstance(entrypoint, kind):
                 yield name, entrypoint
-
-
-def contract_methods():
-    return {value for key, value in vars(contract.CollectionRpc).items() if not key.startswith("_")}
 
 
 def http_routes():
@@ -47,26 +44,54 @@ def refs(node):
             yield from refs(item)
 
 
-class TestCollectionRpc:
-    def test_contract_names_are_their_own_values(self):
-        for key, value in vars(contract.CollectionRpc).items():
+def rpc_class(name):
+    """`<Name>Rpc` in contracts.rpc, or in the service's own contracts module."""
+    class_name = f"{name.capitalize()}Rpc"
+    for module_name in ("contracts.rpc", f"contracts.{name}"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, class_name):
+            return getattr(module, class_name)
+    pytest.fail(f"no {class_name} in contracts.rpc or contracts.{name}")
+
+
+def service_class(name):
+    return importlib.import_module(f"{name}.service").SERVICE
+
+
+def contract_methods(name):
+    return {value for key, value in vars(rpc_class(name)).items() if not key.startswith("_")}
+
+
+def served(name):
+    return {method for method, _ in entrypoints(service_class(name), Rpc)}
+
+
+@pytest.mark.parametrize("name", registry.ROUTED)
+class TestServiceRpc:
+    """Every service the gateway routes to: its RPC class in contracts and its service class."""
+
+    def test_contract_names_are_their_own_values(self, name):
+        for key, value in vars(rpc_class(name)).items():
             if not key.startswith("_"):
                 assert key == value
 
-    def test_service_name_is_the_contract_name(self):
-        assert CollectionService.name == contract.COLLECTION
+    def test_service_name_is_the_contract_name(self, name):
+        assert service_class(name).name == getattr(contract, name.upper(), name) == name
 
-    def test_every_contract_method_is_an_rpc_entrypoint(self):
-        served = {name for name, _ in entrypoints(CollectionService, Rpc)}
-        assert contract_methods() <= served, contract_methods() - served
+    def test_every_contract_method_is_an_rpc_entrypoint(self, name):
+        missing = contract_methods(name) - served(name)
+        assert not missing, f"{name}: in the contract, not served: {sorted(missing)}"
 
-    def test_every_rpc_entrypoint_is_in_the_contract(self):
-        served = {name for name, _ in entrypoints(CollectionService, Rpc)}
-        assert served <= contract_methods(), served - contract_methods()
+    def test_every_rpc_entrypoint_is_in_the_contract(self, name):
+        extra = served(name) - contract_methods(name)
+        assert not extra, f"{name}: served, not in the contract: {sorted(extra)}"
 
-    def test_method_names_are_verb_noun(self):
-        for name in contract_methods():
-            assert re.match(r"^[a-z]+_[a-z_]+$", name), name
+    def test_method_names_are_verb_noun(self, name):
+        for method in contract_methods(name):
+            assert re.match(r"^[a-z]+_[a-z_]+$", method), method
 
 
 @pytest.fixture(scope="module")
