@@ -11,7 +11,7 @@ from contracts.rpc import Notice as NoticeOut
 from contracts.rpc import Proposal as ProposalOut
 from contracts.rpc import ProposalCreated, ProposalTracking
 from servicekit import areas, idempotency, metrics
-from servicekit.auth import Guard
+from servicekit.auth import Guard, Principal
 from servicekit.clock import as_utc
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
@@ -57,10 +57,16 @@ def create_notice(
     now: datetime,
 ) -> dict[str, Any]:
     principal = guard.require(domain.NOTICE_ROLES, data["area_code"])
-    scope = f"notice:{principal.user_id}"
-    prior = idempotency.replay(session, scope, idempotency_key, raw)
-    if prior is not None:
-        return prior
+    scope = idempotency.scope_of("notice", principal)
+    request = idempotency.Request(idempotency_key, raw)
+    return idempotency.create_once(
+        session, scope, request, lambda: _stage_notice(session, principal, data, now)
+    )
+
+
+def _stage_notice(
+    session: Session, principal: Principal, data: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     area = _area(data["area_code"])
     notice = db.Notice(
         area_code=area.code,
@@ -76,7 +82,7 @@ def create_notice(
     )
     session.add(notice)
     session.flush()
-    return idempotency.commit(session, scope, idempotency_key, raw, _notice_view(notice, now))
+    return _notice_view(notice, now)
 
 
 def list_notices(session: Session, area_code: str, now: datetime) -> dict[str, Any]:
@@ -182,11 +188,28 @@ def submit_proposal(
     if data["channel"] != "online":
         roles = domain.CHANNEL_ROLES.get(data["channel"], frozenset())
         entered_by = guard.require(roles, data["area_code"]).user_id
-    scope = f"proposal:{entered_by or 'public'}"
-    prior = idempotency.replay(session, scope, idempotency_key, raw)
-    if prior is not None:
-        return prior
+    scope = idempotency.scope_of("proposal", guard.principal if entered_by else None)
     area = _area(data["area_code"])
+
+    def create() -> dict[str, Any]:
+        return _stage_submission(session, outbox, data, area, entered_by, now, store)
+
+    def count() -> None:
+        metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, data["channel"]).inc()
+
+    request = idempotency.Request(idempotency_key, raw)
+    return idempotency.create_once(session, scope, request, create, then=count)
+
+
+def _stage_submission(
+    session: Session,
+    outbox: OutboxWriter,
+    data: dict[str, Any],
+    area: areas.Area,
+    entered_by: str | None,
+    now: datetime,
+    store: AttachmentStore | None,
+) -> dict[str, Any]:
     notice_id, year = _notice_for(session, area, now)
     proposal = _new_proposal(data, area, notice_id, now, entered_by)
     proposal["year"] = year
@@ -195,9 +218,7 @@ def submit_proposal(
     created = dump(ProposalCreated, proposal)
     if entered_by is not None:  # a public submitter must not see other people's proposals
         created["possible_duplicates"] = duplicates.possible_duplicates(session, proposal)
-    result = idempotency.commit(session, scope, idempotency_key, raw, created)
-    metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, proposal["channel"]).inc()
-    return result
+    return created
 
 
 MAX_MERGE_HOPS = 5  # merges chain only when a merged-into proposal is merged again

@@ -13,8 +13,8 @@ from typing import Any
 from contracts import lists as contract
 from contracts.events import CANDIDATE_LIST_FROZEN
 from contracts.reference import CATEGORIES
-from servicekit import idempotency, metrics
-from servicekit.auth import Guard
+from servicekit import areas, idempotency, metrics
+from servicekit.auth import Guard, Principal
 from servicekit.clock import as_utc
 from servicekit.db import commit_or_conflict
 from servicekit.outbox import OutboxWriter
@@ -136,10 +136,16 @@ def create_draft_list(
 ) -> dict[str, Any]:
     area = _area(data["area_code"])
     principal = guard.require(domain.BUILD_ROLES, area.code)
-    scope = f"draft_list:{principal.user_id}"
-    prior = idempotency.replay(session, scope, idempotency_key, raw)
-    if prior is not None:
-        return prior
+    scope = idempotency.scope_of("draft_list", principal)
+    request = idempotency.Request(idempotency_key, raw)
+    return idempotency.create_once(
+        session, scope, request, lambda: _stage_draft_list(session, area, principal, data, now)
+    )
+
+
+def _stage_draft_list(
+    session: Session, area: areas.Area, principal: Principal, data: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     items = _initial_items(session, data)
     rounds, _, _ = _settings(session, area.code)
     draft = db.DraftList(
@@ -158,8 +164,7 @@ def create_draft_list(
     session.flush()
     session.add(_new_version(draft.id, 0, items, {}, principal.user_id, now))
     session.flush()
-    view = draft_list_view(session, draft)
-    return idempotency.commit(session, scope, idempotency_key, raw, view)
+    return draft_list_view(session, draft)
 
 
 def _new_version(

@@ -192,11 +192,24 @@ def screen_proposal(
     """Append the caller's screening, set the proposal's status to this (latest) verdict and
     keep the library item in step with it — one transaction."""
     proposal = _proposal(session, guard, proposal_id, domain.SCREEN_ROLES)
-    user = guard.principal.user_id or ""
-    scope, body = f"screening:{user}", {"proposal_id": proposal_id, "body": raw}
-    prior = idempotency.replay(session, scope, idempotency_key, body)
-    if prior is not None:
-        return prior
+    scope = idempotency.scope_of("screening", guard.principal)
+    request = idempotency.Request(idempotency_key, {"proposal_id": proposal_id, "body": raw})
+
+    def count() -> None:
+        metrics.SCREENING_VERDICTS.labels("collection", proposal.level, data["verdict"]).inc()
+
+    return idempotency.create_once(
+        session,
+        scope,
+        request,
+        lambda: _stage_screening(session, proposal, data, guard.principal.user_id or "", now),
+        then=count,
+    )
+
+
+def _stage_screening(
+    session: Session, proposal: Any, data: dict[str, Any], user: str, now: datetime
+) -> dict[str, Any]:
     _refuse_if_closed(session, proposal, data["verdict"])
     _year(session, proposal, now)  # publish and answer select by year
     row = _record(session, proposal, data, user, now)
@@ -214,8 +227,6 @@ def screen_proposal(
         "summary": _summary(rows),
     }
     # contract.ScreeningRecorded: each part above is dumped through its own schema already
-    result = idempotency.commit(session, scope, idempotency_key, body, result)
-    metrics.SCREENING_VERDICTS.labels("collection", proposal.level, row.verdict).inc()
     return result
 
 

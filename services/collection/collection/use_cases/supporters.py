@@ -88,14 +88,15 @@ def add_supporter(
     channel = data.get("channel") or (proposal.channel if proposal else "online")
     roles = domain.CHANNEL_ROLES.get(channel) or domain.STAFF_ROLES
     proposal, principal = _open_proposal(session, guard, proposal_id, roles)
-    scope = f"supporter:{principal.user_id}:{proposal.id}"
-    prior = idempotency.replay(session, scope, idempotency_key, raw)
-    if prior is not None:
-        return prior
-    rows = supporter_rows(proposal.id, channel, [data], now)
-    db.insert_supporters(session, rows)
-    result = dump(SupporterOut, rows[0])
-    return idempotency.commit(session, scope, idempotency_key, raw, result)
+    scope = idempotency.scope_of("supporter", principal)
+    request = idempotency.Request(idempotency_key, {"proposal_id": proposal.id, "body": raw})
+
+    def create() -> dict[str, Any]:
+        rows = supporter_rows(proposal.id, channel, [data], now)
+        db.insert_supporters(session, rows)
+        return dump(SupporterOut, rows[0])
+
+    return idempotency.create_once(session, scope, request, create)
 
 
 def add_attachment(
@@ -109,16 +110,17 @@ def add_attachment(
 ) -> dict[str, Any]:
     raw, idempotency_key = request
     proposal, principal = _open_proposal(session, guard, proposal_id, domain.ATTACHMENT_ROLES)
-    scope = f"attachment:{principal.user_id}:{proposal.id}"
-    prior = idempotency.replay(session, scope, idempotency_key, raw)
-    if prior is not None:
-        return prior
-    if db.count_attachments(session, proposal.id) >= MAX_ATTACHMENTS:
-        raise errors.too_many_attachments(MAX_ATTACHMENTS)
-    rows = attachment_rows(proposal.id, [data], store, now)
-    db.insert_attachments(session, rows)
-    result = dump(AttachmentOut, rows[0])
-    return idempotency.commit(session, scope, idempotency_key, raw, result)
+    scope = idempotency.scope_of("attachment", principal)
+    request = idempotency.Request(idempotency_key, {"proposal_id": proposal.id, "body": raw})
+
+    def create() -> dict[str, Any]:
+        if db.count_attachments(session, proposal.id) >= MAX_ATTACHMENTS:
+            raise errors.too_many_attachments(MAX_ATTACHMENTS)
+        rows = attachment_rows(proposal.id, [data], store, now)
+        db.insert_attachments(session, rows)
+        return dump(AttachmentOut, rows[0])
+
+    return idempotency.create_once(session, scope, request, create)
 
 
 def detail(session: Session, proposal: Any, view: dict[str, Any]) -> dict[str, Any]:

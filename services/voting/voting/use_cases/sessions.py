@@ -7,7 +7,8 @@ from typing import Any
 
 from contracts import voting as contract
 from servicekit import idempotency
-from servicekit.auth import Guard
+from servicekit.areas import Area
+from servicekit.auth import Guard, Principal
 from sqlalchemy.orm import Session
 
 from .. import errors
@@ -34,8 +35,6 @@ from .common import (
     session_view,
     step_done,
 )
-
-SCOPE = "voting.create_session"
 
 
 def _candidates(session: Session, data: dict[str, Any], area_code: str):
@@ -69,9 +68,22 @@ def create_session(
 ) -> dict[str, Any]:
     place = area(data["area_code"])
     principal = guard.require(RUN_ROLES, place.code)
-    prior = idempotency.replay(session, SCOPE, idempotency_key, raw)
-    if prior is not None:
-        return prior
+    return idempotency.create_once(
+        session,
+        idempotency.scope_of("session", principal),
+        idempotency.Request(idempotency_key, raw),
+        lambda: _stage_session(session, box, place, principal, data, now),
+    )
+
+
+def _stage_session(
+    session: Session,
+    box: Session,
+    place: Area,
+    principal: Principal,
+    data: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
     rules = setup_db.rules_version(session, place.code, data.get("rules_version"))
     if rules is None:
         raise errors.no_rules(place.code, data.get("rules_version"))
@@ -122,8 +134,7 @@ def create_session(
         {"kind": row.kind, "title": row.title, "created_by_role": "congress_staff"},
     )
     session.flush()
-    view = session_view(session, box, row)
-    return idempotency.commit(session, SCOPE, idempotency_key, raw, view)
+    return session_view(session, box, row)
 
 
 def list_sessions(session: Session, box: Session, guard: Guard, query: dict[str, Any]) -> dict:
