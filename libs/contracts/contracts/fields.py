@@ -1,13 +1,29 @@
 """Field helpers with Chinese-first messages, so every service validates the same way."""
 
+from collections.abc import Mapping
+from typing import Any, TypedDict, Unpack
+
 from marshmallow import Schema, fields, validate
 
 AREA_CODE = validate.Regexp(
     r"^\d{6}(\d{3})?$", error="行政区划代码应为 6 位或 9 位数字 (area code: 6 or 9 digits)"
 )
 
+# What a @validates_schema hook receives: the loaded values, one type per field, so Any to mypy.
+LoadedData = Mapping[str, Any]
 
-def text(min_len: int, max_len: int, **kwargs: object) -> fields.String:
+
+class FieldOptions(TypedDict, total=False):
+    """The marshmallow field options the helpers below pass through (add one when a schema
+    needs it)."""
+
+    required: bool
+    allow_none: bool
+    load_default: object
+    dump_default: object
+
+
+def text(min_len: int, max_len: int, **kwargs: Unpack[FieldOptions]) -> fields.String:
     return fields.String(
         validate=validate.Length(
             min=min_len,
@@ -18,7 +34,7 @@ def text(min_len: int, max_len: int, **kwargs: object) -> fields.String:
     )
 
 
-def one_of(choices: tuple[str, ...], **kwargs: object) -> fields.String:
+def one_of(choices: tuple[str, ...], **kwargs: Unpack[FieldOptions]) -> fields.String:
     listed = "、".join(choices)
     return fields.String(
         validate=validate.OneOf(
@@ -28,7 +44,7 @@ def one_of(choices: tuple[str, ...], **kwargs: object) -> fields.String:
     )
 
 
-def bounded_int(low: int, high: int, **kwargs: object) -> fields.Integer:
+def bounded_int(low: int, high: int, **kwargs: Unpack[FieldOptions]) -> fields.Integer:
     return fields.Integer(
         strict=True,
         validate=validate.Range(
@@ -38,7 +54,7 @@ def bounded_int(low: int, high: int, **kwargs: object) -> fields.Integer:
     )
 
 
-def area_code(**kwargs: object) -> fields.String:
+def area_code(**kwargs: Unpack[FieldOptions]) -> fields.String:
     return fields.String(validate=AREA_CODE, **kwargs)
 
 

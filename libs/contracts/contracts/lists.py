@@ -1,10 +1,12 @@
 """Draft lists, rounds (三上三下) and candidate lists: the collection service's request and
 response schemas (method names in `contracts.rpc.CollectionRpc`)."""
 
+from typing import Unpack
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .events import Candidate
-from .fields import StrictSchema, area_code, bounded_int, one_of, text
+from .fields import FieldOptions, LoadedData, StrictSchema, area_code, bounded_int, one_of, text
 from .reference import CATEGORIES, LEVELS, MAX_COST_FEN
 
 RECIPIENT_KINDS = ("township", "department", "deputy")
@@ -13,7 +15,7 @@ MAX_ITEMS = 500
 MAX_RECIPIENTS = 200
 
 
-def _version_number(**kwargs: object) -> fields.Integer:
+def _version_number(**kwargs: Unpack[FieldOptions]) -> fields.Integer:
     # Not strict: the gateway passes query strings, and "2" means version 2.
     return fields.Integer(
         validate=validate.Range(0, 100, error="版本号应在 0 到 100 之间 (version 0-100)"), **kwargs
@@ -45,7 +47,7 @@ class DraftListCreate(StrictSchema):
     )
 
     @validates_schema
-    def _unique(self, data, **kwargs):
+    def _unique(self, data: LoadedData, **kwargs: object) -> None:
         ids = data.get("proposal_ids") or []
         if len(set(ids)) != len(ids):
             raise ValidationError("项目不能重复 (duplicate proposal ids)", "proposal_ids")

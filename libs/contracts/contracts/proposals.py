@@ -3,7 +3,7 @@ and merges (intake of stage 1). `contracts.rpc` re-exports them beside the intak
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .fields import StrictSchema, bounded_int, one_of, text
+from .fields import LoadedData, StrictSchema, bounded_int, one_of, text
 from .reference import (
     ATTACHMENT_CONTENT_TYPES,
     CHANNELS,
@@ -89,7 +89,7 @@ class MergeRequest(StrictSchema):
     )
 
     @validates_schema
-    def _distinct(self, data, **kwargs):
+    def _distinct(self, data: LoadedData, **kwargs: object) -> None:
         sources = data.get("source_ids") or []
         if data.get("target_id") in sources:
             raise ValidationError("不能把建议合并到自身 (target among sources)", "source_ids")

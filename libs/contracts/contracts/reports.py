@@ -7,7 +7,7 @@ list facts only: no submitter names or phones, no screener ids.
 
 from marshmallow import ValidationError, fields, validates_schema
 
-from .fields import StrictSchema, area_code, bounded_int, one_of
+from .fields import LoadedData, StrictSchema, area_code, bounded_int, one_of
 from .reference import LEVELS, SCREENING_VERDICTS
 
 PRINCIPLES = ("public_benefit", "inclusive", "urgency", "assessable")
@@ -36,7 +36,7 @@ class ExportQuery(ReportQuery):
     table = one_of(EXPORT_TABLES, load_default=None)
 
     @validates_schema
-    def _one_table_per_csv(self, data, **kwargs):
+    def _one_table_per_csv(self, data: LoadedData, **kwargs: object) -> None:
         if data.get("format") == "csv" and not data.get("table"):
             raise ValidationError(
                 "CSV 每次导出一张表，请指定 table (csv exports one table: give table)", "table"

@@ -6,7 +6,7 @@ service validates again at its entrypoint, so an internal caller cannot skip the
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .fields import StrictSchema, area_code, bounded_int, one_of, text
+from .fields import LoadedData, StrictSchema, area_code, bounded_int, one_of, text
 from .proposals import (
     PHONE,
     Attachment,
@@ -139,7 +139,7 @@ class NoticeCreate(StrictSchema):
     closes_at = fields.AwareDateTime(required=True)
 
     @validates_schema
-    def _window(self, data, **kwargs):
+    def _window(self, data: LoadedData, **kwargs: object) -> None:
         if data["closes_at"] <= data["opens_at"]:
             raise ValidationError(
                 "截止时间应晚于开始时间 (closes_at must follow opens_at)", "closes_at"
@@ -180,7 +180,7 @@ def _at_most(count: int) -> validate.Length:
     return validate.Length(max=count, error=f"最多 {count} 项 (at most {count} items)")
 
 
-def _channel_errors(data: dict) -> dict[str, str]:
+def _channel_errors(data: LoadedData) -> dict[str, str]:
     """What each channel must name: the deputy and the station, the department; petition
     proposals come only from petition's event, and only staff attach others' suggestions."""
     channel, errors = data.get("channel"), {}
@@ -224,7 +224,7 @@ class ProposalSubmit(StrictSchema):
     )
 
     @validates_schema
-    def _channel_rules(self, data, **kwargs):
+    def _channel_rules(self, data: LoadedData, **kwargs: object) -> None:
         errors = _channel_errors(data)
         if errors:
             raise ValidationError(errors)

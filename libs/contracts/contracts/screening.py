@@ -7,7 +7,7 @@ the `proposal_screened_v1` event; only the verdict and its reason do, once publi
 
 from marshmallow import ValidationError, fields, validates_schema
 
-from .fields import StrictSchema, area_code, bounded_int, one_of, text
+from .fields import LoadedData, StrictSchema, area_code, bounded_int, one_of, text
 from .reference import (
     CATEGORIES,
     LEVELS,
@@ -69,7 +69,7 @@ class ScreeningCreate(StrictSchema):
     library = fields.Nested(LibraryFigures, allow_none=True, load_default=None)
 
     @validates_schema
-    def _verdict_needs(self, data, **kwargs):
+    def _verdict_needs(self, data: LoadedData, **kwargs: object) -> None:
         verdict = data.get("verdict")
         if verdict in REASON_REQUIRED and not (data.get("reason") or "").strip():
             raise ValidationError(REASON_REQUIRED[verdict], "reason")
@@ -164,7 +164,7 @@ class LibraryItemUpdate(LibraryFigures):
     """At least one figure; e.g. {"estimated_cost_fen": 150000000, "lead_department": "住建局"}"""
 
     @validates_schema
-    def _something(self, data, **kwargs):
+    def _something(self, data: LoadedData, **kwargs: object) -> None:
         if not data:
             raise ValidationError("至少修改一项 (change at least one figure)", "_schema")
 

@@ -7,10 +7,11 @@ workers without asking anyone.
 """
 
 import re
+from collections.abc import Sequence
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .fields import StrictSchema, area_code, bounded_int, one_of, text
+from .fields import LoadedData, StrictSchema, area_code, bounded_int, one_of, text
 from .reference import LEVEL_LETTERS, LEVELS, level_of_tracking_code
 
 FORMS = ("approve_oppose_abstain", "mark")
@@ -68,7 +69,7 @@ def _list(inner: fields.Field, low: int, high: int, **kwargs: object) -> fields.
     )
 
 
-def _unique(values: list, field: str) -> None:
+def _unique(values: Sequence[object], field: str) -> None:
     if len(set(map(str, values))) != len(values):
         raise ValidationError("不能重复 (duplicates)", field)
 
@@ -157,7 +158,7 @@ class SessionCreate(StrictSchema):
     rules_version = bounded_int(1, 10_000, load_default=None)  # absent: the newest adopted
 
     @validates_schema
-    def _binding(self, data, **kwargs):
+    def _binding(self, data: LoadedData, **kwargs: object) -> None:
         if data["kind"] == SATISFACTION:
             if not data.get("projects"):
                 raise ValidationError("满意度测评须列出测评项目 (projects required)", "projects")
@@ -233,7 +234,7 @@ class DeliberationRecord(StrictSchema):
     opinions = _list(fields.Nested(Opinion), 1, MAX_CANDIDATES, required=True)
 
     @validates_schema
-    def _one_per_candidate(self, data, **kwargs):
+    def _one_per_candidate(self, data: LoadedData, **kwargs: object) -> None:
         _unique([o["candidate_id"] for o in data["opinions"]], "opinions")
 
 
@@ -262,7 +263,7 @@ class CheckIn(StrictSchema):
     deputy_numbers = _list(text(1, 32), 1, MAX_DEPUTIES, required=True)
 
     @validates_schema
-    def _no_repeats(self, data, **kwargs):
+    def _no_repeats(self, data: LoadedData, **kwargs: object) -> None:
         _unique(data["deputy_numbers"], "deputy_numbers")
 
 
@@ -370,7 +371,7 @@ class ConsultationRecord(StrictSchema):
     adopted = _list(text(1, 64), 1, MAX_CANDIDATES, required=True)  # candidate ids, in order
 
     @validates_schema
-    def _no_repeats(self, data, **kwargs):
+    def _no_repeats(self, data: LoadedData, **kwargs: object) -> None:
         _unique(data["adopted"], "adopted")
 
 
