@@ -71,7 +71,7 @@ def _read(pos: int, raw: Any, checked: bool) -> tuple[_Row | None, str | None]:
         why = "prev and hash must be 64 lowercase hex characters"
     elif not isinstance(raw["kind"], str):
         why = "kind is not a string"
-    if why is None:
+    else:
         try:
             return _Row(
                 pos,
@@ -86,7 +86,9 @@ def _read(pos: int, raw: Any, checked: bool) -> tuple[_Row | None, str | None]:
     return _Row(pos, seq, prev, claimed, False, malformed=True), why
 
 
-def _cut_at_head(rows: list[_Row], head: str | None, problems: list[str]):
+def _cut_at_head(
+    rows: list[_Row], head: str | None, problems: list[str]
+) -> tuple[list[_Row], int | None]:
     """The rows up to the entry the announced head names, and that entry's seq (None: unknown)."""
     if head is None:
         return rows, None

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import countOf, methodcaller
+from typing import Any, TypeVar
 
 from voting.domain.rules import (
     FORMS,
@@ -69,6 +70,7 @@ CHOICES = (APPROVE, OPPOSE, ABSTAIN)
 OUTCOMES = ("decided", "runoff", "void")
 
 Ballot = Mapping[str, str] | None
+_B = TypeVar("_B", bound=Ballot)  # split_valid gives back the invalid ones as it got them
 
 
 def _check_candidates(candidates: Sequence[str]) -> None:
@@ -102,15 +104,17 @@ def ballot_problem(rules: Rules, candidates: Sequence[str], ballot: Ballot) -> s
     return None
 
 
-def split_valid(rules: Rules, candidates: Sequence[str], ballots: Iterable[Ballot]):
+def split_valid(
+    rules: Rules, candidates: Sequence[str], ballots: Iterable[_B]
+) -> tuple[list[Mapping[str, str]], list[_B]]:
     """(valid ballots, invalid ballots), with C-level checks per ballot only.
 
     Must agree with `ballot_problem` on every ballot (a property test holds them together).
     """
     known = frozenset(candidates)
     seats = rules.seats
-    valid: list[Mapping] = []
-    invalid: list = []
+    valid: list[Mapping[str, str]] = []
+    invalid: list[_B] = []
     keep, drop = valid.append, invalid.append
     mark = rules.form == "mark"
     for ballot in ballots:
@@ -136,12 +140,12 @@ def split_valid(rules: Rules, candidates: Sequence[str], ballots: Iterable[Ballo
 
 
 def readable_passing(
-    ballots: Iterable[Mapping | None], passes: Callable[[Mapping], bool]
-) -> tuple[list[Mapping], int, int]:
+    ballots: Iterable[Ballot], passes: Callable[[Mapping[str, str]], bool]
+) -> tuple[list[Mapping[str, str]], int, int]:
     """(readable ballots that pass, ballots seen, ballots refused): the one pass over the box
     both the election tally and the satisfaction vote make. None (an unreadable paper ballot)
     and anything that is not a mapping are refused without asking `passes`."""
-    kept: list[Mapping] = []
+    kept: list[Mapping[str, str]] = []
     keep = kept.append
     total = refused = 0
     for ballot in ballots:
@@ -155,12 +159,14 @@ def readable_passing(
     return kept, total, refused
 
 
-def count_pairs(ballots: list[Mapping]) -> Counter:
+def count_pairs(ballots: list[Mapping[str, str]]) -> Counter[tuple[str, str]]:
     """How many times each (key, value) pair occurs over the ballots, counted in C."""
     return Counter(chain.from_iterable(map(methodcaller("items"), ballots)))
 
 
-def _count_valid(rules: Rules, candidates: Sequence[str], ballots: Iterable[Ballot]):
+def _count_valid(
+    rules: Rules, candidates: Sequence[str], ballots: Iterable[Ballot]
+) -> tuple[Counter[tuple[str, str]], int, int, int]:
     """(pair counts over the valid ballots, number of ballots, valid, invalid), fast.
 
     The common case costs one C-level pass per ballot (approvals ≤ K) and one Counter over all
@@ -170,7 +176,8 @@ def _count_valid(rules: Rules, candidates: Sequence[str], ballots: Iterable[Ball
     seats = rules.seats
     mark = rules.form == "mark"
 
-    def within_seats(ballot: Mapping) -> bool:  # approvals <= K; in the mark form, marks only
+    # approvals <= K; in the mark form, marks only
+    def within_seats(ballot: Mapping[str, str]) -> bool:
         approvals = countOf(ballot.values(), APPROVE)
         return approvals <= seats and (not mark or approvals == len(ballot))
 
@@ -198,7 +205,7 @@ class CandidateResult:
     rank: int | None  # by approvals over all candidates, ties share; None in a void round
     elected: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int | bool | None]:
         return {
             "candidate_id": self.candidate_id,
             "approve": self.approve,
@@ -239,7 +246,7 @@ class Tally:
         """What the announcement must say besides the figures (not hashed: wording may change)."""
         return note_for(self.as_dict())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Canonical and JSON-able (str/int/bool/None, lists, dicts): the verifier and the digest
         use it. Key names are stable; human text (`note`) is left out on purpose."""
         return {
@@ -262,7 +269,7 @@ class Tally:
         }
 
 
-def note_for(result: Mapping) -> str | None:
+def note_for(result: Mapping[str, Any]) -> str | None:
     """The announcement's words for a round's result (`Tally.as_dict()`): void, runoff or none."""
     if result.get("void"):
         return (
@@ -314,8 +321,10 @@ def tally(
     ranks = [0] * len(candidates)
     for position, i in enumerate(order):
         previous = order[position - 1] if position else None
-        tied = previous is not None and approve[previous] == approve[i]
-        ranks[i] = ranks[previous] if tied else position + 1
+        if previous is not None and approve[previous] == approve[i]:  # tied: the same rank
+            ranks[i] = ranks[previous]
+        else:
+            ranks[i] = position + 1
 
     elected: list[int] = []
     runoff: list[int] = []

@@ -11,7 +11,8 @@ building the chain (`audit`) and checking it (`audit_check`) share one definitio
 import hashlib
 import json
 import re
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeGuard
 
 _SCALARS = frozenset({str, int, bool, type(None)})
 _CONTAINERS = (dict, list, tuple)
@@ -75,11 +76,15 @@ def _refuse(value: Any) -> Any:
 
 # CPython's C encoder, built once with the same settings as _ENCODER (JSONEncoder.encode builds
 # one per call); no circular-reference markers: check_json_value already bounds the depth.
+# (typeshed leaves the private c_make_encoder out, hence getattr; None without the _json module.)
+_C_MAKE_ENCODER: Callable[..., Callable[[Any, int], Iterable[str]]] | None = getattr(
+    json.encoder, "c_make_encoder", None
+)
 _C_ENCODE = (
-    json.encoder.c_make_encoder(
+    _C_MAKE_ENCODER(
         None, _refuse, json.encoder.encode_basestring, None, ":", ",", True, False, False
     )
-    if json.encoder.c_make_encoder is not None
+    if _C_MAKE_ENCODER is not None
     else None
 )
 
@@ -101,5 +106,5 @@ def entry_hash(seq: int, kind: str, data: Any, prev: str, checked: bool = False)
     return sha256_hex((prev + text).encode("utf-8"))
 
 
-def is_hex64(value: Any) -> bool:
+def is_hex64(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and _HEX64.fullmatch(value) is not None

@@ -30,7 +30,7 @@ One JSON document (`build_export`), format ``minsheng-session-export/1``::
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -78,7 +78,7 @@ def opening_data(
 
 def closing_data(
     present: int, issued: int | None, returned: int | None, ballots: int, round_number: int = 1
-) -> dict:
+) -> dict[str, int | None]:
     """The ``session_closed`` entry's data for one round: counts only."""
     return {
         "round": round_number,
@@ -165,7 +165,12 @@ def _fast_pieces(ballots: Sequence[Any]) -> Iterable[str] | None:
     return _mixed_pieces(ballots, first, rest, pick)
 
 
-def _mixed_pieces(ballots, first, rest, pick) -> Iterator[str]:
+def _mixed_pieces(
+    ballots: Iterable[Ballot],
+    first: Callable[[object], str],
+    rest: Callable[[object], str],
+    pick: Callable[[Mapping[str, str]], object],
+) -> Iterator[str]:
     yield "["
     encode = first
     for ballot in ballots:
@@ -179,7 +184,7 @@ def _mixed_pieces(ballots, first, rest, pick) -> Iterator[str]:
 
 def publish_order(ballots: Sequence[Ballot]) -> list[Ballot]:
     """A copy of the ballots in a fresh random order (secrets.SystemRandom), never casting order."""
-    shuffled = [None if b is None else dict(b) for b in ballots]
+    shuffled: list[Ballot] = [None if b is None else dict(b) for b in ballots]
     secrets.SystemRandom().shuffle(shuffled)
     return shuffled
 

@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voting.domain.canonical import canonical_json
@@ -47,12 +48,12 @@ class RowProblem:
     line: int
     errors: dict[str, str]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int | dict[str, str]]:
         return {"line": self.line, "errors": self.errors}
 
 
 class RosterRefused(ValueError):
-    def __init__(self, message: str, problems: list[RowProblem] = ()):
+    def __init__(self, message: str, problems: Iterable[RowProblem] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.problems = list(problems)

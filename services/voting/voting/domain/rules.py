@@ -52,7 +52,7 @@ class Rules:
                 "(quorum_permille must be below 1000: 'more than all' can never be met)"
             )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int | str]:
         return {
             "seats": self.seats,
             "deputies_total": self.deputies_total,

@@ -13,6 +13,7 @@ stay on record and no rate is given.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import countOf
+from typing import Any
 
 from voting.domain.ballots import count_pairs, readable_passing
 from voting.domain.rules import PERMILLE, require_count
@@ -61,7 +62,7 @@ class ProjectSatisfaction:
     rate: str | None  # "(满意 + 基本满意)/valid", unreduced; None without valid ballots or if void
     rate_permille: int | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int | None]:
         return {
             "project_id": self.project_id,
             "satisfied": self.satisfied,
@@ -83,7 +84,7 @@ class SatisfactionTally:
     invalid: int
     void: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Canonical and JSON-able, for the verifier and the digest."""
         return {
             "issued": self.issued,
@@ -110,7 +111,8 @@ def satisfaction_tally(
             require_count(name, value)
     known = frozenset(projects)
 
-    def well_formed(ballot: Mapping) -> bool:  # known projects, one of the three answers each
+    # known projects, one of the three answers each
+    def well_formed(ballot: Mapping[str, str]) -> bool:
         values = ballot.values()
         answered = countOf(values, SATISFIED) + countOf(values, BASICALLY)
         return ballot.keys() <= known and answered + countOf(values, DISSATISFIED) == len(ballot)
