@@ -1,7 +1,7 @@
 """Field helpers with Chinese-first messages, so every service validates the same way."""
 
 from collections.abc import Mapping
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, Unpack, overload
 
 from marshmallow import Schema, fields, validate
 
@@ -80,6 +80,10 @@ _MESSAGES_ZH = {
 }
 
 
+@overload
+def localize(messages: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def localize(messages: object) -> object: ...
 def localize(messages: object) -> object:
     """Translate marshmallow's nested error messages into Chinese-first text."""
     if isinstance(messages, dict):

@@ -14,6 +14,8 @@ from .db import make_engine
 def run(target_metadata: MetaData) -> None:
     cfg = context.config
     url = cfg.get_main_option("sqlalchemy.url")
+    if url is None:  # servicekit.migrate always sets it; make_engine(None) would fail less clearly
+        raise RuntimeError("alembic: no sqlalchemy.url (run migrations through servicekit.migrate)")
     engine = make_engine(url)
     lock_key = zlib.crc32(f"minsheng-migrate-{cfg.attributes.get('service')}".encode())
     with engine.connect() as connection:

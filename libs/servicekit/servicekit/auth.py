@@ -66,7 +66,7 @@ class Principal:
 ANONYMOUS = Principal(None, (), None)
 
 
-class AuthContext(DependencyProvider):
+class AuthContext(DependencyProvider):  # type: ignore[misc]  # subclasses untyped nameko
     """Injects a `Guard` for the current worker: `self.auth.require(roles, area_code)`."""
 
     def setup(self) -> None:

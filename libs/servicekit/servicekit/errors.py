@@ -12,10 +12,10 @@ class ServiceError(Exception):
     code = codes.INTERNAL
 
     def __init__(self, message: str, details: dict[str, Any] | str | None = None):
-        if isinstance(details, str):  # rebuilt from an RPC reply
-            details = json.loads(details)
+        # Text when rebuilt from an RPC reply (see below).
+        loaded: dict[str, Any] | None = json.loads(details) if isinstance(details, str) else details
         self.message = message
-        self.details = details or {}
+        self.details = loaded or {}
         # The details cross RPC as JSON text: nameko's own serialisation would turn every number
         # and boolean in them into a string ("present": "60").
         super().__init__(message, json.dumps(self.details, ensure_ascii=False, default=str))
@@ -61,7 +61,8 @@ class LevelUnavailable(ServiceError):
 
 
 def _register_for_rpc() -> None:
-    for cls in (ServiceError, *ServiceError.__subclasses__()):
+    classes: tuple[type[ServiceError], ...] = (ServiceError, *ServiceError.__subclasses__())
+    for cls in classes:
         registry[f"{cls.__module__}.{cls.__name__}"] = cls
 
 

@@ -81,7 +81,7 @@ def request_id_of(request: Request) -> str:
     return offered if _SAFE_REQUEST_ID.match(offered) else uuid.uuid4().hex
 
 
-class _JsonWsgiApp(WsgiApp):
+class _JsonWsgiApp(WsgiApp):  # type: ignore[misc]  # subclasses untyped nameko
     """nameko's WSGI app, except that routing errors (404, 405) leave as the JSON envelope."""
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -93,12 +93,15 @@ class _JsonWsgiApp(WsgiApp):
             response = error_response(exc)
             response.headers[REQUEST_ID_HEADER] = request_id_of(request)
             return response(environ, start_response)
-        request.path_values = values
+        # nameko's handler reads the path values from the request (an attribute of its own).
+        request.path_values = values  # type: ignore[attr-defined]
         return provider.handle_request(request)(environ, start_response)
 
 
-class WideWebServer(WebServer):
+class WideWebServer(WebServer):  # type: ignore[misc]  # subclasses untyped nameko
     """nameko's web server, listening with LISTEN_BACKLOG instead of eventlet's 50."""
+
+    _starting: bool  # set by WebServer.__init__
 
     def start(self) -> None:
         # nameko's WebServer.start, but for the backlog.
@@ -115,7 +118,7 @@ class JsonWebServer(WideWebServer):
         return _JsonWsgiApp(self)
 
 
-class JsonHttpEntrypoint(HttpRequestHandler):
+class JsonHttpEntrypoint(HttpRequestHandler):  # type: ignore[misc]  # subclasses untyped nameko
     server = JsonWebServer()
     max_body_bytes = DEFAULT_MAX_BODY_BYTES
 
@@ -140,7 +143,7 @@ class JsonHttpEntrypoint(HttpRequestHandler):
                 context_data={"request_id": request_id},
                 handle_result=partial(self.handle_result, done),
             )
-            response = self.response_from_result(done.wait())
+            response: Response = self.response_from_result(done.wait())
         except Exception as exc:
             response = error_response(exc)
         response.headers[REQUEST_ID_HEADER] = request_id

@@ -67,7 +67,7 @@ def configure(level: str = "INFO") -> None:
         containers.addFilter(QuietRefusals())
 
 
-class RequestContext(DependencyProvider):
+class RequestContext(DependencyProvider):  # type: ignore[misc]  # subclasses untyped nameko
     """Puts the request id of the current worker into the logging context.
 
     Lifecycle: worker_setup() runs inside the worker's green thread, whose context variables are
@@ -78,4 +78,5 @@ class RequestContext(DependencyProvider):
         request_id_var.set(worker_ctx.context_data.get("request_id") or worker_ctx.call_id)
 
     def get_dependency(self, worker_ctx: Any) -> str | None:
-        return worker_ctx.context_data.get("request_id")
+        request_id: str | None = worker_ctx.context_data.get("request_id")
+        return request_id

@@ -18,7 +18,7 @@ from typing import Any
 
 import eventlet
 from contracts.reference import LEVEL_NAMES, LEVELS
-from kombu import Connection
+from kombu.connection import Connection
 from kombu.exceptions import OperationalError
 from nameko.constants import NON_PERSISTENT
 from nameko.extensions import DependencyProvider
@@ -156,11 +156,11 @@ class LevelCaller:
         }
 
 
-class BrokerTolerantReplyListener(ReplyListener):
+class BrokerTolerantReplyListener(ReplyListener):  # type: ignore[misc]  # subclasses untyped nameko
     queue_consumer = AutoAckQueueConsumer()  # no ack per reply; a dead broker must not kill us
 
 
-class LevelRpc(DependencyProvider):
+class LevelRpc(DependencyProvider):  # type: ignore[misc]  # subclasses untyped nameko
     reply_listener = BrokerTolerantReplyListener()
 
     def setup(self) -> None:

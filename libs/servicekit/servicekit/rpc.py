@@ -27,16 +27,16 @@ from .errors import expected_with
 log = logging.getLogger(__name__)
 
 
-class ReplyPublisher(Publisher):
+class ReplyPublisher(Publisher):  # type: ignore[misc]  # subclasses untyped nameko
     use_confirms = False
     delivery_mode = NON_PERSISTENT  # a reply outliving a broker restart has nobody to read it
 
 
-class ReplyResponder(Responder):
+class ReplyResponder(Responder):  # type: ignore[misc]  # subclasses untyped nameko
     publisher_cls = ReplyPublisher
 
 
-class ReplyTolerantRpcConsumer(RpcConsumer):
+class ReplyTolerantRpcConsumer(RpcConsumer):  # type: ignore[misc]  # subclasses untyped nameko
     """nameko's RPC consumer, except that a reply the broker cannot take does not kill the
     container. nameko retries the reply publish three times (about 3 s) and then lets the error
     end the container, and `nameko run` exits with it: a broker restart would stop every worker
@@ -65,7 +65,7 @@ class ReplyTolerantRpcConsumer(RpcConsumer):
         return result, exc_info
 
 
-class ReplyTolerantRpc(Rpc):
+class ReplyTolerantRpc(Rpc):  # type: ignore[misc]  # subclasses untyped nameko
     rpc_consumer = ReplyTolerantRpcConsumer()
 
     def __init__(self, expected_exceptions: Any = (), **kwargs: Any):

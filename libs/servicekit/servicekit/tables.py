@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from servicekit.clock import as_utc
 
@@ -108,7 +109,7 @@ def _width(values: Sequence[Cell]) -> float:
     return min(longest + 2, MAX_COLUMN_WIDTH)
 
 
-def _fill_sheet(sheet: Any, table: Table) -> None:
+def _fill_sheet(sheet: Worksheet, table: Table) -> None:
     sheet.append(_safe_row(table.headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -124,6 +125,8 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     """One sheet per table, in the given order."""
     workbook = Workbook()
     first = workbook.active
+    # A new workbook holds one empty worksheet; openpyxl types `active` as any sheet or None.
+    assert isinstance(first, Worksheet)
     for number, table in enumerate(tables):
         sheet = first if number == 0 else workbook.create_sheet()
         sheet.title = table.title[:31]

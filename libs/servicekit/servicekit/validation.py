@@ -24,7 +24,7 @@ def load(schema: type[Schema] | Schema, payload: Any) -> dict[str, Any]:
         return dict(instance.load(payload))
     except ValidationError as exc:
         raise ValidationFailed(
-            "请求数据有误，请检查各字段 (validation failed)", dict(localize(exc.messages))
+            "请求数据有误，请检查各字段 (validation failed)", dict(localize(exc.messages_dict))
         ) from exc
 
 
