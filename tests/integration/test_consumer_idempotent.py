@@ -1,11 +1,14 @@
-"""Idempotent consumers and dead letters, with the probe service in-process on the real broker.
+"""Exactly-once consumers, retries with backoff and dead letters, with the probe service
+in-process on the real broker and its database on PostgreSQL and on SQLite.
 
 The probe (tests/support/probe) consumes proposal_submitted_v1 from its quorum queue and writes one
 effect row per event it applies, recording the event id in the same transaction. A redelivered or
-duplicated event changes nothing; a handler that keeps failing parks the event in
-`<queue>.dead` after a bounded number of attempts, visibly in metrics.
+duplicated event changes nothing; a failed attempt leaves nothing behind and is retried after a
+delay; a handler that keeps failing parks the event in `<queue>.dead` with its error after the
+last delay, visibly in metrics. The delays are shortened here (EVENT_RETRY_DELAYS).
 """
 
+import time
 from typing import Any
 
 import eventlet
@@ -13,7 +16,7 @@ import pytest
 from contracts.events import PROPOSAL_SUBMITTED
 from kombu import Connection, Producer
 from nameko.containers import ServiceContainer
-from servicekit import metrics, topology
+from servicekit import metrics, retry, topology
 from servicekit.db import make_engine
 from servicekit.outbox import build_envelope
 from servicekit.testing import wait_until
@@ -92,6 +95,15 @@ def wait_for_dead_letters(amqp_uri: str, depth: int) -> None:
     wait_until(lambda: dead_letters(amqp_uri) == depth, 30, what=f"{depth} dead letter(s)")
 
 
+def parked_letter(amqp_uri: str) -> Any:
+    """The first dead letter, looked at and put back."""
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        dead = topology.dead_letter_queue_for(SUBSCRIPTION)(connection.default_channel)
+        parked = dead.get(no_ack=False)
+        parked.requeue()
+        return parked
+
+
 class Probe:
     def __init__(self, url: str, amqp_uri: str):
         self.engine = make_engine(url)
@@ -112,13 +124,24 @@ class Probe:
             return [tuple(row) for row in rows]
 
 
+DELAYS = (0.3, 0.3, 0.3, 0.3)  # four retries: five attempts in all, 1.2 s of waiting
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def probe_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'probe.db'}"
+    return request.getfixturevalue("pg").create("probe")
+
+
 @pytest.fixture
-def start_probe(pg, amqp_uri, monkeypatch):
+def start_probe(probe_url, amqp_uri, monkeypatch):
     """Start the probe in-process; `deployed` declares its queues first, as the deploy job would."""
     started: list[tuple[ServiceContainer, Probe]] = []
+    monkeypatch.setenv("EVENT_RETRY_DELAYS", ",".join(map(str, DELAYS)))
 
     def start(deployed: bool = True) -> Probe:
-        url = pg.create("probe")
+        url = probe_url
         monkeypatch.setenv("PROBE_DATABASE_URL", url)
         delete_probe_queues(amqp_uri)  # nothing left over from another test of this session
         if deployed:
@@ -179,6 +202,27 @@ class TestIdempotentConsumer:
         assert probe.count(PROCESSED) == 50
 
 
+class TestRetries:
+    def test_a_failed_attempt_leaves_nothing_and_the_retry_applies_it_once(self, probe, amqp_uri):
+        failures_before = handler_failures()
+        event = envelope("FAIL-ONCE 第一次处理失败")
+
+        publish(amqp_uri, event)
+
+        wait_until(lambda: probe.count(EFFECTS) == 1, 15, what="the retried effect")
+        assert handler_failures() - failures_before == 1
+        assert probe.effects() == [effect_of(event)]  # the failed attempt's row rolled back
+        assert probe.processed() == [(event["event_id"], f"probe.{HANDLER}")]
+        assert dead_letters(amqp_uri) == 0
+
+    def test_retries_wait_their_delays_before_the_dead_letter(self, probe, amqp_uri):
+        started = time.monotonic()
+        publish(amqp_uri, envelope("FAIL-ALWAYS 等待重试"))
+
+        wait_for_dead_letters(amqp_uri, 1)
+        assert time.monotonic() - started >= sum(DELAYS) * 0.9  # the broker's TTL clock
+
+
 class TestDeadLetters:
     def test_an_event_whose_handler_keeps_failing_lands_in_the_dead_letter_queue(
         self, probe, amqp_uri
@@ -189,16 +233,26 @@ class TestDeadLetters:
         publish(amqp_uri, event)
 
         wait_for_dead_letters(amqp_uri, 1)
-        attempts = handler_failures() - failures_before
-        assert 2 <= attempts <= topology.DELIVERY_LIMIT + 1  # retried, but bounded
+        assert handler_failures() - failures_before == len(DELAYS) + 1  # every attempt, no more
         assert ready_in_main_queue(amqp_uri) == 0
         assert probe.count(EFFECTS) == 0
         assert probe.count(PROCESSED) == 0  # the failed attempts recorded nothing either
-        with Connection(amqp_uri, connect_timeout=5) as connection:
-            dead = topology.dead_letter_queue_for(SUBSCRIPTION)(connection.default_channel)
-            parked = dead.get(no_ack=False)
-            assert parked.payload == event
-            parked.requeue()
+        parked = parked_letter(amqp_uri)
+        assert parked.payload == event
+        assert parked.headers[retry.ERROR] == "RuntimeError: probe told to fail"
+        assert parked.headers[retry.ATTEMPT] == len(DELAYS) + 1
+        assert parked.headers[retry.ORIGIN] == SUBSCRIPTION.queue
+
+    def test_an_event_that_breaks_its_contract_is_parked_at_once(self, probe, amqp_uri):
+        failures_before = handler_failures()
+        event = envelope("合同之外")
+        event["payload"]["category"] = "不存在的类别"
+
+        publish(amqp_uri, event)
+
+        wait_for_dead_letters(amqp_uri, 1)
+        assert handler_failures() - failures_before == 1  # retrying cannot fix a bad payload
+        assert parked_letter(amqp_uri).headers[retry.ERROR_TYPE] == "InvalidEvent"
 
     def test_dead_letter_depth_is_reported_to_metrics(self, probe, amqp_uri):
         publish(amqp_uri, envelope("FAIL-ALWAYS 再一次"))

@@ -11,7 +11,7 @@ from collection.db.models import CandidateList, Proposal
 from collection.gauges import OpenRoundsCollector
 from collection.service import CollectionService
 from collection.use_cases import lists as use_cases
-from collection.use_cases import results, rounds
+from collection.use_cases import rounds
 from contracts import lists as contract
 from contracts.events import (
     CANDIDATE_LIST_FROZEN,
@@ -22,7 +22,7 @@ from contracts.events import (
 from kombu import Connection
 from servicekit import topology
 from servicekit.auth import Guard, Principal
-from servicekit.consumer import PROCESSED, consume_once
+from servicekit.consumer import PROCESSED
 from servicekit.errors import RuleViolation
 from servicekit.outbox import OutboxWriter, build_envelope
 from servicekit.relay import OUTBOX, OutboxRelay
@@ -31,6 +31,7 @@ from servicekit.validation import load
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from tests.support.collection_worker import collection_worker
 from tests.support.lists import NOW, results_payload, seed_library
 
 pytestmark = pytest.mark.integration
@@ -78,10 +79,9 @@ def frozen_list(sessions, seats: int = 10) -> tuple[dict[str, Any], list[dict[st
 
 
 def deliver(sessions, envelope: dict[str, Any]) -> bool:
+    """One delivery through the real @consumes handler, with its own session."""
     with sessions() as session:
-        return consume_once(
-            session, envelope, results.HANDLER, lambda s: results.apply_results(s, envelope)
-        )
+        return collection_worker(session).handle_voting_session_results_announced(envelope)
 
 
 class TestFreeze:

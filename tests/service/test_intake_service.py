@@ -10,6 +10,7 @@ from collection.storage import UrlAttachmentStore
 from contracts.events import MATTER_CONVERTED_TO_PROPOSAL
 from servicekit.auth import ANONYMOUS, Principal
 from servicekit.clock import utcnow
+from servicekit.consumer import InvalidEvent
 from servicekit.errors import (
     Conflict,
     Forbidden,
@@ -415,6 +416,6 @@ class TestPetitionMatters:
     def test_a_bad_event_raises_and_writes_nothing(self, session):
         event = matter_envelope()
         event["payload"]["category"] = "不存在的类别"
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(InvalidEvent, match="category"):  # dead-lettered without retries
             service(session).handle_petition_matter_converted_to_proposal(event)
         assert written(session) == [0, 0, 0, 0]

@@ -10,12 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from contracts.events import CandidateListFrozenV1
 from nameko.testing.services import worker_factory
 from servicekit import migrate
 from servicekit.auth import ANONYMOUS, Guard, Principal
 from servicekit.db import make_engine
 from servicekit.outbox import OutboxWriter
 from servicekit.relay import OUTBOX
+from servicekit.validation import load
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from voting.service import VotingService
@@ -102,7 +104,8 @@ def frozen_list(dbs: Databases, candidates: int, seats: int, area: str = TOWN) -
             ],
         },
     }
-    setup.receive_candidate_list(dbs.db, envelope, datetime.now(UTC))
+    payload = load(CandidateListFrozenV1, envelope["payload"])
+    setup.receive_candidate_list(dbs.db, payload, datetime.now(UTC))
     dbs.db.commit()
     return ids
 

@@ -72,14 +72,18 @@ def _backstop_checkpoints(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str, background_checkpoints: bool = False) -> Engine:
     """An engine for `url`. Long-running services pass background_checkpoints: their SQLite
     WAL is then checkpointed off the hub (servicekit.walcheckpoint) instead of in a commit."""
+    # hide_parameters: a statement's values (a resident's phone among them) never reach an
+    # exception's text, and so never a log line or a dead letter's error header.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         if background_checkpoints and engine.url.database not in (None, "", ":memory:"):
             event.listen(engine, "connect", _backstop_checkpoints)
             walcheckpoint.CHECKPOINTER.register(engine.url.database)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 class Database(DependencyProvider):

@@ -1,8 +1,11 @@
 """Event queues declared before anything is published (ARCHITECTURE §5).
 
-Each subscription gets a durable quorum queue bound to the publisher's event exchange. A message
-whose handler keeps failing is redelivered at most DELIVERY_LIMIT times, then RabbitMQ moves it
-to `<queue>.dead` through the dead-letter exchange: it neither loops nor vanishes.
+Each subscription gets a durable quorum queue bound to the publisher's event exchange, and a
+`<queue>.dead` queue. A delivery whose handler raises is retried after a delay, then parked in
+`<queue>.dead` with its error (servicekit.retry: the delay queues are declared here too). A
+delivery that never finishes (the worker dies holding it) is redelivered by the broker at once;
+after DELIVERY_LIMIT such deliveries RabbitMQ itself moves it to `<queue>.dead`: it neither
+loops nor vanishes.
 
 `python -m servicekit.topology` declares every subscription in contracts (deploy time); the relay
 and every consumer declare the same queues at start-up, with identical arguments.
@@ -15,7 +18,7 @@ from contracts.events import SUBSCRIPTIONS, Subscription
 from kombu import Connection, Exchange, Queue
 from nameko.constants import PERSISTENT
 
-from . import config
+from . import config, retry
 
 DEAD_LETTER_EXCHANGE = Exchange("minsheng.dead-letter", type="direct", durable=True)
 DELIVERY_LIMIT = 5
@@ -43,10 +46,14 @@ def queue_for(subscription: Subscription) -> Queue:
 
 
 def dead_letter_queue_for(subscription: Subscription) -> Queue:
+    return dead_letter_queue_named(subscription.queue)
+
+
+def dead_letter_queue_named(queue: str) -> Queue:
     return Queue(
-        f"{subscription.queue}.dead",
+        f"{queue}.dead",
         exchange=DEAD_LETTER_EXCHANGE,
-        routing_key=subscription.queue,
+        routing_key=queue,
         durable=True,
         auto_delete=False,
     )
@@ -54,6 +61,7 @@ def dead_letter_queue_for(subscription: Subscription) -> Queue:
 
 def declare(connection: Connection, subscriptions: Iterable[Subscription]) -> list[str]:
     channel = connection.default_channel
+    retry.declare(channel)
     declared = []
     for subscription in subscriptions:
         dead = dead_letter_queue_for(subscription)

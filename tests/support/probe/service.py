@@ -1,10 +1,19 @@
 """`python -m servicekit.runner tests.support.probe` (MIGRATE=0): consumes proposal_submitted_v1
-idempotently and records one effect row per event it applied, in PROBE_DATABASE_URL."""
+idempotently and records one effect row per event it applied, in PROBE_DATABASE_URL.
 
-from typing import Any
+A proposal's title steers the probe's failures, for the consumer and fault tests:
+`FAIL-ALWAYS…` raises on every attempt; `FAIL-ONCE…` raises on its first attempt in this
+process; `KILL-BEFORE-COMMIT…` kills the process (SIGKILL) after staging the effect, before
+the commit, the first time it sees the event (a marker file under DATA_DIR remembers it).
+"""
+
+import os
+import signal
+from collections import Counter
+from pathlib import Path
 
 from contracts.events import PROPOSAL_SUBMITTED, Subscription
-from servicekit.consumer import consume_once, consumes
+from servicekit.consumer import Delivery, consumes
 from servicekit.db import Database
 from servicekit.db import metadata as new_metadata
 from servicekit.metrics import Metrics
@@ -20,7 +29,15 @@ EFFECTS = Table(
     Column("event_id", String(36), nullable=False),
     Column("proposal_id", String(36), nullable=False),
 )
+ATTEMPTS: Counter[str] = Counter()  # deliveries handled by this process, per event id
 SUBSCRIPTION = Subscription(PROPOSAL_SUBMITTED, "probe", "handle_collection_proposal_submitted")
+
+
+def kill_once(event_id: str) -> None:
+    marker = Path(os.environ.get("DATA_DIR", ".")) / f"probe-killed-{event_id}"
+    if not marker.exists():
+        marker.touch()
+        os.kill(os.getpid(), signal.SIGKILL)  # the effect is staged, not committed
 
 
 class ProbeDatabase(Database):
@@ -36,17 +53,21 @@ class ProbeService:
     metrics = Metrics()
 
     @consumes(PROPOSAL_SUBMITTED)
-    def handle_collection_proposal_submitted(self, envelope: dict[str, Any]) -> None:
-        def effect(session: Any) -> None:
-            if envelope["payload"]["title"].startswith("FAIL-ALWAYS"):
-                raise RuntimeError("probe told to fail")  # drives the dead-letter test
-            session.execute(
-                insert(EFFECTS).values(
-                    event_id=envelope["event_id"], proposal_id=envelope["payload"]["proposal_id"]
-                )
+    def handle_collection_proposal_submitted(self, event: Delivery) -> None:
+        # The effect row goes in first, so a failure after it shows whether it was rolled back.
+        self.db.execute(
+            insert(EFFECTS).values(
+                event_id=event.event_id, proposal_id=str(event.payload["proposal_id"])
             )
-
-        consume_once(self.db, envelope, "probe.handle_collection_proposal_submitted", effect)
+        )
+        title = event.payload["title"]
+        ATTEMPTS[event.event_id] += 1
+        if title.startswith("FAIL-ALWAYS"):
+            raise RuntimeError("probe told to fail")  # drives the dead-letter test
+        if title.startswith("FAIL-ONCE") and ATTEMPTS[event.event_id] == 1:
+            raise RuntimeError("probe told to fail once")
+        if title.startswith("KILL-BEFORE-COMMIT"):
+            kill_once(event.event_id)
 
 
 SERVICE = ProbeService

@@ -5,7 +5,7 @@ from typing import Any
 from contracts import rpc as contract
 from contracts.events import MATTER_CONVERTED_TO_PROPOSAL
 from servicekit.clock import utcnow
-from servicekit.consumer import consumes
+from servicekit.consumer import Delivery, consumes
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
@@ -107,6 +107,6 @@ class IntakeEntrypoints:
         return merging.merge_proposals(self.db, self.auth, data, utcnow())
 
     @consumes(MATTER_CONVERTED_TO_PROPOSAL)
-    def handle_petition_matter_converted_to_proposal(self, envelope: dict[str, Any]) -> None:
+    def handle_petition_matter_converted_to_proposal(self, event: Delivery) -> None:
         """A deputy's petition matter became a proposal: one proposal per matter, idempotently."""
-        matters.convert_matter(self.db, self.outbox, envelope, utcnow())
+        matters.convert_matter(self.db, self.outbox, event, utcnow())

@@ -6,7 +6,7 @@ from typing import Any
 from contracts import lists as contract
 from contracts.events import SESSION_RESULTS_ANNOUNCED
 from servicekit.clock import utcnow
-from servicekit.consumer import consume_once, consumes
+from servicekit.consumer import Delivery, consumes
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
@@ -98,11 +98,6 @@ class ListEntrypoints:
         return lists.get_candidate_list(self.db, self.auth, candidate_list_id)
 
     @consumes(SESSION_RESULTS_ANNOUNCED)
-    def handle_voting_session_results_announced(self, envelope: dict[str, Any]) -> None:
+    def handle_voting_session_results_announced(self, event: Delivery) -> None:
         """Mark the candidates' proposals adopted / not adopted, once per event."""
-        consume_once(
-            self.db,
-            envelope,
-            results.HANDLER,
-            lambda session: results.apply_results(session, envelope),
-        )
+        results.apply_results(self.db, event.payload, event.event_id)

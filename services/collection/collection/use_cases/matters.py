@@ -2,7 +2,7 @@
 a livelihood proposal; petition says so with `matter_converted_to_proposal_v1`.
 
 One proposal per matter, whatever the broker does: the event id is recorded with the effect
-(consume_once) and `proposals.source_matter_id` is unique, so a redelivery, a duplicate
+(servicekit.consumer) and `proposals.source_matter_id` is unique, so a redelivery, a duplicate
 publication or a second event for the same matter changes nothing. The resident's contact stays
 with petition; collection keeps the matter id, which `proposal_screened_v1` carries back.
 """
@@ -11,12 +11,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from contracts.events import MatterConvertedToProposalV1
 from servicekit import areas, metrics
 from servicekit.clock import as_utc
-from servicekit.consumer import consume_once
+from servicekit.consumer import Delivery
 from servicekit.outbox import OutboxWriter
-from servicekit.validation import load
 from sqlalchemy.orm import Session
 
 from ..db import intake as db
@@ -24,7 +22,6 @@ from ..db import matters as queries
 from ..domain import intake as domain
 from . import intake
 
-HANDLER = "collection.handle_petition_matter_converted_to_proposal"
 log = logging.getLogger(__name__)
 
 
@@ -64,24 +61,18 @@ def proposal_from_matter(
     }
 
 
-def convert_matter(
-    session: Session, outbox: OutboxWriter, envelope: dict[str, Any], now: datetime
-) -> bool:
-    """Apply one delivery of the event; True if it created the proposal."""
-    matter = load(MatterConvertedToProposalV1, envelope.get("payload") or {})
+def convert_matter(session: Session, outbox: OutboxWriter, event: Delivery, now: datetime) -> None:
+    """Stage the proposal of one matter (the consumer commits it with the event id)."""
+    matter = event.payload
     area = areas.require(matter["area_code"])  # raising parks the event in the DLQ, visibly
-    created: list[dict[str, Any]] = []
+    if queries.proposal_of_matter(session, matter["matter_id"]) is not None:
+        return  # the same matter published again under another event id
+    notice = _notice(session, area.code, as_utc(matter["converted_at"]))
+    proposal = proposal_from_matter(matter, area, notice, now)
+    intake.stage_proposal(session, outbox, proposal)
 
-    def effect(tx: Session) -> None:
-        if queries.proposal_of_matter(tx, matter["matter_id"]) is not None:
-            return  # the same matter published again under another event id
-        notice = _notice(tx, area.code, as_utc(matter["converted_at"]))
-        proposal = proposal_from_matter(matter, area, notice, now)
-        intake.stage_proposal(tx, outbox, proposal)
-        created.append(proposal)
-
-    applied = consume_once(session, envelope, HANDLER, effect)
-    if applied and created:
+    def count() -> None:
         metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, "petition").inc()
-        log.info("proposal from matter", extra={"proposal_id": created[0]["id"]})
-    return bool(applied and created)
+        log.info("proposal from matter", extra={"proposal_id": proposal["id"]})
+
+    event.after_commit(count)

@@ -1,33 +1,30 @@
 """Consuming the vote: session_results_announced_v1 marks the candidates' proposals adopted or
 not adopted, and records which session decided the list (and its digest) on the candidate list.
 
-Runs inside `consume_once`, so the effect and the processed event id commit together and a
-redelivered event changes nothing.
+Runs inside the consumer's transaction (servicekit.consumer), so the effect and the processed
+event id commit together and a redelivered event changes nothing.
 """
 
 import logging
 from typing import Any
 
-from contracts.events import SessionResultsAnnouncedV1
-from servicekit.validation import load
 from sqlalchemy.orm import Session
 
 from ..db import lists as db
 
 log = logging.getLogger(__name__)
-HANDLER = "collection.handle_voting_session_results_announced"
 
 
-def apply_results(session: Session, envelope: dict[str, Any]) -> None:
-    """The effect of one announcement. An unknown list is not ours to fix: warn and move on
-    (the event still counts as processed, so it is not redelivered forever)."""
-    result = load(SessionResultsAnnouncedV1, envelope["payload"])
+def apply_results(session: Session, result: dict[str, Any], event_id: str) -> None:
+    """The effect of one announcement (a loaded session_results_announced_v1 payload). An
+    unknown list is not ours to fix: warn and move on (the event still counts as processed,
+    so it is not redelivered forever)."""
     frozen = db.candidate_list(session, str(result["candidate_list_id"]))
     if frozen is None:
         log.warning(
             "results for an unknown candidate list ignored",
             extra={
-                "event_id": envelope.get("event_id"),
+                "event_id": event_id,
                 "candidate_list_id": str(result["candidate_list_id"]),
                 "session_id": result["session_id"],
             },

@@ -5,7 +5,7 @@ from typing import Any
 from contracts import voting as contract
 from contracts.events import CANDIDATE_LIST_FROZEN
 from servicekit.clock import utcnow
-from servicekit.consumer import consume_once, consumes
+from servicekit.consumer import Delivery, consumes
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
@@ -41,11 +41,6 @@ class SetupEntrypoints:
         return setup.get_roster(self.db, self.auth, roster_id)
 
     @consumes(CANDIDATE_LIST_FROZEN)
-    def handle_collection_candidate_list_frozen(self, envelope: dict[str, Any]) -> None:
+    def handle_collection_candidate_list_frozen(self, event: Delivery) -> None:
         """Keep the frozen list so a session can bind it; once per event."""
-        consume_once(
-            self.db,
-            envelope,
-            setup.HANDLER,
-            lambda session: setup.receive_candidate_list(session, envelope, utcnow()),
-        )
+        setup.receive_candidate_list(self.db, event.payload, utcnow())

@@ -5,10 +5,9 @@ from datetime import datetime
 from typing import Any
 
 from contracts import voting as contract
-from contracts.events import CandidateListFrozenV1
 from servicekit.auth import Guard
 from servicekit.clock import as_utc
-from servicekit.validation import dump, load
+from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
 from .. import errors
@@ -16,8 +15,6 @@ from ..db import setup as db
 from ..db.models import CandidateList, Deputy, Roster, RulesVersion
 from ..domain import roster as roster_domain
 from .common import RUN_ROLES, area, commit, dumps
-
-HANDLER = "voting.handle_collection_candidate_list_frozen"
 
 
 # ---- voting rules -----------------------------------------------------------------------------
@@ -124,9 +121,9 @@ def get_roster(session: Session, guard: Guard, roster_id: str) -> dict[str, Any]
 
 
 # ---- candidate lists from collection ----------------------------------------------------------
-def receive_candidate_list(session: Session, envelope: dict[str, Any], now: datetime) -> None:
-    """Keep a frozen list as sent; a list never changes, so a second copy changes nothing."""
-    payload = load(CandidateListFrozenV1, envelope.get("payload") or {})
+def receive_candidate_list(session: Session, payload: dict[str, Any], now: datetime) -> None:
+    """Keep a frozen list as sent (a loaded candidate_list_frozen_v1 payload); a list never
+    changes, so a second copy changes nothing."""
     list_id = str(payload["candidate_list_id"])
     if db.candidate_list(session, list_id) is not None:
         return
