@@ -12,7 +12,7 @@ SRC_ROOTS := libs/contracts libs/servicekit $(sort $(wildcard services/*)) gatew
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint fmt test-unit test-contract test-service test-int test-e2e \
-        test-faults test-one migrate topology bench compose-check clean
+        test-faults test-one migrate topology bench compose-check clean typecheck
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -35,9 +35,13 @@ run: $(STAMP) ## start the platform locally (migrate, start workers + gateway, l
 
 test: $(STAMP) lint test-unit test-contract test-service test-int test-e2e test-faults ## run every test tier (what CI runs)
 
-lint: $(STAMP) ## ruff and the import-layering contracts
+lint: $(STAMP) ## ruff, the import-layering contracts and mypy strict (typecheck)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+typecheck: $(STAMP) ## mypy strict on contracts, servicekit and every domain package
+	$(BIN)/mypy
 
 fmt: $(STAMP) ## format the code
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
