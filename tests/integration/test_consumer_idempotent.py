@@ -16,13 +16,14 @@ import pytest
 from contracts.events import PROPOSAL_SUBMITTED
 from kombu import Connection, Producer
 from nameko.containers import ServiceContainer
-from servicekit import metrics, retry, topology
+from servicekit import deadletters, metrics, retry, topology
 from servicekit.db import make_engine
 from servicekit.outbox import build_envelope
 from servicekit.testing import wait_until
 from sqlalchemy import func, select
 
 from tests.support.factories import AREA_CODE, LEVEL, proposal_submitted_payload
+from tests.support.probe import service as probe_service
 from tests.support.probe.service import EFFECTS, MESSAGING, SUBSCRIPTION, ProbeService
 
 pytestmark = pytest.mark.integration
@@ -284,3 +285,49 @@ class TestDeadLetters:
 
         wait_for_dead_letters(amqp_uri, 1)
         assert probe.count(EFFECTS) == 0
+
+
+class TestReplay:
+    """python -m servicekit.deadletters: list shows the letters and changes nothing; replay puts
+    the chosen ones back as first attempts, and the idempotent consumer applies each once."""
+
+    def run(self, amqp_uri, monkeypatch, capsys, *args):
+        monkeypatch.setenv("AMQP_URI", amqp_uri)
+        assert deadletters.main(list(args)) == 0
+        return capsys.readouterr().out
+
+    def test_list_then_replay_after_the_fix(self, probe, amqp_uri, monkeypatch, capsys):
+        monkeypatch.setitem(probe_service.BROKEN, "now", True)
+        first, second = envelope("FAIL-WHILE-BROKEN 一"), envelope("FAIL-WHILE-BROKEN 二")
+        publish(amqp_uri, first, second)
+        wait_for_dead_letters(amqp_uri, 2)
+
+        listed = self.run(amqp_uri, monkeypatch, capsys, "list", SUBSCRIPTION.queue)
+        assert "2 条死信" in listed and first["event_id"] in listed
+        assert "RuntimeError: probe has a bug" in listed
+        assert dead_letters(amqp_uri) == 2  # listing took nothing away
+
+        monkeypatch.setitem(probe_service.BROKEN, "now", False)  # the fix is deployed
+        out = self.run(
+            amqp_uri,
+            monkeypatch,
+            capsys,
+            "replay",
+            f"{SUBSCRIPTION.queue}.dead",
+            "--id",
+            first["event_id"],
+        )
+        assert "已重放 1 条" in out
+        wait_until(lambda: probe.effects() == [effect_of(first)], 15, what="the replayed effect")
+        assert dead_letters(amqp_uri) == 1  # the other one stays parked
+
+        self.run(amqp_uri, monkeypatch, capsys, "replay", SUBSCRIPTION.queue)
+        self.run(amqp_uri, monkeypatch, capsys, "replay", SUBSCRIPTION.queue)  # nothing left
+        wait_until(lambda: probe.count(EFFECTS) == 2, 15, what="both effects")
+        assert sorted(probe.effects()) == sorted([effect_of(first), effect_of(second)])
+        assert dead_letters(amqp_uri) == 0
+
+    def test_an_unknown_queue_is_refused_with_the_known_ones(self, amqp_uri, monkeypatch):
+        monkeypatch.setenv("AMQP_URI", amqp_uri)
+        with pytest.raises(SystemExit, match="未知的队列"):
+            deadletters.main(["list", "evt-nosuch"])

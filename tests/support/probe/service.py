@@ -3,7 +3,7 @@ idempotently and records one effect row per event it applied, in PROBE_DATABASE_
 
 A proposal's title steers the probe's failures, for the consumer and fault tests:
 `FAIL-ALWAYS…` raises on every attempt; `FAIL-ONCE…` raises on its first attempt in this
-process; `KILL-BEFORE-COMMIT…` kills the process (SIGKILL) after staging the effect, before
+process; `FAIL-WHILE-BROKEN…` raises while `BROKEN` is set (a bug awaiting its fix); `KILL-BEFORE-COMMIT…` kills the process (SIGKILL) after staging the effect, before
 the commit, the first time it sees the event (a marker file under DATA_DIR remembers it).
 """
 
@@ -30,6 +30,7 @@ EFFECTS = Table(
     Column("proposal_id", String(36), nullable=False),
 )
 ATTEMPTS: Counter[str] = Counter()  # deliveries handled by this process, per event id
+BROKEN = {"now": True}  # in-process tests flip it to "deploy the fix"
 SUBSCRIPTION = Subscription(PROPOSAL_SUBMITTED, "probe", "handle_collection_proposal_submitted")
 
 
@@ -64,6 +65,8 @@ class ProbeService:
         ATTEMPTS[event.event_id] += 1
         if title.startswith("FAIL-ALWAYS"):
             raise RuntimeError("probe told to fail")  # drives the dead-letter test
+        if title.startswith("FAIL-WHILE-BROKEN") and BROKEN["now"]:
+            raise RuntimeError("probe has a bug")
         if title.startswith("FAIL-ONCE") and ATTEMPTS[event.event_id] == 1:
             raise RuntimeError("probe told to fail once")
         if title.startswith("KILL-BEFORE-COMMIT"):
