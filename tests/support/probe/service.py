@@ -3,8 +3,9 @@ idempotently and records one effect row per event it applied, in PROBE_DATABASE_
 
 A proposal's title steers the probe's failures, for the consumer and fault tests:
 `FAIL-ALWAYS…` raises on every attempt; `FAIL-ONCE…` raises on its first attempt in this
-process; `FAIL-WHILE-BROKEN…` raises while `BROKEN` is set (a bug awaiting its fix); `KILL-BEFORE-COMMIT…` kills the process (SIGKILL) after staging the effect, before
-the commit, the first time it sees the event (a marker file under DATA_DIR remembers it).
+process; `FAIL-WHILE-BROKEN…` raises while `BROKEN` is set (a bug awaiting its fix);
+`KILL-BEFORE-COMMIT…` kills the process (SIGKILL) after staging the effect, before the commit,
+the first time it sees the event (a marker file under DATA_DIR remembers it).
 """
 
 import os
