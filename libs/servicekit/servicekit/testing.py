@@ -4,6 +4,7 @@ helpers to start processes the way `make run` does.
 When CI is set, an unreachable broker or database fails the run instead of skipping it.
 """
 
+import glob
 import os
 import random
 import shutil
@@ -394,3 +395,69 @@ def _alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+PG_BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), "")
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own, on a free port, for fault tests that stop the
+    database (the machine's cluster is never touched).
+
+    PostgreSQL refuses to run as root, so when the tests run as root the cluster belongs to the
+    `postgres` user (runuser). Trust auth on 127.0.0.1 only. `stop()` is a fast shutdown (the
+    clients see their connections closed, then refused); `start()` again reuses the data
+    directory. (No SIGKILL here: without an init that reaps them, a killed postmaster lingers
+    as a zombie whose PID blocks the restart.)
+    """
+
+    def __init__(self) -> None:
+        import tempfile
+
+        # Under /tmp, not pytest's tmp_path: the postgres user cannot enter root's 0700 folders.
+        self.base_dir = tempfile.mkdtemp(prefix="minsheng-pg-")
+        self.data = os.path.join(self.base_dir, "data")
+        self.port = free_port()
+        self._as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as_owner:
+            shutil.chown(self.base_dir, "postgres", "postgres")
+        self._run(
+            f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+
+    def _run(self, *command: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [*self._as_owner, *command], capture_output=True, text=True, timeout=120
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{command[0]}: {result.stdout}{result.stderr}")
+        return result
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> "PrivatePostgres":
+        options = f"-p {self.port} -k {self.base_dir} -c listen_addresses=127.0.0.1"
+        log = os.path.join(self.base_dir, "server.log")
+        self._run(f"{PG_BIN}/pg_ctl", "-D", self.data, "-o", options, "-l", log, "-w", "start")
+        return self
+
+    def stop(self) -> None:
+        self._run(f"{PG_BIN}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def create_database(self, name: str) -> str:
+        import psycopg2
+
+        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres")
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        connection.close()
+        return self.url(name)
+
+    def destroy(self) -> None:
+        from contextlib import suppress
+
+        with suppress(Exception):
+            self.stop()
+        shutil.rmtree(self.base_dir, ignore_errors=True)
