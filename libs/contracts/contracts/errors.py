@@ -13,6 +13,7 @@ RULE_VIOLATION = "rule_violation"
 RATE_LIMITED = "rate_limited"
 INTERNAL = "internal_error"
 LEVEL_UNAVAILABLE = "level_unavailable"
+DATABASE_UNAVAILABLE = "database_unavailable"
 
 HTTP_STATUS = {
     VALIDATION_FAILED: 400,
@@ -28,4 +29,5 @@ HTTP_STATUS = {
     RATE_LIMITED: 429,
     INTERNAL: 500,
     LEVEL_UNAVAILABLE: 503,
+    DATABASE_UNAVAILABLE: 503,
 }

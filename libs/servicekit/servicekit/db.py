@@ -7,15 +7,18 @@ worker never leaks a connection or an open transaction; stop() disposes of the p
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
+import eventlet
 from nameko.extensions import DependencyProvider
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, make_url
+from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import config, walcheckpoint
-from .errors import Conflict
+from .errors import Conflict, DatabaseUnavailable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,9 +84,47 @@ def make_engine(url: str, background_checkpoints: bool = False) -> Engine:
             event.listen(engine, "connect", _backstop_checkpoints)
             walcheckpoint.CHECKPOINTER.register(engine.url.database)
         return engine
-    return create_engine(
-        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    options = _postgres_timeouts(url)
+    engine = create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args=options,
     )
+    event.listen(engine, "do_connect", partial(_connect_by, options["connect_timeout"]))
+    return engine
+
+
+def _postgres_timeouts(url: str) -> dict[str, Any]:
+    """A database that does not answer must fail fast: a connect timeout
+    (DATABASE_CONNECT_TIMEOUT, 5 s) and TCP keepalives that drop a half-open connection in
+    about 25 s instead of hours. Whatever the URL's query sets itself wins."""
+    given = make_url(url).query
+    options = {
+        "connect_timeout": int(config.env("DATABASE_CONNECT_TIMEOUT", "5")),
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+    }
+    return {key: value for key, value in options.items() if key not in given}
+
+
+def _connect_by(seconds: float, dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """Connect within `seconds`. Under eventlet's monkey-patch psycopg2 connects asynchronously
+    (green, so the hub keeps running), and libpq then ignores connect_timeout: without this
+    deadline a server that accepts and never answers would hold the worker for ever."""
+    deadline = eventlet.Timeout(seconds)
+    try:
+        return dialect.dbapi.connect(*cargs, **cparams)
+    except eventlet.Timeout as exc:
+        if exc is not deadline:
+            raise  # someone else's deadline
+        raise dialect.dbapi.OperationalError(f"connection timeout expired ({seconds} s)") from exc
+    finally:
+        deadline.cancel()
 
 
 class Database(DependencyProvider):
@@ -125,3 +166,19 @@ def commit_or_conflict(
         raise Conflict(message) from exc
     if then is not None:
         then()
+
+
+# Failures of the database rather than of the request: refused or dropped connections, a full
+# pool, a locked SQLite file. (sqlite3 reports a missing table as OperationalError too; a service
+# migrates before it starts, so that one is not expected at run time either.)
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+
+
+def unavailable(exc: BaseException) -> DatabaseUnavailable | None:
+    """The 503 an unreachable database means, or None for any other error."""
+    if not isinstance(exc, UNAVAILABLE):
+        return None
+    return DatabaseUnavailable(
+        "数据库暂不可用，请稍后再试 (the database is unavailable; retry shortly)",
+        {"retry_after": 5},
+    )

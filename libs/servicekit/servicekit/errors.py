@@ -60,6 +60,12 @@ class LevelUnavailable(ServiceError):
     code = codes.LEVEL_UNAVAILABLE
 
 
+class DatabaseUnavailable(ServiceError):
+    """The service's database cannot be reached (or is locked) right now: retry shortly."""
+
+    code = codes.DATABASE_UNAVAILABLE
+
+
 def _register_for_rpc() -> None:
     classes: tuple[type[ServiceError], ...] = (ServiceError, *ServiceError.__subclasses__())
     for cls in classes:

@@ -21,6 +21,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from .db import unavailable
 from .errors import ServiceError, expected_with
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -62,6 +63,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 
 def error_response(exc: BaseException) -> Response:
+    exc = unavailable(exc) or exc  # the gateway's own database (accounts) may be down too
     if isinstance(exc, ServiceError):
         headers = (
             {"Retry-After": str(exc.details["retry_after"])}

@@ -22,6 +22,7 @@ from nameko.constants import (
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from .broker import CONNECTION_ERRORS, BrokerTolerantQueueConsumer
+from .db import unavailable
 from .errors import expected_with
 
 log = logging.getLogger(__name__)
@@ -57,12 +58,22 @@ class ReplyTolerantRpcConsumer(RpcConsumer):  # type: ignore[misc]  # subclasses
         )
 
     def handle_result(self, message: Any, result: Any, exc_info: Any) -> Any:
+        if exc_info is not None:
+            exc_info = as_unavailable(exc_info)
         try:
             result, exc_info = self._responder(message).send_response(result, exc_info)
         except CONNECTION_ERRORS as exc:
             log.warning("RPC reply lost, broker unreachable: %s", exc)
         self.queue_consumer.ack_message(message)  # done: no rerun if the channel lives
         return result, exc_info
+
+
+def as_unavailable(exc_info: Any) -> Any:
+    """A database that cannot be reached answers 503 with the envelope, not a 500."""
+    translated = unavailable(exc_info[1])
+    if translated is None:
+        return exc_info
+    return (type(translated), translated, exc_info[2])
 
 
 class ReplyTolerantRpc(Rpc):  # type: ignore[misc]  # subclasses untyped nameko
