@@ -27,6 +27,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tests.support.factories import AREA_CODE, LEVEL, migrated_engine, proposal_submitted_payload
+from tests.support.stall_proxy import StallProxy
 
 pytestmark = pytest.mark.integration
 
@@ -424,3 +425,33 @@ class TestOutboxRelay:
 
         assert count == 2
         assert 600 <= age < 660
+
+
+class TestStalledBroker:
+    """A broker that stops answering without closing the connection must not stall the relay:
+    the confirm it waits for times out, it reconnects, and the event goes out."""
+
+    def test_a_silent_connection_is_abandoned_and_the_event_published_anew(
+        self, engine, amqp_uri, subscription, relays
+    ):
+        proxy = StallProxy(5672)
+        vhost = amqp_uri.rsplit("/", 1)[1]
+        relay = relays(engine, f"amqp://guest:guest@127.0.0.1:{proxy.port}/{vhost}")
+        relay.confirm_timeout = 1.0
+        runner = eventlet.spawn(relay.run)
+        try:
+            stage(engine, 1, relay=relay)
+            wait_until(lambda: unsent(engine) == 0, 10, 0.05, "the first event sent")
+
+            proxy.stall()  # the relay's connection goes silent, still open
+            stalled_at = time.monotonic()
+            envelope = stage(engine, 1, relay=relay)[0]
+            wait_until(lambda: unsent(engine) == 0, 15, 0.1, "the event sent after the stall")
+            recovered = time.monotonic() - stalled_at
+        finally:
+            relay.stop()
+            runner.kill()
+            proxy.close()
+        received = ids_of(drain(amqp_uri, subscription))
+        assert envelope["event_id"] in received
+        assert recovered < 8, f"the relay took {recovered:.1f} s to get past a silent broker"

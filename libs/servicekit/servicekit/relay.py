@@ -8,7 +8,10 @@ back. Rows nobody handed over (a dead process's once its lease ends, writers wit
 it claims from the table under a lease, so several processes can share one database. Each
 event goes out with a publisher confirm, and rows are marked sent only after their acks. If the
 broker goes away it backs off and retries: rows stay unsent, nothing is lost, and consumers'
-idempotency absorbs the rare re-publish after a crash between ack and mark.
+idempotency absorbs the rare re-publish after a crash between ack and mark. A broker that stops
+answering without closing the connection (a half-open path, a memory alarm that blocks
+publishers) cannot stall the loop for ever: the connection has heartbeats and socket timeouts,
+and each confirm is awaited at most CONFIRM_TIMEOUT seconds before the relay reconnects.
 """
 
 import json
@@ -34,6 +37,9 @@ from .outbox import OutboxWriter, Staged, messaging_tables
 
 OUTBOX = messaging_tables(MetaData())["outbox"]
 log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 20
+CONFIRM_TIMEOUT = 10.0
+SOCKET_TIMEOUT = 10
 
 
 class OutboxRelay:
@@ -46,6 +52,7 @@ class OutboxRelay:
     mark_delay_seconds = 0.1  # published events are marked sent together, this much later
     backlog_report_seconds = 1.0
     max_backoff_seconds = 5.0
+    confirm_timeout = CONFIRM_TIMEOUT
 
     def __init__(self, engine: Engine, amqp_uri: str, source: str, level: str = "all"):
         self.engine = engine
@@ -72,7 +79,14 @@ class OutboxRelay:
     def _producer(self) -> Producer:
         if self.producer is None:
             self.connection = Connection(
-                self.amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}
+                self.amqp_uri,
+                connect_timeout=5,
+                heartbeat=HEARTBEAT_SECONDS,
+                transport_options={
+                    "confirm_publish": True,
+                    "read_timeout": SOCKET_TIMEOUT,
+                    "write_timeout": SOCKET_TIMEOUT,
+                },
             )
             self.connection.ensure_connection(max_retries=1)
             topology.declare_exchanges(self.connection, [self.source])
@@ -82,11 +96,13 @@ class OutboxRelay:
         return self.producer
 
     def _drop_connection(self) -> None:
+        """Let go of a connection without the close handshake: on a silent connection the
+        handshake would wait for the broker's close-ok for ever."""
         if self.connection is not None:
             try:
-                self.connection.release()
+                self.connection.collect()
             except Exception:
-                log.debug("releasing a broken connection failed", exc_info=True)
+                log.debug("dropping a broken connection failed", exc_info=True)
         self.connection = self.producer = None
 
     # ---- database -------------------------------------------------------------------------
@@ -170,6 +186,8 @@ class OutboxRelay:
         if self.paused:  # fault tests only, see __init__
             return 0
         producer = self._producer()  # connect before claiming: a dead broker must not lease rows
+        assert self.connection is not None
+        self.connection.heartbeat_check()  # raises once the broker has missed its heartbeats
         batch = self._take_handed()
         if not batch or time.monotonic() - self.table_read_at >= self.idle_poll_seconds:
             # Rows nobody handed over: orphans of a dead process or level, rows of writers
@@ -195,6 +213,7 @@ class OutboxRelay:
                     delivery_mode=2,
                     headers={"nameko.request_id": staged.envelope["correlation_id"]},
                     retry=False,
+                    confirm_timeout=self.confirm_timeout,
                 )
             except Exception:
                 # Still leased to us: retried from memory once the broker is back.
