@@ -11,14 +11,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from contracts import reference
-from contracts.events import MATTER_CONVERTED_TO_PROPOSAL
-from kombu import Connection, Exchange, Queue
+from contracts.events import CANDIDATE_LIST_FROZEN, MATTER_CONVERTED_TO_PROPOSAL
+from kombu import Connection
 from servicekit import topology
 from servicekit.outbox import build_envelope
 from servicekit.testing import wait_until
 
 from gateway import openapi
 from tests.e2e.test_intake_journey import create_account
+from tests.support.event_tap import event_tap
 
 AREA = "150627100"  # 阿勒腾席热镇: no other e2e module uses it; the test opens its own notice
 SCORES = {"public_benefit": 4, "inclusive": 4, "urgency": 3, "assessable": 5}
@@ -70,27 +71,8 @@ def proposal_body(index: int, channel: str, extra: dict) -> dict:
 @pytest.fixture(scope="module")
 def frozen_events(amqp_uri):
     """A test consumer's own queue on collection.events, bound before anything is frozen."""
-    queue = Queue(
-        f"e2e-frozen-{uuid.uuid4().hex[:8]}",
-        Exchange("collection.events", type="topic", durable=True),
-        routing_key="candidate_list_frozen_v1",
-        durable=False,
-        auto_delete=False,
-    )
-    with Connection(amqp_uri, connect_timeout=5) as connection:
-        queue(connection.default_channel).declare()
-
-    def drain() -> list[dict]:
-        got = []
-        with Connection(amqp_uri, connect_timeout=5) as connection:
-            bound = queue(connection.default_channel)
-            while (message := bound.get(no_ack=True)) is not None:
-                got.append(json.loads(message.body))
-        return got
-
-    yield drain
-    with Connection(amqp_uri, connect_timeout=5) as connection:
-        queue(connection.default_channel).delete()
+    with event_tap(amqp_uri, CANDIDATE_LIST_FROZEN) as drain:
+        yield drain
 
 
 def open_notice(staff: Client) -> int:

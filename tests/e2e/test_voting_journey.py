@@ -18,21 +18,20 @@ Areas used by no other e2e module: 嘎鲁图镇 (A), 哈巴格希街道 (B), 乌
 import json
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 import openpyxl
 import pytest
 import requests
-from kombu import Connection, Queue
+from contracts.events import SATISFACTION_VOTE_COMPLETED
 from pabutools.election import parse_pabulib
-from servicekit import topology
 from servicekit.testing import wait_until
 
 from tests.e2e.test_bad_input import assert_envelope
 from tests.e2e.test_intake_journey import create_account
 from tests.e2e.test_stage_one_journey import wait_for_events
+from tests.support.event_tap import event_tap
 
 TOWN = "150626100"  # 嘎鲁图镇 (乌审旗)
 SMALL_TOWN = "150626101"  # 乌审召镇: a small congress of 12
@@ -531,27 +530,8 @@ class TestDeputyForThemselves:
 @pytest.fixture(scope="module")
 def completed_events(amqp_uri):
     """A test consumer's own queue on voting.events, bound before the vote is announced."""
-    queue = Queue(
-        f"e2e-satisfaction-{uuid.uuid4().hex[:8]}",
-        topology.event_exchange("voting"),
-        routing_key="satisfaction_vote_completed_v1",
-        durable=False,
-        auto_delete=False,
-    )
-    with Connection(amqp_uri, connect_timeout=5) as connection:
-        queue(connection.default_channel).declare()
-
-    def drain() -> list[dict]:
-        got = []
-        with Connection(amqp_uri, connect_timeout=5) as connection:
-            bound = queue(connection.default_channel)
-            while (message := bound.get(no_ack=True)) is not None:
-                got.append(json.loads(message.body))
-        return got
-
-    yield drain
-    with Connection(amqp_uri, connect_timeout=5) as connection:
-        queue(connection.default_channel).delete()
+    with event_tap(amqp_uri, SATISFACTION_VOTE_COMPLETED) as drain:
+        yield drain
 
 
 class TestSatisfactionVote:

@@ -1,31 +1,22 @@
-"""The collection service as its service tests drive it: nameko's worker_factory over a real
-migrated SQLite session, the real outbox writer and a Guard for the caller — no broker."""
+"""The collection service as its service tests drive it (tests.support.workers): nameko's
+worker_factory over a real migrated SQLite session, the real outbox writer and a Guard for the
+caller — no broker."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from collection.service import CollectionService
-from nameko.testing.services import worker_factory
-from servicekit import migrate
-from servicekit.auth import ANONYMOUS, Guard, Principal
-from servicekit.db import make_engine
-from servicekit.outbox import OutboxWriter
-from servicekit.relay import OUTBOX
+from servicekit.auth import ANONYMOUS, Principal
 from sqlalchemy.orm import Session
+
+from tests.support.workers import migrated_sessions, service_worker
 
 
 @contextmanager
 def migrated_session(folder: Path) -> Iterator[Session]:
-    url = f"sqlite:///{folder}/collection.db"
-    migrate.upgrade("collection", url)
-    engine = make_engine(url)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-    finally:
-        engine.dispose()
+    with migrated_sessions("collection", folder) as sessions:
+        yield sessions["collection"]
 
 
 def collection_worker(
@@ -37,10 +28,11 @@ def collection_worker(
     **dependencies: Any,
 ) -> Any:
     """A CollectionService instance whose dependencies are real, except the broker."""
-    return worker_factory(
-        CollectionService,
-        db=session,
-        outbox=OutboxWriter(OUTBOX, request_id),
-        auth=Guard(principal, "collection", level),
+    return service_worker(
+        "collection",
+        {"collection": session},
+        principal,
+        level=level,
+        request_id=request_id,
         **dependencies,
     )

@@ -11,17 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from contracts.events import CandidateListFrozenV1
-from nameko.testing.services import worker_factory
-from servicekit import migrate
-from servicekit.auth import ANONYMOUS, Guard, Principal
-from servicekit.db import make_engine
-from servicekit.outbox import OutboxWriter
+from servicekit.auth import ANONYMOUS, Principal
 from servicekit.relay import OUTBOX
 from servicekit.validation import load
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
-from voting.service import VotingService
 from voting.use_cases import setup
+
+from tests.support.workers import migrated_sessions, service_worker
 
 TOWN = "150622100"  # 薛家湾镇
 STAFF = Principal("renda", ("congress_staff",), "150622")
@@ -38,33 +35,13 @@ class Databases:
 
 @contextmanager
 def migrated_databases(folder: Path, urls: dict[str, str] | None = None) -> Iterator[Databases]:
-    urls = urls or {
-        "voting": f"sqlite:///{folder}/voting.db",
-        "voting_ballots": f"sqlite:///{folder}/voting_ballots.db",
-    }
-    engines = {}
-    for database, url in urls.items():
-        migrate.upgrade(database, url)
-        engines[database] = make_engine(url)
-    try:
-        with (
-            Session(engines["voting"], expire_on_commit=False) as db,
-            Session(engines["voting_ballots"], expire_on_commit=False) as box,
-        ):
-            yield Databases(db, box)
-    finally:
-        for engine in engines.values():
-            engine.dispose()
+    with migrated_sessions("voting", folder, urls) as sessions:
+        yield Databases(sessions["voting"], sessions["voting_ballots"])
 
 
 def voting_worker(dbs: Databases, principal: Principal = ANONYMOUS, level: str = "township"):
-    return worker_factory(
-        VotingService,
-        db=dbs.db,
-        box=dbs.box,
-        outbox=OutboxWriter(OUTBOX, "req-voting-test"),
-        auth=Guard(principal, "voting", level),
-    )
+    sessions = {"voting": dbs.db, "voting_ballots": dbs.box}
+    return service_worker("voting", sessions, principal, level=level, request_id="req-voting-test")
 
 
 def roster_csv(deputies: int, delegations: int = 3, usernames: bool = False) -> str:
