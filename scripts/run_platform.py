@@ -1,6 +1,22 @@
 """`make run`: migrate, declare queues, start every registered service (one worker process per
 service and level, `contracts.registry`) and the gateway, load demo data, print the URL, and
-stop everything cleanly on Ctrl-C."""
+stop everything cleanly on Ctrl-C.
+
+Stopping. Each worker runs in its own session (process group), so the terminal's Ctrl-C, which
+signals the whole foreground group, reaches only `make` and this process; this process then
+sends each worker exactly one SIGTERM (servicekit.runner stops on it within STOP_GRACE) and
+SIGKILLs whatever is left after STOP_WAIT. A SIGTERM to this process does the same; a second
+signal while stopping SIGKILLs the workers at once. If this process is killed outright, the
+kernel sends each worker SIGTERM (PR_SET_PDEATHSIG, set between fork and exec: nothing the
+worker must remember to watch, and no window where it could miss the death), so no worker lives
+on holding its port. A pipe each worker watches would also work off Linux, but only once the
+worker's own code runs; PDEATHSIG covers a worker still importing or migrating, too. This
+process asks the same for itself: if `make` is killed, it stops the stack as on SIGTERM.
+
+Starting. The broker must answer and every port (the gateway's WEB_SERVER_ADDRESS, the workers'
+METRICS_PORT_BASE…) must be free, else one line says which process holds which port and nothing
+is started. This process is not monkey-patched (it imports servicekit.startup, not the runner).
+"""
 
 import os
 import signal
@@ -8,13 +24,27 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import suppress
+from types import FrameType
 
 from contracts import registry
 from servicekit import config, topology
 from servicekit.migrate import upgrade_service
-from servicekit.runner import BROKER_HELP, broker_reachable
+from servicekit.startup import (
+    BROKER_HELP,
+    broker_reachable,
+    die_with_parent,
+    parent_death_signal,
+    split_address,
+    taken_ports_message,
+)
 
 from scripts import demo_data
+
+# Seconds between the one SIGTERM and SIGKILL: above the runner's STOP_GRACE (3 s), below the
+# 5 s a stop may take in all.
+STOP_WAIT = 4.0
+PORTS_TAKEN = 4
 
 
 def start(name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -23,7 +53,12 @@ def start(name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.P
     log_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the child's lifetime
     return subprocess.Popen(
-        [sys.executable, "-W", "ignore", *args], env=env, stdout=log, stderr=log
+        [sys.executable, "-W", "ignore", *args],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,  # the terminal's Ctrl-C is for us, not for each worker
+        preexec_fn=die_with_parent(signal.SIGTERM),  # no threads run here yet
     )
 
 
@@ -47,16 +82,35 @@ def wait_ready(
     raise RuntimeError("platform did not become healthy in time; see var/log/")
 
 
-def stop(processes: dict[str, subprocess.Popen[bytes]]) -> None:
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)  # the worker leads its own group
+
+
+def stop(processes: dict[str, subprocess.Popen[bytes]], wait: float = STOP_WAIT) -> None:
+    """One SIGTERM to each worker, then SIGKILL to what is left after `wait` seconds, or at
+    once on another SIGINT/SIGTERM; returns when every worker has been reaped."""
+    again: list[int] = []
+
+    def hurry(signum: int, _frame: FrameType | None) -> None:
+        again.append(signum)
+
+    signal.signal(signal.SIGINT, hurry)
+    signal.signal(signal.SIGTERM, hurry)
     for process in processes.values():
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + wait
+    while not again and time.monotonic() < deadline:
+        if all(process.poll() is not None for process in processes.values()):
+            break
+        time.sleep(0.05)
+    for name, process in processes.items():
+        if process.poll() is None:
+            print(f"强制结束 (killing) {name} pid {process.pid}", file=sys.stderr)
+            _kill_group(process)
     for process in processes.values():
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
+        process.wait()
 
 
 def start_workers(metrics_base: int) -> dict[str, subprocess.Popen[bytes]]:
@@ -79,7 +133,21 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
+def ports(address: str, metrics_base: int) -> list[tuple[str, int]]:
+    """Every port `make run` listens on: the gateway's, then one /metrics port per worker."""
+    metrics_host = config.env("METRICS_ADDR", "127.0.0.1")
+    count = len(registry.WORKERS) * len(registry.START_ORDER)
+    return [
+        split_address(address),
+        *((metrics_host, port) for port in range(metrics_base, metrics_base + count)),
+    ]
+
+
 def main() -> int:
+    # Stop the stack (SIGTERM, as from make) if whoever started us dies, even by SIGKILL.
+    parent = os.getppid()
+    if not parent_death_signal(signal.SIGTERM, parent) and os.getppid() != parent:
+        return 1  # already gone
     uri = config.env("AMQP_URI", config.DEFAULT_AMQP_URI)
     if not broker_reachable(uri):
         print(BROKER_HELP.format(uri=uri.split("@")[-1]), file=sys.stderr)
@@ -87,20 +155,30 @@ def main() -> int:
     address = config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
     base_url = f"http://{address}"
     metrics_base = int(config.env("METRICS_PORT_BASE", "9101"))
+    taken = taken_ports_message(
+        ports(address, metrics_base), "设置 WEB_SERVER_ADDRESS / METRICS_PORT_BASE"
+    )
+    if taken:
+        print(taken, file=sys.stderr)
+        return PORTS_TAKEN
     for service in registry.SERVICES:
         upgrade_service(service.name)
     topology.main([])
-    processes = start_workers(metrics_base)
-    processes["gateway"] = start(
-        "gateway", ["-m", "servicekit.runner", "gateway"], {"WEB_SERVER_ADDRESS": address}
-    )
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    # From the first child on, a signal unwinds into `finally: stop(...)`; `stop` installs
+    # its own handlers, so a second signal cannot interrupt the stop itself.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        processes.update(start_workers(metrics_base))
+        processes["gateway"] = start(
+            "gateway", ["-m", "servicekit.runner", "gateway"], {"WEB_SERVER_ADDRESS": address}
+        )
         wait_ready(base_url, processes)
         accounts = demo_data.ensure_accounts()
         created = demo_data.ensure_notices(base_url)
         voting = demo_data.ensure_voting(base_url)
-        print_banner(base_url, accounts, created, voting, metrics_base)
+        print_banner(base_url, accounts, created, voting, metrics_base, processes)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         dead = [name for name, p in processes.items() if p.poll() is not None]
@@ -122,6 +200,7 @@ def print_banner(
     created: int,
     voting: tuple[int, int],
     metrics_base: int,
+    processes: dict[str, subprocess.Popen[bytes]],
 ) -> None:
     last_port = metrics_base + len(registry.WORKERS) * len(registry.START_ORDER) - 1
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
@@ -135,6 +214,8 @@ def print_banner(
     print("  演示账号 (demo accounts — development only):")
     for username, role, area, name, password in accounts:
         print(f"    {username:<8} {password:<20} {role:<17} {area:<10} {name}")
+    pids = ", ".join(f"{name} {process.pid}" for name, process in processes.items())
+    print(f"  进程 (pid): {pids}; 日志 logs: var/log/")
     print("  按 Ctrl-C 停止 (Ctrl-C stops everything)", flush=True)
     print("READY", flush=True)
 

@@ -2,47 +2,56 @@
 
 The level is configuration: WORKER_LEVEL=township starts `collection_township`; `all` starts
 one container per level in this process (a small deployment). The service migrates first
-(MIGRATE=0 skips it when a deploy job already did), the broker is checked with a one-line
-answer instead of a hang, and /metrics is served on METRICS_PORT.
+(MIGRATE=0 skips it when a deploy job already did), the broker and the ports are checked with a
+one-line answer instead of a hang or a traceback, and /metrics is served on METRICS_PORT.
+
+Stopping: SIGTERM or SIGINT stops the containers once (running workers finish); a second signal,
+or STOP_GRACE seconds without the stop completing, ends the process at once. nameko's own
+`nameko.cli.run.run` lets SIGINT raise KeyboardInterrupt wherever the hub happens to be, which
+can kill the queue consumer's greenlet; a SIGTERM then starts a second stop that waits forever
+for that greenlet (`QueueConsumer.unregister_provider`): a Ctrl-C followed by `make run`'s
+SIGTERM hung every worker until `make run` SIGKILLed it 15 s later.
 """
 
 import eventlet
 
 eventlet.monkey_patch()
 
+import errno
 import gc
 import importlib
+import json
+import logging
 import os
+import signal
 import sys
-from types import ModuleType
+from contextlib import suppress
+from types import FrameType, ModuleType
+from typing import Any
 
 from contracts.events import Subscription
-from kombu import Connection
-from nameko.cli.run import run
+from nameko.runners import ServiceRunner
+from nameko.web.handlers import HttpRequestHandler
 
 from . import config, metrics
 from . import logging as jsonlog
 from .consumer import ContractEventHandler
 from .levels import logical_name, service_name_for
 from .migrate import upgrade_service
+from .startup import BROKER_HELP, broker_reachable, split_address, taken_ports_message
 
-BROKER_HELP = (
-    "无法连接消息队列 RabbitMQ：{uri} — 请先启动 RabbitMQ（本机：rabbitmq-server -detached；"
-    "容器：docker compose up -d rabbitmq），或设置 AMQP_URI。"
-    "(RabbitMQ unreachable; start one or set AMQP_URI.)"
-)
+LOGGER = "servicekit.runner"  # also when run as __main__
+log = logging.getLogger(LOGGER)
 
-
-def broker_reachable(uri: str) -> bool:
-    try:
-        with Connection(uri, connect_timeout=3) as connection:
-            connection.ensure_connection(max_retries=1, timeout=3)
-        return True
-    except Exception:
-        return False
+# Seconds a stop may take before the process ends regardless (workers still running are cut:
+# their messages were not acknowledged, so the broker hands them to another worker).
+STOP_GRACE = 3.0
+# The unpatched modules, loaded now rather than inside a signal handler.
+_real_threading = eventlet.patcher.original("threading")
+_real_time = eventlet.patcher.original("time")
 
 
-def service_classes(module: ModuleType) -> list[type]:
+def service_classes(module: ModuleType) -> list[type[Any]]:
     """One class per configured level (`collection_township`, …), or the class itself."""
     base = module.SERVICE
     if not getattr(module, "LEVELED", True):
@@ -53,7 +62,7 @@ def service_classes(module: ModuleType) -> list[type]:
     ]
 
 
-def subscriptions_of(cls: type) -> list[Subscription]:
+def subscriptions_of(cls: type[Any]) -> list[Subscription]:
     """The event subscriptions a service class declares with @consumes."""
     found = []
     for attribute in dir(cls):  # dir, not vars: entrypoints also come from mixin classes
@@ -86,11 +95,112 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def _exit_now(message: str, code: int = 1) -> None:
+    """One JSON log line on stderr and the end of the process, from any thread or handler:
+    no eventlet, no logging locks, no interpreter shutdown that could wait on anything."""
+    line = {"level": "error", "logger": LOGGER, "msg": message, "request_id": None}
+    with suppress(OSError):
+        os.write(2, (json.dumps(line, ensure_ascii=False) + "\n").encode())
+    os._exit(code)
+
+
+def _start_watchdog(seconds: float) -> None:
+    """A real OS thread (not a green one: it must fire even if the hub is stuck) that ends the
+    process if the stop has not completed after `seconds`."""
+
+    def watch() -> None:
+        _real_time.sleep(seconds)
+        _exit_now(f"停止超时 {seconds:g} 秒，强制退出 (stop took over {seconds:g} s; exiting)")
+
+    _real_threading.Thread(target=watch, name="stop-watchdog", daemon=True).start()
+
+
+class _Stopper:
+    """SIGTERM and SIGINT both ask for one graceful stop; a second signal ends the process.
+
+    A signal handler runs between two bytecodes of whatever greenlet is current, so it only
+    schedules `runner.stop` on the hub (as nameko's own SIGTERM handler does); a signal that
+    arrives while the containers are still starting is acted on once `start` returns."""
+
+    def __init__(self, runner: ServiceRunner, grace: float = STOP_GRACE):
+        self.runner, self.grace = runner, grace
+        self.started = False
+        self.requested: int | None = None
+
+    def install(self) -> None:
+        signal.signal(signal.SIGTERM, self.on_signal)
+        signal.signal(signal.SIGINT, self.on_signal)
+
+    def on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if self.requested is not None:
+            name = signal.Signals(signum).name
+            _exit_now(f"停止中再次收到 {name}，立即退出 (signal again while stopping: exiting)")
+        self.requested = signum
+        _start_watchdog(self.grace)
+        if self.started:
+            eventlet.spawn_n(self.stop)
+
+    def mark_started(self) -> None:
+        self.started = True
+        if self.requested is not None:
+            eventlet.spawn_n(self.stop)
+
+    def stop(self) -> None:
+        log.info("收到 %s，正在停止 (stopping)", signal.Signals(self.requested or 0).name)
+        self.runner.stop()
+
+
+def run(classes: list[type[Any]], nameko_config: dict[str, Any], grace: float = STOP_GRACE) -> None:
+    """nameko.cli.run.run with one stop per process (see the module's docstring)."""
+    runner = ServiceRunner(nameko_config)
+    for cls in classes:
+        runner.add_service(cls)
+    stopper = _Stopper(runner, grace)
+    stopper.install()
+    runner.start()
+    stopper.mark_started()
+    # A signal that interrupts the hub's wait surfaces as EINTR in the waiting greenlet (nameko
+    # wraps `wait` the same way).
+    runnlet = eventlet.spawn(runner.wait)
+    while True:
+        try:
+            runnlet.wait()
+            return
+        except OSError as exc:
+            if exc.errno != errno.EINTR:
+                raise
+
+
+def uses_http(classes: list[type[Any]]) -> bool:
+    return any(
+        isinstance(entrypoint, HttpRequestHandler)
+        for cls in classes
+        for attribute in dir(cls)
+        for entrypoint in getattr(getattr(cls, attribute, None), "nameko_entrypoints", ())
+    )
+
+
+def ports_message(classes: list[type[Any]], nameko_config: dict[str, Any]) -> str | None:
+    """The one-line answer when this process's ports (its /metrics, and WEB_SERVER_ADDRESS if
+    it serves HTTP) are taken, naming who holds them; None when they are free."""
+    addresses = []
+    port = int(config.env("METRICS_PORT", "0"))
+    if port:
+        addresses.append((config.env("METRICS_ADDR", "127.0.0.1"), port))
+    if uses_http(classes):
+        web = str(nameko_config.get("WEB_SERVER_ADDRESS") or config.env("WEB_SERVER_ADDRESS", ""))
+        addresses.append(split_address(web or "0.0.0.0:8000", "0.0.0.0"))
+    return taken_ports_message(addresses, "设置 METRICS_PORT / WEB_SERVER_ADDRESS")
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("用法 (usage): python -m servicekit.runner <service>", file=sys.stderr)
         return 2
     service = argv[0]
+    # Until the containers run there is nothing to stop gracefully: a signal ends the process
+    # (no KeyboardInterrupt traceback from the middle of an import or a migration).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     jsonlog.configure(config.env("LOG_LEVEL", "INFO"))
     nameko_config = config.nameko_config()
     uri = str(nameko_config["AMQP_URI"])
@@ -103,6 +213,10 @@ def main(argv: list[str]) -> int:
     classes = service_classes(module)
     if hasattr(module, "configure"):
         nameko_config = module.configure(nameko_config)
+    taken = ports_message(classes, nameko_config)
+    if taken:
+        print(taken, file=sys.stderr)
+        return 4
     serve_metrics(module, uri)
     freeze_startup_objects()
     print(f"{service}: 启动 {', '.join(c.name for c in classes)} (pid {os.getpid()})", flush=True)
