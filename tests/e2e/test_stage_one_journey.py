@@ -19,7 +19,7 @@ from servicekit.testing import wait_until
 
 from gateway import openapi
 from tests.e2e.test_intake_journey import create_account
-from tests.support.event_tap import event_tap
+from tests.support.events import event_tap
 
 AREA = "150627100"  # 阿勒腾席热镇: no other e2e module uses it; the test opens its own notice
 SCORES = {"public_benefit": 4, "inclusive": 4, "urgency": 3, "assessable": 5}

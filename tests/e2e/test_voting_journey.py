@@ -31,7 +31,7 @@ from servicekit.testing import wait_until
 from tests.e2e.test_bad_input import assert_envelope
 from tests.e2e.test_intake_journey import create_account
 from tests.e2e.test_stage_one_journey import wait_for_events
-from tests.support.event_tap import event_tap
+from tests.support.events import event_tap
 
 TOWN = "150626100"  # 嘎鲁图镇 (乌审旗)
 SMALL_TOWN = "150626101"  # 乌审召镇: a small congress of 12

@@ -13,12 +13,13 @@ from collections import Counter
 
 import pytest
 from contracts.events import PROPOSAL_SUBMITTED
-from kombu import Connection, Producer
+from kombu import Connection
 from servicekit import testing, topology
 from servicekit.outbox import build_envelope
 from sqlalchemy import create_engine, text
 
 from tests.faults.support import declare_probe_queue
+from tests.support.events import publish
 from tests.support.factories import AREA_CODE, LEVEL, proposal_submitted_payload
 from tests.support.probe.service import SUBSCRIPTION
 
@@ -35,22 +36,6 @@ def event(title: str) -> dict:
         level=LEVEL,
         correlation_id="corr-faults",
     )
-
-
-def publish(amqp_uri: str, events: list[dict], per_second: float | None = None) -> None:
-    options = {"confirm_publish": True}
-    with Connection(amqp_uri, connect_timeout=5, transport_options=options) as connection:
-        producer = Producer(connection.default_channel)
-        for item in events:
-            producer.publish(
-                item,
-                exchange=topology.event_exchange(PROPOSAL_SUBMITTED.source),
-                routing_key=PROPOSAL_SUBMITTED.name,
-                delivery_mode=2,
-                serializer="json",
-            )
-            if per_second:
-                time.sleep(1 / per_second)
 
 
 def effects(url: str) -> list[str]:
@@ -105,7 +90,11 @@ def test_a_database_outage_of_20_s_under_a_stream_of_events_loses_and_doubles_no
     url = private_pg.create_database("probe")
     platform, _ = start_probe(url)
     stream = [event(f"数据库故障测试 {i}") for i in range(STREAM_SECONDS * PER_SECOND)]
-    publisher = threading.Thread(target=publish, args=(amqp_uri, stream, PER_SECOND))
+    publisher = threading.Thread(
+        target=publish,
+        args=(amqp_uri, PROPOSAL_SUBMITTED, *stream),
+        kwargs={"per_second": PER_SECOND},
+    )
     publisher.start()
 
     time.sleep(5)
@@ -145,14 +134,14 @@ def test_a_kill_9_between_effect_and_commit_leaves_the_event_to_be_applied_once(
     platform, process = start_probe(url)
     doomed, normal = event(f"KILL-BEFORE-COMMIT {uuid.uuid4().hex[:6]}"), event("正常事件")
 
-    publish(amqp_uri, [doomed])
+    publish(amqp_uri, PROPOSAL_SUBMITTED, doomed)
     process.wait(30)  # the probe killed itself with the effect staged, not committed
     assert process.returncode == -9
     assert effects(url) == []
     platform.processes.pop("probe")
 
     platform.start_worker("all", name="probe", service="tests.support.probe")
-    publish(amqp_uri, [normal])
+    publish(amqp_uri, PROPOSAL_SUBMITTED, normal)
     testing.wait_until(lambda: len(effects(url)) >= 2, 60, 0.2, "both events applied")
     time.sleep(1)
     assert sorted(effects(url)) == sorted([doomed["event_id"], normal["event_id"]])

@@ -14,7 +14,7 @@ from typing import Any
 import eventlet
 import pytest
 from contracts.events import PROPOSAL_SUBMITTED
-from kombu import Connection, Producer
+from kombu import Connection
 from nameko.containers import ServiceContainer
 from servicekit import deadletters, metrics, retry, topology
 from servicekit.db import make_engine
@@ -22,6 +22,7 @@ from servicekit.outbox import build_envelope
 from servicekit.testing import wait_until
 from sqlalchemy import func, select
 
+from tests.support.events import publish
 from tests.support.factories import AREA_CODE, LEVEL, proposal_submitted_payload
 from tests.support.probe import service as probe_service
 from tests.support.probe.service import EFFECTS, MESSAGING, SUBSCRIPTION, ProbeService
@@ -41,20 +42,6 @@ def envelope(title: str = "修缮林荫街道广场") -> dict[str, Any]:
 
 def effect_of(event: dict[str, Any]) -> tuple[str, str]:
     return (event["event_id"], event["payload"]["proposal_id"])
-
-
-def publish(amqp_uri: str, *envelopes: dict[str, Any]) -> None:
-    options = {"confirm_publish": True}
-    with Connection(amqp_uri, connect_timeout=5, transport_options=options) as connection:
-        producer = Producer(connection.default_channel)
-        for item in envelopes:
-            producer.publish(
-                item,
-                exchange=topology.event_exchange(PROPOSAL_SUBMITTED.source),
-                routing_key=PROPOSAL_SUBMITTED.name,
-                delivery_mode=2,
-                serializer="json",
-            )
 
 
 def handled(outcome: str = "success") -> float:
@@ -170,7 +157,7 @@ class TestIdempotentConsumer:
     def test_one_event_makes_one_effect(self, probe, amqp_uri):
         event = envelope()
 
-        publish(amqp_uri, event)
+        publish(amqp_uri, PROPOSAL_SUBMITTED, event)
 
         wait_until(lambda: probe.count(EFFECTS) == 1, 10, what="the effect row")
         assert probe.effects() == [effect_of(event)]
@@ -180,7 +167,7 @@ class TestIdempotentConsumer:
         event = envelope()
         before = handled()
 
-        publish(amqp_uri, *[event] * 5)
+        publish(amqp_uri, PROPOSAL_SUBMITTED, *[event] * 5)
 
         wait_until(lambda: handled() - before >= 5, 15, what="all five deliveries handled")
         assert probe.effects() == [effect_of(event)]
@@ -193,7 +180,7 @@ class TestIdempotentConsumer:
 
         pool = eventlet.GreenPool(5)
         for start in range(0, 50, 10):
-            pool.spawn(publish, amqp_uri, *events[start : start + 10])
+            pool.spawn(publish, amqp_uri, PROPOSAL_SUBMITTED, *events[start : start + 10])
         pool.waitall()
 
         wait_until(lambda: handled() - before >= 50, 30, what="fifty events handled")
@@ -208,7 +195,7 @@ class TestRetries:
         failures_before = handler_failures()
         event = envelope("FAIL-ONCE 第一次处理失败")
 
-        publish(amqp_uri, event)
+        publish(amqp_uri, PROPOSAL_SUBMITTED, event)
 
         wait_until(lambda: probe.count(EFFECTS) == 1, 15, what="the retried effect")
         assert handler_failures() - failures_before == 1
@@ -218,7 +205,7 @@ class TestRetries:
 
     def test_retries_wait_their_delays_before_the_dead_letter(self, probe, amqp_uri):
         started = time.monotonic()
-        publish(amqp_uri, envelope("FAIL-ALWAYS 等待重试"))
+        publish(amqp_uri, PROPOSAL_SUBMITTED, envelope("FAIL-ALWAYS 等待重试"))
 
         wait_for_dead_letters(amqp_uri, 1)
         assert time.monotonic() - started >= sum(DELAYS) * 0.9  # the broker's TTL clock
@@ -231,7 +218,7 @@ class TestDeadLetters:
         failures_before = handler_failures()
         event = envelope("FAIL-ALWAYS 这条建议让探针报错")
 
-        publish(amqp_uri, event)
+        publish(amqp_uri, PROPOSAL_SUBMITTED, event)
 
         wait_for_dead_letters(amqp_uri, 1)
         assert handler_failures() - failures_before == len(DELAYS) + 1  # every attempt, no more
@@ -249,14 +236,14 @@ class TestDeadLetters:
         event = envelope("合同之外")
         event["payload"]["category"] = "不存在的类别"
 
-        publish(amqp_uri, event)
+        publish(amqp_uri, PROPOSAL_SUBMITTED, event)
 
         wait_for_dead_letters(amqp_uri, 1)
         assert handler_failures() - failures_before == 1  # retrying cannot fix a bad payload
         assert parked_letter(amqp_uri).headers[retry.ERROR_TYPE] == "InvalidEvent"
 
     def test_dead_letter_depth_is_reported_to_metrics(self, probe, amqp_uri):
-        publish(amqp_uri, envelope("FAIL-ALWAYS 再一次"))
+        publish(amqp_uri, PROPOSAL_SUBMITTED, envelope("FAIL-ALWAYS 再一次"))
         wait_for_dead_letters(amqp_uri, 1)
 
         families = list(metrics.DeadLetterCollector(amqp_uri, [SUBSCRIPTION]).collect())
@@ -267,7 +254,7 @@ class TestDeadLetters:
     def test_a_failing_event_does_not_hold_up_the_good_ones(self, probe, amqp_uri):
         bad, good = envelope("FAIL-ALWAYS 坏的"), envelope("好的")
 
-        publish(amqp_uri, bad, good)
+        publish(amqp_uri, PROPOSAL_SUBMITTED, bad, good)
 
         wait_until(lambda: probe.count(EFFECTS) == 1, 15, what="the good event's effect")
         wait_for_dead_letters(amqp_uri, 1)
@@ -281,7 +268,7 @@ class TestDeadLetters:
         probe = start_probe(deployed=False)
         event = envelope("FAIL-ALWAYS 没有部署声明")
 
-        publish(amqp_uri, event)
+        publish(amqp_uri, PROPOSAL_SUBMITTED, event)
 
         wait_for_dead_letters(amqp_uri, 1)
         assert probe.count(EFFECTS) == 0
@@ -299,7 +286,7 @@ class TestReplay:
     def test_list_then_replay_after_the_fix(self, probe, amqp_uri, monkeypatch, capsys):
         monkeypatch.setitem(probe_service.BROKEN, "now", True)
         first, second = envelope("FAIL-WHILE-BROKEN 一"), envelope("FAIL-WHILE-BROKEN 二")
-        publish(amqp_uri, first, second)
+        publish(amqp_uri, PROPOSAL_SUBMITTED, first, second)
         wait_for_dead_letters(amqp_uri, 2)
 
         listed = self.run(amqp_uri, monkeypatch, capsys, "list", SUBSCRIPTION.queue)

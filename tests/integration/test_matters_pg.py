@@ -10,7 +10,7 @@ import pytest
 from collection.db.models import Proposal
 from collection.service import CollectionService
 from contracts.events import MATTER_CONVERTED_TO_PROPOSAL, SUBSCRIPTIONS
-from kombu import Connection, Producer
+from kombu import Connection
 from nameko.containers import ServiceContainer
 from servicekit import metrics, topology
 from servicekit.consumer import PROCESSED
@@ -20,6 +20,7 @@ from servicekit.relay import OUTBOX
 from servicekit.testing import wait_until
 from sqlalchemy import func, select
 
+from tests.support.events import publish
 from tests.support.factories import migrated_engine
 
 pytestmark = pytest.mark.integration
@@ -47,19 +48,6 @@ def envelope(matter_id: str) -> dict[str, Any]:
         level="township",
         correlation_id="corr-matter",
     )
-
-
-def publish(amqp_uri: str, *envelopes: dict[str, Any]) -> None:
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
-        producer = Producer(connection.default_channel)
-        for item in envelopes:
-            producer.publish(
-                item,
-                exchange=topology.event_exchange(MATTER_CONVERTED_TO_PROPOSAL.source),
-                routing_key=MATTER_CONVERTED_TO_PROPOSAL.name,
-                delivery_mode=2,
-                serializer="json",
-            )
 
 
 def handled() -> float:
@@ -99,7 +87,7 @@ class TestMatterConsumer:
         event = envelope("M-2026-0042")
         before = handled()
 
-        publish(amqp_uri, event, event, envelope("M-2026-0042"))
+        publish(amqp_uri, MATTER_CONVERTED_TO_PROPOSAL, event, event, envelope("M-2026-0042"))
 
         wait_until(lambda: handled() - before >= 3, 20, what="three deliveries handled")
         with collection.connect() as conn:
@@ -115,7 +103,9 @@ class TestMatterConsumer:
     def test_distinct_matters_make_distinct_proposals(self, collection, amqp_uri):
         before = handled()
 
-        publish(amqp_uri, *(envelope(f"M-2026-{i:04d}") for i in range(5)))
+        publish(
+            amqp_uri, MATTER_CONVERTED_TO_PROPOSAL, *(envelope(f"M-2026-{i:04d}") for i in range(5))
+        )
 
         wait_until(lambda: handled() - before >= 5, 20, what="five matters handled")
         assert count(collection, Proposal.__table__) == 5
