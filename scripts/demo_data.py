@@ -1,6 +1,13 @@
 """Demo data for `make run`: one account per role (printed passwords), one open collection
 notice per area of the areas file, and voting rules plus a roster of made-up deputies for one
-banner and one of its towns, created through the gateway's HTTP API like any client."""
+banner and one of its towns, created through the gateway's HTTP API like any client.
+
+Every documented flow can be tried with the printed accounts, in 准格尔旗 (150622) and its town
+薛家湾镇 (150622100): zhengfu builds the town's candidate list; renda runs the session and is the
+first teller (计票人), jipiao the second (paper ballots need two different tellers per sheet);
+daibiao is the roster's deputy DEMO-001 (账号 column), so checks in and takes a token for
+themselves; jiandu is the count supervisor (监票人) of the banner, who resolves mismatched sheets.
+"""
 
 import json
 import urllib.error
@@ -15,24 +22,31 @@ from servicekit.db import make_engine
 from servicekit.errors import Conflict
 from sqlalchemy.orm import Session
 
-from gateway import accounts, db
+from gateway import accounts, db, passwords
 
 DEMO_ACCOUNTS = (
     # username, role, area code, display name, password (demo only)
     ("admin", "admin", "150600", "系统管理员", "demo-admin-2026"),
-    ("renda", "congress_staff", "150622", "准格尔旗人大常委会办公室", "demo-renda-2026"),
+    ("renda", "congress_staff", "150622", "准格尔旗人大常委会办公室·计票人甲", "demo-renda-2026"),
+    ("jipiao", "congress_staff", "150622", "准格尔旗人大常委会办公室·计票人乙", "demo-jipiao-2026"),
     ("zhengfu", "government_staff", "150622100", "薛家湾镇政府", "demo-zhengfu-2026"),
     ("bumen", "department_staff", "150602", "东胜区住建局", "demo-bumen-2026"),
-    ("daibiao", "deputy", "150602001", "林荫街道人大代表", "demo-daibiao-2026"),
-    ("jiandu", "supervisor", "150625", "杭锦旗社会监督员", "demo-jiandu-2026"),
+    ("daibiao", "deputy", "150622100", "薛家湾镇人大代表（演示代表01）", "demo-daibiao-2026"),
+    ("jiandu", "supervisor", "150622", "准格尔旗监票人（社会监督员）", "demo-jiandu-2026"),
     ("pinggu", "evaluator", "150600", "第三方评估机构", "demo-pinggu-2026"),
 )
+DEMO_DEPUTY = "daibiao"  # the roster's DEMO-001 names this account (账号)
 
 
-def ensure_accounts() -> list[tuple[str, str, str, str, str]]:
+def ensure_accounts() -> tuple[list[tuple[str, str, str, str, str]], set[str]]:
+    """Create the demo accounts that are missing, and bring a demo account left by an older
+    `make run` (still with its demo password) to today's role, area and name. Returns the
+    accounts and the usernames created or changed now."""
+    changed: set[str] = set()
     with Session(make_engine(config.database_url("gateway"))) as session:
         for username, role, area, name, password in DEMO_ACCOUNTS:
-            if db.account_by_username(session, username) is None:
+            account = db.account_by_username(session, username)
+            if account is None:
                 with suppress(Conflict):  # another loader created it meanwhile
                     accounts.create_account(
                         session,
@@ -43,7 +57,24 @@ def ensure_accounts() -> list[tuple[str, str, str, str, str]]:
                         display_name=name,
                         now=utcnow(),
                     )
-    return list(DEMO_ACCOUNTS)
+                    changed.add(username)
+            elif _refresh(session, account, (role, area, name), password):
+                changed.add(username)
+    return list(DEMO_ACCOUNTS), changed
+
+
+def _refresh(
+    session: Session, account: db.Account, wanted: tuple[str, str, str], password: str
+) -> bool:
+    """An older demo account (its password still the demo one) takes today's role, area and
+    name; True if it changed. An account someone made their own is left alone."""
+    if (account.roles, account.area_code, account.display_name) == wanted:
+        return False
+    if not passwords.verify_password(password, account.password_hash):
+        return False
+    account.roles, account.area_code, account.display_name = wanted
+    session.commit()
+    return True
 
 
 def _post(url: str, body: dict[str, Any], token: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -127,11 +158,13 @@ PUBLISHER = {"township": "人大主席团", "banner": "人大常委会", "city":
 
 def demo_roster_csv(count: int = DEMO_DEPUTIES) -> str:
     """Obviously fake deputies: numbers DEMO-001…, names 演示代表01…, phones 0477-0000001….
-    No 账号 (gateway account): staff check them in at the desk."""
+    DEMO-001 names the demo deputy's account (账号), who checks in and takes a token for
+    themselves; staff check the others in at the desk."""
     rows = ["代表证号,姓名,代表团,电话,账号"]
     for i in range(1, count + 1):
         delegation = DELEGATIONS[(i - 1) % len(DELEGATIONS)]
-        rows.append(f"DEMO-{i:03d},演示代表{i:02d},{delegation},0477-{i:07d},")
+        account = DEMO_DEPUTY if i == 1 else ""
+        rows.append(f"DEMO-{i:03d},演示代表{i:02d},{delegation},0477-{i:07d},{account}")
     return "\n".join(rows) + "\n"
 
 
@@ -163,16 +196,21 @@ def _adopt_rules(base_url: str, token: str, area: areas.Area) -> None:
     _created(status, body, f"voting rules for {area.code}")
 
 
-def ensure_voting(base_url: str) -> tuple[int, int]:
+def ensure_voting(base_url: str, deputy_changed: bool = False) -> tuple[int, int]:
     """Rules (and, for ROSTER_AREA, a roster) per area that has no rules yet. The rules are
     adopted last, so an area with rules is complete and a restart skips it: a crash between the
-    two steps at worst imports the roster again as version 2. Returns (rules, deputies) created.
-    Areas missing from a replaced AREAS_FILE are skipped."""
+    two steps at worst imports the roster again as version 2. When the demo deputy's account
+    was created or moved just now (data from an older `make run`, whose roster named no
+    account), the roster is imported again as a new version that names it; new sessions take
+    the latest. Returns (rules, deputies) created. Areas missing from a replaced AREAS_FILE are
+    skipped."""
     token = _login(base_url, "renda")
     tree = areas.load()
     rules = deputies = 0
     for area in filter(None, map(tree.get, VOTING_AREAS)):
         if _get(f"{base_url}/api/v1/voting-rules?area_code={area.code}", token)["items"]:
+            if area.code == ROSTER_AREA and deputy_changed:
+                deputies += _import_roster(base_url, token, area)
             continue
         if area.code == ROSTER_AREA:
             deputies += _import_roster(base_url, token, area)

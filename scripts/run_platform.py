@@ -175,9 +175,9 @@ def main() -> int:
             "gateway", ["-m", "servicekit.runner", "gateway"], {"WEB_SERVER_ADDRESS": address}
         )
         wait_ready(base_url, processes)
-        accounts = demo_data.ensure_accounts()
+        accounts, changed = demo_data.ensure_accounts()
         created = demo_data.ensure_notices(base_url)
-        voting = demo_data.ensure_voting(base_url)
+        voting = demo_data.ensure_voting(base_url, demo_data.DEMO_DEPUTY in changed)
         print_banner(base_url, accounts, created, voting, metrics_base, processes)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
@@ -214,6 +214,11 @@ def print_banner(
     print("  演示账号 (demo accounts — development only):")
     for username, role, area, name, password in accounts:
         print(f"    {username:<8} {password:<20} {role:<17} {area:<10} {name}")
+    town = f"{demo_data.ROSTER_AREA} 名册 {demo_data.DEMO_DEPUTIES} 名演示代表"
+    print(
+        f"  票决演示 (voting demo): {town}，{demo_data.DEMO_DEPUTY} 即 DEMO-001；"
+        "renda、jipiao 为两名计票人，jiandu 为监票人"
+    )
     pids = ", ".join(f"{name} {process.pid}" for name, process in processes.items())
     print(f"  进程 (pid): {pids}; 日志 logs: var/log/")
     print("  按 Ctrl-C 停止 (Ctrl-C stops everything)", flush=True)

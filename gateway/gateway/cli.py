@@ -2,6 +2,13 @@
 
     python -m gateway.cli create-account --username zhangsan --role government_staff \
         --area 150622100 [--name 张三]      (the password is asked for, never echoed)
+
+Non-interactive (scripts, deploy jobs): the password comes from MINSHENG_NEW_PASSWORD instead,
+never from an argument (arguments show in `ps` and shell history):
+
+    MINSHENG_NEW_PASSWORD=… python -m gateway.cli create-account --username … --role … --area …
+
+Exit status 0 when created, 1 when refused (one line on stderr saying why), 2 on bad usage.
 """
 
 import argparse

@@ -1,0 +1,238 @@
+"""What a new user meets first: the accounts `make run` prints let every documented flow be
+tried. In the demo town 薛家湾镇: zhengfu builds a frozen candidate list, renda runs a session,
+the demo deputy checks in and takes a token for themselves (roster row DEMO-001 names their
+账号), two different tellers (renda, jipiao) enter each paper sheet, and the count supervisor
+jiandu resolves the sheet they read differently. And accounts made without a prompt:
+`python -m gateway.cli create-account` with MINSHENG_NEW_PASSWORD."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+import requests
+from servicekit.testing import wait_until
+
+from scripts import demo_data
+
+TOWN = demo_data.ROSTER_AREA  # 薛家湾镇, inside 准格尔旗 (renda, jipiao, jiandu)
+SCORES = {"public_benefit": 5, "inclusive": 4, "urgency": 4, "assessable": 4}
+# The banner's account lines: username, password, role, area, display name.
+ACCOUNT_LINE = re.compile(r"^ {4}(\S+) +(demo-\S+) +(\S+) +(\d+) +(.+)$")
+
+
+class Caller:
+    def __init__(self, base: str, headers: dict[str, str] | None = None):
+        self.base, self.headers = base, headers or {}
+
+    def raw(self, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(
+            method, f"{self.base}{path}", headers=self.headers, timeout=20, **kwargs
+        )
+
+    def call(self, method: str, path: str, expect: int, **kwargs) -> dict:
+        response = self.raw(method, path, **kwargs)
+        assert response.status_code == expect, (method, path, response.text)
+        return response.json()
+
+
+@pytest.fixture(scope="module")
+def printed(make_run) -> dict[str, tuple[str, str, str]]:
+    """username → (password, role, area), read from what `make run` printed."""
+    found = {}
+    for line in make_run.output:
+        match = ACCOUNT_LINE.match(line.rstrip("\n"))
+        if match:
+            username, password, role, area, _ = match.groups()
+            found[username] = (password, role, area)
+    return found
+
+
+@pytest.fixture(scope="module")
+def login(make_run, printed):
+    def as_(username: str) -> Caller:
+        password = printed[username][0]
+        return Caller(make_run.base_url, make_run.login(username, password))
+
+    return as_
+
+
+def test_the_banner_prints_every_role_and_both_tellers(printed):
+    roles = {role for _, role, _ in printed.values()}
+    assert roles >= {
+        "admin",
+        "congress_staff",
+        "government_staff",
+        "department_staff",
+        "deputy",
+        "supervisor",
+        "evaluator",
+    }
+    tellers = [u for u, (_, role, _) in printed.items() if role == "congress_staff"]
+    assert len(tellers) >= 2, "paper ballots need two different tellers"
+    # the deputy and the supervisor are inside the demo voting areas
+    assert printed["daibiao"][2] == TOWN
+    assert TOWN.startswith(printed["jiandu"][2])
+
+
+def frozen_candidate_list(public: Caller, gov: Caller, count: int, seats: int) -> dict:
+    notices = public.call("GET", "/api/v1/notices", 200, params={"area_code": TOWN})
+    year = notices["items"][0]["year"]  # the demo's open notice
+    ids = []
+    for index in range(count):
+        proposal = {
+            "title": f"薛家湾镇演示项目{index:02d}",
+            "description": "群众反映强烈，希望尽快实施。",
+            "category": "基础设施",
+            "area_code": TOWN,
+            "location": {"text": "镇区"},
+            "estimated_cost_fen": (index + 1) * 1_000_000,
+        }
+        ids.append(public.call("POST", "/api/v1/proposals", 201, json=proposal)["id"])
+        screening = {
+            **SCORES,
+            "verdict": "in_library",
+            "library": {"lead_department": "住建局", "rationale": "符合四项原则"},
+        }
+        gov.call("POST", f"/api/v1/proposals/{ids[-1]}/screenings", 201, json=screening)
+    settings = {"rounds": 0, "differential_ratio_permille": 200}
+    gov.call("PUT", f"/api/v1/areas/{TOWN}/collection-settings", 200, json=settings)
+    draft = {"area_code": TOWN, "year": year, "title": "演示候选项目", "proposal_ids": ids}
+    draft_id = gov.call("POST", "/api/v1/draft-lists", 201, json=draft)["id"]
+    frozen = gov.call("POST", f"/api/v1/draft-lists/{draft_id}/freeze", 201, json={"seats": seats})
+    return {
+        "id": frozen["id"],
+        "year": year,
+        "candidates": [c["proposal_id"] for c in frozen["candidates"]],
+    }
+
+
+def new_session(staff: Caller, frozen: dict) -> dict:
+    """The frozen list reaches voting over the broker: a 422 naming it is asked again."""
+    body = {
+        "area_code": TOWN,
+        "year": frozen["year"],
+        "kind": "congress_session",
+        "title": "薛家湾镇人民代表大会（演示）",
+        "candidate_list_id": frozen["id"],
+    }
+    created: dict = {}
+
+    def attempt() -> bool:
+        response = staff.raw("POST", "/api/v1/sessions", json=body)
+        details = response.json().get("error", {}).get("details") or {}
+        if response.status_code == 422 and "candidate_list_id" in details:
+            return False
+        assert response.status_code == 201, response.text
+        created.update(response.json())
+        return True
+
+    wait_until(attempt, 30, 0.2, "voting to receive the frozen candidate list")
+    return created
+
+
+def test_the_printed_accounts_run_a_session_with_paper_ballots(make_run, login):
+    public = Caller(make_run.base_url)
+    renda, jipiao, jiandu = login("renda"), login("jipiao"), login("jiandu")
+    deputy = login("daibiao")
+    frozen = frozen_candidate_list(public, login("zhengfu"), count=5, seats=4)
+    c = frozen["candidates"]
+    session = new_session(renda, frozen)  # on the demo roster of 30
+    sid, path = session["id"], f"/api/v1/sessions/{session['id']}"
+    assert session["deputies_total"] == demo_data.DEMO_DEPUTIES
+
+    renda.call("POST", f"{path}/deliberation", 200, json={})
+    # the demo deputy checks in for themselves (the roster's 账号 column), and only for that
+    own = deputy.call("POST", f"{path}/check-in", 200, json={"deputy_numbers": ["DEMO-001"]})
+    assert own["checked_in"] == ["DEMO-001"]
+    other = deputy.raw("POST", f"{path}/check-in", json={"deputy_numbers": ["DEMO-002"]})
+    assert other.status_code == 403, other.text
+    needed = session["quorum_needed"]
+    rest = [f"DEMO-{n:03d}" for n in range(2, needed + 1)]
+    renda.call("POST", f"{path}/check-in", 200, json={"deputy_numbers": rest})
+    assert renda.call("POST", f"{path}/open", 200, json={})["state"] == "open"
+
+    # … and takes their own token and votes with it, no login needed to cast
+    issued = deputy.call(
+        "POST", f"{path}/tokens", 201, json={"deputy_number": "DEMO-001", "medium": "electronic"}
+    )
+    choices = {c[0]: "approve", c[1]: "approve", c[4]: "oppose"}
+    body = {"session_id": sid, "token": issued["token"], "choices": choices}
+    assert public.call("POST", "/api/v1/ballots", 201, json=body)["receipt"]
+
+    for number in ("DEMO-002", "DEMO-003"):
+        paper = {"deputy_number": number, "medium": "paper"}
+        renda.call("POST", f"{path}/tokens", 201, json=paper)
+    renda.call("POST", f"{path}/close", 200, json={})
+
+    # sheet 1: teller A and teller B read it alike
+    sheet1 = {"sheet": 1, "choices": {c[0]: "approve", c[2]: "approve"}}
+    assert renda.call("POST", f"{path}/paper-ballots", 201, json=sheet1)["status"] == (
+        "awaiting_second_entry"
+    )
+    again = renda.raw("POST", f"{path}/paper-ballots", json=sheet1)
+    assert again.status_code == 409, "the same teller may not enter a sheet twice"
+    assert jipiao.call("POST", f"{path}/paper-ballots", 201, json=sheet1)["status"] == "matched"
+    # sheet 2: they differ, and the count supervisor decides
+    renda.call(
+        "POST", f"{path}/paper-ballots", 201, json={"sheet": 2, "choices": {c[1]: "approve"}}
+    )
+    read_b = {"sheet": 2, "choices": {c[1]: "oppose"}}
+    assert jipiao.call("POST", f"{path}/paper-ballots", 201, json=read_b)["status"] == "mismatch"
+    assert jiandu.call("GET", f"{path}/paper-ballots", 200)["mismatches"] == [2]
+    resolution = {"choices": {c[1]: "approve"}, "note": "划记清楚，按选票原意计"}
+    resolved = jiandu.call("POST", f"{path}/paper-ballots/2/resolution", 200, json=resolution)
+    assert resolved["status"] == "resolved"
+    status = renda.call("POST", f"{path}/paper-count", 200, json={"returned": 2})
+    assert (status["issued"], status["returned"], status["matched"]) == (2, 2, 2)
+
+    tallied = renda.call("POST", f"{path}/tally", 200, json={})
+    assert tallied["rounds"][0]["tally"]["valid"] == 3
+
+
+def _create_account(env: dict[str, str], username: str, **kwargs) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "gateway.cli", "create-account", "--username", username]
+    command += ["--role", "congress_staff", "--area", TOWN, "--name", "演示计票人丙"]
+    return subprocess.run(
+        command,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,  # no controlling terminal: nothing to prompt on
+        **kwargs,
+    )
+
+
+def test_an_account_is_created_without_a_prompt_and_logs_in(make_run):
+    env = {**make_run.env, "MINSHENG_NEW_PASSWORD": "cli-password-2026"}
+    result = _create_account(env, "cli-teller", stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert "已创建账号 cli-teller" in result.stdout
+    make_run.login("cli-teller", "cli-password-2026")  # asserts a 200 with a token
+    again = _create_account(env, "cli-teller", stdin=subprocess.DEVNULL)
+    assert again.returncode == 1
+    assert again.stderr.strip().startswith("未创建"), again.stderr
+
+
+def test_a_short_password_from_the_environment_is_one_line_and_no_account(make_run):
+    env = {**make_run.env, "MINSHENG_NEW_PASSWORD": "short"}
+    result = _create_account(env, "cli-short", stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "密码至少 10 位" in lines[0], result.stderr
+    response = requests.post(
+        f"{make_run.base_url}/api/v1/auth/token",
+        json={"username": "cli-short", "password": "short"},
+        timeout=10,
+    )
+    assert response.status_code == 401
+
+
+def test_without_the_variable_the_password_is_asked_for(make_run):
+    env = {k: v for k, v in make_run.env.items() if k != "MINSHENG_NEW_PASSWORD"}
+    # no terminal: getpass reads the answer from stdin (and warns that it may echo)
+    result = _create_account(env, "cli-asked", input="asked-password-2026\n")
+    assert result.returncode == 0, result.stderr
+    assert "密码" in result.stderr  # the prompt
+    make_run.login("cli-asked", "asked-password-2026")
