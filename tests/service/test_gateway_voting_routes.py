@@ -1,28 +1,22 @@
-"""The gateway's voting routes over real HTTP: a GatewayService container whose level RPC is a
-recording fake (no broker, no voting service). Pins, for every route, which VotingRpc method
-it calls at which level with which arguments, and the gateway's own answers: 401 before
-anything else, 404 for a malformed session id, 400 for a malformed ballot token, and the cast
-route's exemption from the per-client public rate limit."""
+"""The gateway's voting routes over real HTTP (tests.support.gateway: a GatewayService whose
+level RPC is a recording fake; no broker, no voting service). Pins, for every route, which
+VotingRpc method it calls at which level with which arguments, and the gateway's own answers:
+401 before anything else, 404 for a malformed session id, 400 for a malformed ballot token,
+403 for a role the route does not declare, and the cast route's exemption from the
+per-client public rate limit."""
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 import pytest
-import requests
+from contracts.reference import ROLES
 from contracts.rpc import VOTING
-from gateway.routes import ballots, results, sessions
-from gateway.service import GatewayService
-from nameko.containers import ServiceContainer
-from nameko.extensions import DependencyProvider
-from servicekit import config, testing
+from gateway.table.mount import declared
 from servicekit.auth import ANONYMOUS, Principal
-from servicekit.routing import LevelCaller
 
-from gateway import tokens
+from tests.support import gateway as support
+from tests.support.gateway import SESSION_ID, Call, envelope, running_gateway
 
-VOTING_DOCS = (*sessions.DOCS, *ballots.DOCS, *results.DOCS)
+VOTING_ROUTES = tuple(route for route in declared() if route.service == VOTING)
 PUBLIC = {
     ("post", "/api/v1/ballots"),
     ("get", "/api/v1/sessions/{session_id}/receipts/{code}"),
@@ -31,11 +25,11 @@ PUBLIC = {
     ("get", "/api/v1/sessions/{session_id}/export.{fmt}"),
 }
 STAFF = Principal("u-9", ("congress_staff",), "150622")  # 准格尔旗人大
-SESSION_ID = "B-" + "0123456789abcdef" * 2  # a banner session
+SUPERVISOR = Principal("u-10", ("supervisor",), "150622")  # 监票人, resolves paper sheets
 CITY_SESSION_ID = "C-" + "fedcba9876543210" * 2
 TOKEN = "T" + "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # a township token, Crockford base32
 CANDIDATE_LIST = str(uuid.UUID(int=7))
-ROSTER = str(uuid.UUID(int=8))
+ROSTER = support.PATH_VALUES["roster_id"]
 EXPORTED = {
     "file_name": "票决结果.csv",
     "ascii_file_name": "session-result.csv",
@@ -44,86 +38,19 @@ EXPORTED = {
 }
 
 
-@dataclass(frozen=True)
-class Call:
-    service: str
-    level: str
-    method: str
-    args: tuple[Any, ...]
-    principal: Principal
-
-
-class FakeLevelRpc(DependencyProvider):
-    """LevelRpc without a broker: records each call, with the caller the call would carry."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.replies: dict[str, Any] = {}
-
-    def get_dependency(self, worker_ctx: Any) -> "RecordingCaller":
-        return RecordingCaller(self, worker_ctx)
-
-
-class RecordingCaller(LevelCaller):  # for_area (area → level) stays the real one
-    def call(self, service: str, level: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        principal = Principal.from_context(self.worker_ctx.data)
-        self.provider.calls.append(Call(service, level, method, args, principal))
-        return self.provider.replies.get(method, {"ok": True})
-
-
-class VotingGateway(GatewayService):
-    rpc = FakeLevelRpc()
-
-
-@dataclass
-class Gateway:
-    url: str
-    container: ServiceContainer
-
-    @property
-    def calls(self) -> list[Call]:
-        return next(d for d in self.container.dependencies if isinstance(d, FakeLevelRpc)).calls
-
-    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        return requests.request(method, f"{self.url}{path}", timeout=10, **kwargs)
-
-
 @pytest.fixture
 def gateway(monkeypatch, tmp_path):
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RATE_LIMIT_PUBLIC", "3/60")
-    address = f"127.0.0.1:{testing.free_port()}"
-    container = ServiceContainer(
-        VotingGateway, {"WEB_SERVER_ADDRESS": address, "MAX_BODY_BYTES": 4096}
-    )
-    container.start()
-    fake = next(d for d in container.dependencies if isinstance(d, FakeLevelRpc))
-    fake.replies.update(create_session={"id": SESSION_ID}, get_export=EXPORTED)
-    yield Gateway(f"http://{address}", container)
-    container.stop()
+    with running_gateway(monkeypatch, tmp_path, RATE_LIMIT_PUBLIC="3/60") as gateway:
+        gateway.fake.replies.update(create_session={"id": SESSION_ID}, get_export=EXPORTED)
+        yield gateway
 
 
 def bearer(principal: Principal = STAFF) -> dict[str, str]:
-    token, _ = tokens.issue(config.token_secret(), principal, datetime.now(UTC))
-    return {"Authorization": f"Bearer {token}"}
-
-
-def envelope(response: requests.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/json")
-    error = response.json()["error"]
-    assert set(error) == {"code", "message", "details"}
-    return error
+    return support.bearer(principal)
 
 
 def concrete(path: str, session_id: str = SESSION_ID) -> str:
-    return (
-        path.replace("{session_id}", session_id)
-        .replace("{roster_id}", ROSTER)
-        .replace("{code}", "R1234")
-        .replace("{sheet}", "3")
-        .replace("{fmt}", "csv")
-    )
+    return support.concrete(path, session_id=session_id, code="R1234")
 
 
 S = f"/api/v1/sessions/{SESSION_ID}"
@@ -294,26 +221,28 @@ STATUS = {
 }
 
 
-class TestDocumentation:
-    def test_every_route_of_the_table_is_documented_once(self):
-        documented = [(route.method, route.path) for route in VOTING_DOCS]
-        assert len(documented) == len(set(documented)) == len(ROUTES) == 28
+class TestDeclaration:
+    def test_every_route_of_the_table_is_declared_once(self):
+        declared = [(route.method, route.path) for route in VOTING_ROUTES]
+        assert len(declared) == len(set(declared)) == len(ROUTES) == 28
 
     def test_every_voting_route_is_in_openapi_json_with_its_method(self, gateway):
         paths = gateway.request("get", "/api/v1/openapi.json").json()["paths"]
-        for route in VOTING_DOCS:
+        for route in VOTING_ROUTES:
             assert route.method in paths[route.path], (route.method, route.path)
 
     def test_only_the_public_routes_document_no_login(self):
-        assert {(r.method, r.path) for r in VOTING_DOCS if not r.login} == PUBLIC
+        assert {(r.method, r.path) for r in VOTING_ROUTES if not r.login} == PUBLIC
 
     def test_only_session_creation_honours_an_idempotency_key(self):
-        assert [(r.method, r.path) for r in VOTING_DOCS if r.idempotent] == [
+        assert [(r.method, r.path) for r in VOTING_ROUTES if r.idempotent] == [
             ("post", "/api/v1/sessions")
         ]
 
     def test_casting_is_the_one_public_route_without_the_public_limit(self):
-        unlimited = {(r.method, r.path) for r in VOTING_DOCS if not r.login and not r.public_limit}
+        unlimited = {
+            (r.method, r.path) for r in VOTING_ROUTES if not r.login and not r.public_limit
+        }
         assert unlimited == {("post", "/api/v1/ballots")}
 
 
@@ -326,9 +255,10 @@ class TestRouting:
     def test_calls_the_voting_method_at_its_level_with_the_caller(
         self, gateway, method, path, query, body, rpc, level, args
     ):
-        response = gateway.request(method, path, params=query, json=body, headers=bearer())
+        caller = SUPERVISOR if rpc == "resolve_paper_ballot" else STAFF
+        response = gateway.request(method, path, params=query, json=body, headers=bearer(caller))
         assert response.status_code == STATUS.get(rpc, 200), response.text
-        assert gateway.calls == [Call(VOTING, level, rpc, args, STAFF)]
+        assert gateway.calls == [Call(VOTING, level, rpc, args, caller)]
 
     def test_a_session_id_names_its_level(self, gateway):
         gateway.request("get", f"/api/v1/sessions/{CITY_SESSION_ID}", headers=bearer())
@@ -366,14 +296,6 @@ class TestRouting:
 
 
 class TestIdentity:
-    @pytest.mark.parametrize(
-        "route", [r for r in VOTING_DOCS if r.login], ids=lambda r: f"{r.method} {r.path}"
-    )
-    def test_every_login_route_answers_401_without_a_token(self, gateway, route):
-        response = gateway.request(route.method, concrete(route.path), json={})
-        assert envelope(response, 401)["code"] == "unauthenticated"
-        assert gateway.calls == []
-
     def test_login_comes_before_the_session_id_is_judged(self, gateway):
         response = gateway.request("post", "/api/v1/sessions/nonsense/open", json={})
         envelope(response, 401)
@@ -399,7 +321,7 @@ class TestMalformedInput:
     )
     @pytest.mark.parametrize(
         "route",
-        [r for r in VOTING_DOCS if "{session_id}" in r.path],
+        [r for r in VOTING_ROUTES if "{session_id}" in r.path],
         ids=lambda r: f"{r.method} {r.path}",
     )
     def test_a_malformed_session_id_is_404_with_the_envelope(self, gateway, route, bad_id):
@@ -448,3 +370,33 @@ class TestPublicRateLimit:
         assert envelope(limited, 429)["code"] == "rate_limited"
         assert limited.headers["Retry-After"]
         assert gateway.request("post", "/api/v1/ballots", json=CAST).status_code == 201
+
+
+DECLARED = {route.rpc: route for route in VOTING_ROUTES}
+LOGIN_ROWS = [row[:5] for row in ROUTES if DECLARED[row[4]].login]
+
+
+class TestRolePreCheck:
+    def test_every_login_route_is_pinned_here(self):
+        assert {row[4] for row in LOGIN_ROWS} == {r.rpc for r in VOTING_ROUTES if r.login}
+
+    @pytest.mark.parametrize(
+        ("method", "path", "query", "body", "rpc"), LOGIN_ROWS, ids=[r[4] for r in LOGIN_ROWS]
+    )
+    def test_a_role_the_route_does_not_declare_is_403_before_the_call(
+        self, gateway, method, path, query, body, rpc
+    ):
+        declared_roles = DECLARED[rpc].roles
+        outsider = Principal("u-99", tuple(sorted(set(ROLES) - declared_roles)), "150622")
+        response = gateway.request(method, path, params=query, json=body, headers=bearer(outsider))
+        error = envelope(response, 403)
+        assert error["code"] == "forbidden"
+        assert error["details"] == {"required_roles": sorted(declared_roles)}
+        assert gateway.calls == []
+
+    def test_a_deputy_passes_the_pre_check_of_check_in_and_tokens(self, gateway):
+        deputy = Principal("u-5", ("deputy",), "150622")
+        for step, body in (("check-in", CHECK_IN), ("tokens", TOKEN_ISSUE)):
+            response = gateway.request("post", f"{S}/{step}", json=body, headers=bearer(deputy))
+            assert response.status_code in (200, 201), response.text
+        assert [call.principal for call in gateway.calls] == [deputy, deputy]

@@ -3,7 +3,7 @@
 import base64
 from urllib.parse import unquote
 
-from gateway.routes.reports import content_disposition, file_response
+from gateway.files import content_disposition, file_response
 
 
 class TestContentDisposition:

@@ -1,0 +1,149 @@
+"""The floor of a session: deliberation by delegations, check-in, ballot tokens, the anonymous
+cast, receipts, paper ballots and street consultation.
+
+Casting needs no login: the one-time token is the gate, and it names its level in its first
+letter, so the gateway routes it without asking anyone. Casting is also exempt from the
+per-client public rate limit: a whole hall of deputies votes from behind one NAT address at
+once, and a token can be spent only once anyway. The body-size limit and the error envelope
+still apply (servicekit.http).
+"""
+
+from contracts import voting as v
+from contracts.rpc import VOTING
+from contracts.rpc import VotingRpc as Rpc
+
+from ...table import Letter
+from ...table.route import routes_of
+from . import roles
+from .sessions import IN_SESSION, SESSION
+
+route = routes_of(VOTING, "voting")
+TOKEN = Letter("body", "token", v.token_level, "选票凭证格式不正确 (malformed ballot token)")
+
+ROUTES = (
+    route(
+        "post",
+        f"{SESSION}/deliberations",
+        Rpc.record_deliberation,
+        "登记代表团审议意见 (record a delegation's deliberation)",
+        roles=roles.RUN,
+        where=IN_SESSION,
+        body=v.DeliberationRecord,
+        response=v.DeliberationSummary,
+        status=201,
+        refuses=(409, 422),  # not in deliberation; unknown candidates
+    ),
+    route(
+        "get",
+        f"{SESSION}/deliberations",
+        Rpc.deliberation_summary,
+        "各代表团审议意见汇总 (deliberation summary for the presidium)",
+        roles=roles.SESSION_READ,
+        where=IN_SESSION,
+        response=v.DeliberationSummary,
+    ),
+    route(
+        "post",
+        f"{SESSION}/check-in",
+        Rpc.check_in,
+        "代表签到 (check deputies in)",
+        roles=roles.ROLL,
+        who="人大代表只能为本人签到（名册账号）(a deputy checks in only themselves)",
+        where=IN_SESSION,
+        body=v.CheckIn,
+        response=v.Attendance,
+        refuses=(409, 422),  # not open for check-in; numbers not on the roster
+    ),
+    route(
+        "post",
+        f"{SESSION}/tokens",
+        Rpc.issue_ballot,
+        "发放选票：一次性电子凭证或纸质选票 (issue a ballot; the token is shown once)",
+        roles=roles.ROLL,
+        who="人大代表只能为本人领取 (a deputy takes only their own ballot)",
+        where=IN_SESSION,
+        body=v.TokenIssue,
+        response=v.IssuedBallot,
+        status=201,
+        no_store=True,
+        refuses=(409, 422),  # one ballot per deputy per round; not checked in
+    ),
+    route(
+        "post",
+        "/api/v1/ballots",
+        Rpc.cast_ballot,
+        "凭一次性凭证投票，无需登录 (cast a ballot with a one-time token)",
+        who="持有选票凭证者；不按客户端限流 (whoever holds a token; no per-client limit)",
+        where=TOKEN,
+        body=v.BallotCast,
+        response=v.Receipt,
+        status=201,
+        refuses=(404, 409, 422),  # unknown token; spent, closed or another session; too many
+    ),
+    route(
+        "get",
+        f"{SESSION}/receipts/<string:code>",
+        Rpc.check_receipt,
+        "凭回执核对选票已计入 (check a receipt is in the box)",
+        where=IN_SESSION,
+        response=v.ReceiptCheck,
+        public_limit=True,
+    ),
+    # Paper ballots: two tellers enter each sheet; the supervisor resolves mismatches.
+    route(
+        "post",
+        f"{SESSION}/paper-ballots",
+        Rpc.enter_paper_ballot,
+        "录入纸质选票（双人录入）(enter a paper ballot)",
+        roles=roles.TELLER,
+        who="每张由两名不同的计票人录入 (two different tellers per sheet)",
+        where=IN_SESSION,
+        body=v.PaperBallotEntry,
+        response=v.PaperSheet,
+        status=201,
+        refuses=(409, 422),
+    ),
+    route(
+        "post",
+        f"{SESSION}/paper-ballots/<int:sheet>/resolution",
+        Rpc.resolve_paper_ballot,
+        "监票人裁定录入不一致的选票 (resolve a mismatched sheet)",
+        roles=roles.SUPERVISOR,
+        where=IN_SESSION,
+        body=v.PaperResolution,
+        response=v.PaperSheet,
+        refuses=(409, 422),
+    ),
+    route(
+        "post",
+        f"{SESSION}/paper-count",
+        Rpc.record_paper_count,
+        "登记收回的纸质选票张数 (record the paper ballots returned)",
+        roles=roles.TELLER,
+        where=IN_SESSION,
+        body=v.PaperCount,
+        response=v.PaperStatus,
+        refuses=(409, 422),
+    ),
+    route(
+        "get",
+        f"{SESSION}/paper-ballots",
+        Rpc.paper_status,
+        "纸质选票录入进度与不一致 (paper ballot status)",
+        roles=roles.READ,
+        where=IN_SESSION,
+        response=v.PaperStatus,
+    ),
+    route(
+        "post",
+        f"{SESSION}/consultation",
+        Rpc.record_consultation,
+        "登记会商结果（会商制）(record a street consultation)",
+        roles=roles.RUN,
+        where=IN_SESSION,
+        body=v.ConsultationRecord,
+        response=v.Session,
+        status=201,
+        refuses=(409, 422),  # not open, or not a consultation
+    ),
+)

@@ -1,0 +1,47 @@
+"""The gateway's role pre-check against the services' own rules: each set of roles a route
+declares (gateway/routes/<service>/roles.py) is the same set the service accepts for that
+RPC, so the gateway never refuses a caller the service would let in, and the roles OpenAPI
+shows are the service's."""
+
+import pytest
+from collection.domain import intake, lists, screening
+from gateway.routes.collection import roles as collection
+from gateway.routes.voting import roles as voting
+from voting.use_cases import common, roll
+
+# gateway set -> the service's set for the same RPCs
+SAME = [
+    (collection.STAFF, intake.STAFF_ROLES),
+    (collection.NOTICE, intake.NOTICE_ROLES),
+    (collection.ATTACHMENT, intake.ATTACHMENT_ROLES),
+    (collection.MERGE, intake.MERGE_ROLES),
+    # add_supporter: the channel's roles, or staff where the channel has none
+    (collection.SUPPORTER, intake.STAFF_ROLES.union(*intake.CHANNEL_ROLES.values())),
+    (collection.SCREEN, screening.SCREEN_ROLES),
+    (collection.SCREENING_READ, screening.READ_ROLES),
+    (collection.LIBRARY_READ, screening.LIBRARY_READ_ROLES),
+    (collection.LIBRARY_EDIT, screening.LIBRARY_EDIT_ROLES),
+    (collection.PUBLISH, screening.PUBLISH_ROLES),
+    (collection.LIST_READ, lists.READ_ROLES),
+    (collection.SETTINGS, lists.SETTINGS_ROLES),
+    (collection.BUILD, lists.BUILD_ROLES),
+    (collection.COMMENT, lists.COMMENT_ROLES),
+    (collection.REPORT, intake.STAFF_ROLES),  # use_cases.reports checks STAFF_ROLES
+    (voting.RUN, common.RUN_ROLES),
+    (voting.READ, common.READ_ROLES),
+    (voting.SESSION_READ, common.READ_ROLES | {common.DEPUTY}),
+    (voting.RULES_READ, common.RUN_ROLES | {"supervisor", common.DEPUTY}),
+    (voting.ROSTER_READ, common.RUN_ROLES | {"supervisor"}),
+    (voting.ROLL, roll.ROLL_ROLES),
+    (voting.TELLER, common.TELLER_ROLES),
+    (voting.SUPERVISOR, common.SUPERVISOR_ROLES),
+]
+
+
+@pytest.mark.parametrize(("declared", "service"), SAME)
+def test_the_gateway_declares_the_roles_the_service_accepts(declared, service):
+    assert declared == service
+
+
+def test_channels_enter_with_the_services_roles():
+    assert collection.CHANNEL == intake.CHANNEL_ROLES

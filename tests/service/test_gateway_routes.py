@@ -1,0 +1,53 @@
+"""Every declared route of the gateway, over real HTTP (tests.support.gateway): a route that
+needs a login answers 401 with the envelope before anything of the request is read, and calls
+no service. The role pre-check's 403 is pinned per service, with requests that pass every
+earlier check (test_gateway_collection_routes.py, test_gateway_voting_routes.py)."""
+
+import pytest
+from gateway.table.mount import declared
+
+from tests.support.gateway import concrete, envelope, running_gateway
+
+LOGIN_ROUTES = [route for route in declared() if route.login]
+
+
+def ids(route):
+    return f"{route.method} {route.path}"
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory):
+    monkeypatch = pytest.MonkeyPatch()
+    with running_gateway(monkeypatch, tmp_path_factory.mktemp("gateway")) as gateway:
+        yield gateway
+    monkeypatch.undo()
+
+
+@pytest.fixture(autouse=True)
+def no_calls_yet(gateway):
+    gateway.calls.clear()
+
+
+def test_the_table_has_login_routes_of_every_routed_service():
+    assert {route.service for route in LOGIN_ROUTES} == {"collection", "voting"}
+
+
+@pytest.mark.parametrize("route", LOGIN_ROUTES, ids=ids)
+def test_answers_401_to_an_anonymous_caller(gateway, route):
+    response = gateway.request(
+        route.method, concrete(route.path), json={}, params={"area_code": "150622"}
+    )
+    assert envelope(response, 401)["code"] == "unauthenticated"
+    assert gateway.calls == []
+
+
+@pytest.mark.parametrize("route", LOGIN_ROUTES, ids=ids)
+def test_answers_401_to_a_bad_token_before_reading_the_body(gateway, route):
+    response = gateway.request(
+        route.method,
+        concrete(route.path, session_id="nonsense"),
+        data=b"<not json>",
+        headers={"Authorization": "Bearer not.a.token", "Content-Type": "text/plain"},
+    )
+    assert envelope(response, 401)["code"] == "unauthenticated"
+    assert gateway.calls == []
