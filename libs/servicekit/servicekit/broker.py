@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 CONNECTION_ERRORS = (OSError, AmqpConnectionError, OperationalError)
 
 
-class BrokerTolerantQueueConsumer(QueueConsumer):
+class BrokerTolerantQueueConsumer(QueueConsumer):  # type: ignore[misc]  # subclasses untyped nameko
     """nameko's shared AMQP consumer, except that an ack or requeue on a connection that died a
     moment ago does not kill the container. nameko catches only amqp's ConnectionError there,
     but a broker killed mid-ack surfaces as ConnectionResetError / BrokenPipeError, and the

@@ -127,7 +127,7 @@ def _connect_by(seconds: float, dialect: Any, _record: Any, cargs: Any, cparams:
         deadline.cancel()
 
 
-class Database(DependencyProvider):
+class Database(DependencyProvider):  # type: ignore[misc]  # subclasses untyped nameko
     """Injects a SQLAlchemy Session bound to the service's own database."""
 
     def __init__(self, service: str):

@@ -23,7 +23,7 @@ TRANSPORT_OPTIONS = {"confirm_publish": True, "read_timeout": 10, "write_timeout
 CONFIRM_TIMEOUT = 10.0
 
 
-class Redelivery(SharedExtension):
+class Redelivery(SharedExtension):  # type: ignore[misc]  # subclasses untyped nameko
     def setup(self) -> None:
         self.amqp_uri = self.container.config["AMQP_URI"]
 
