@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.events import SUBSCRIPTIONS
-from kombu import Connection, Producer
+from kombu.connection import Connection
+from kombu.messaging import Producer
 
 from . import config, retry, topology
 

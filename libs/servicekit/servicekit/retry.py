@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kombu import Exchange, Queue
+from kombu.entity import Exchange, Queue
 
 # Seconds before the 2nd, 3rd, 4th and 5th attempts: 2 min 36 s in all before a dead letter.
 DEFAULT_DELAYS = (1.0, 5.0, 30.0, 120.0)

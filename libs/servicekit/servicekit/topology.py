@@ -15,7 +15,8 @@ import sys
 from collections.abc import Iterable
 
 from contracts.events import SUBSCRIPTIONS, Subscription
-from kombu import Connection, Exchange, Queue
+from kombu.connection import Connection
+from kombu.entity import Exchange, Queue
 from nameko.constants import PERSISTENT
 
 from . import config, retry
