@@ -21,7 +21,7 @@ from typing import Any
 
 from contracts.envelope import EnvelopeSchema
 from contracts.events import EventSpec, Subscription
-from kombu import Connection
+from kombu.connection import Connection
 from nameko.events import SERVICE_POOL, EventHandler
 from sqlalchemy import MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -109,7 +109,7 @@ def processed(session: Session, event_id: str, handler: str) -> bool:
     return found
 
 
-class ContractEventHandler(EventHandler):
+class ContractEventHandler(EventHandler):  # type: ignore[misc]  # subclasses untyped nameko
     """nameko's event handler on our quorum queue; it acks only what is done or rescheduled."""
 
     queue_consumer = BrokerTolerantQueueConsumer()
@@ -165,6 +165,7 @@ def consumes(spec: EventSpec, database: str = "db") -> Callable[[Callable[..., A
                 action()
             return applied
 
-        return ContractEventHandler.decorator(spec)(handle)
+        entrypoint: Callable[..., Any] = ContractEventHandler.decorator(spec)(handle)
+        return entrypoint
 
     return decorate

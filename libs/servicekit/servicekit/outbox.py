@@ -168,7 +168,8 @@ STAGED, RELAY = "outbox_staged", "outbox_relay"  # session.info keys of the open
 
 def _staged_in(session: Session, relay: Handoff) -> list[Staged]:
     session.info[RELAY] = relay
-    return session.info.setdefault(STAGED, [])
+    staged: list[Staged] = session.info.setdefault(STAGED, [])
+    return staged
 
 
 # Listening on the Session class once: a listener per session cost more than the insert.

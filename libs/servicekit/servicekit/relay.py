@@ -25,7 +25,8 @@ from datetime import timedelta
 from typing import Any
 
 from contracts.events import SUBSCRIPTIONS
-from kombu import Connection, Producer
+from kombu.connection import Connection
+from kombu.messaging import Producer
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine, MetaData, and_, bindparam, func, or_, select, true, update
 
@@ -295,7 +296,7 @@ class OutboxRelay:
         self._drop_connection()
 
 
-class Outbox(DependencyProvider):
+class Outbox(DependencyProvider):  # type: ignore[misc]  # subclasses untyped nameko
     """Injects an OutboxWriter; runs the relay for this container's events."""
 
     def __init__(self, service: str):
