@@ -373,7 +373,8 @@ class PrivateRabbit:
                 self.wrapper.kill()
                 self.wrapper.wait()
         if self.beam_pid is not None:
-            wait_until(lambda: not _alive(self.beam_pid), 10, 0.1, f"beam {self.beam_pid} gone")
+            beam_pid = self.beam_pid  # narrowed to int: the lambda cannot see the check above
+            wait_until(lambda: not _alive(beam_pid), 10, 0.1, f"beam {beam_pid} gone")
         wait_until(lambda: not port_open("127.0.0.1", self.port), 10, 0.1, "AMQP port closed")
         self.beam_pid = None
 
