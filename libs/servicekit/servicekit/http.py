@@ -18,7 +18,12 @@ from contracts import errors as codes
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
 from werkzeug.wrappers import Request, Response
 
 from .db import unavailable
@@ -40,6 +45,10 @@ _WERKZEUG_CODES = {
     413: (codes.PAYLOAD_TOO_LARGE, "请求体过大 (request body too large)"),
     415: (codes.UNSUPPORTED_MEDIA_TYPE, "请使用 application/json (unsupported media type)"),
 }
+# What Werkzeug raises inside a worker while the request is read: a body past the size limit
+# (413), not JSON (415), unreadable (400). Answers to the caller like a ServiceError, so nameko
+# is told to expect them and servicekit.logging keeps each to one INFO line, no traceback.
+REQUEST_REFUSALS = (BadRequest, RequestEntityTooLarge, UnsupportedMediaType)
 
 
 def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -125,7 +134,7 @@ class JsonHttpEntrypoint(HttpRequestHandler):  # type: ignore[misc]  # subclasse
     max_body_bytes = DEFAULT_MAX_BODY_BYTES
 
     def __init__(self, method: str, url: str, expected_exceptions: Any = (), **kwargs: Any):
-        expected = expected_with(expected_exceptions)
+        expected = (*expected_with(expected_exceptions), *REQUEST_REFUSALS)
         super().__init__(method, url, expected_exceptions=expected, **kwargs)
 
     def handle_request(self, request: Request) -> Response:

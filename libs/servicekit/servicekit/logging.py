@@ -39,16 +39,27 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+def status_of(error: BaseException | None) -> int:
+    """The HTTP status an error answers with: a ServiceError's `status`, Werkzeug's `code`
+    (413, 415 while a body is read); 500 for anything else."""
+    for attribute in ("status", "code"):  # a ServiceError's `code` is text, its status an int
+        status = getattr(error, attribute, None)
+        if isinstance(status, int):
+            return status
+    return 500
+
+
 class QuietRefusals(logging.Filter):
-    """nameko logs an expected exception (our ServiceError) as a warning with its traceback. A
-    hall of deputies re-sending a ballot would fill the log with them. A refusal (4xx) is an
-    answer, not a fault: one INFO line. An expected 5xx (a level's workers unavailable) stays a
-    warning, on one line too: its traceback says nothing the message does not."""
+    """nameko logs an expected exception (a ServiceError, or Werkzeug's refusal of a body) as a
+    warning with its traceback. A hall of deputies re-sending a ballot would fill the log with
+    them. A refusal (4xx) is an answer, not a fault: one INFO line. An expected 5xx (a level's
+    workers unavailable) stays a warning, on one line too: its traceback says nothing the
+    message does not."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if str(record.msg).startswith("(expected)"):
             error = record.exc_info[1] if record.exc_info else None
-            if getattr(error, "status", 500) < 500:
+            if status_of(error) < 500:
                 record.levelno, record.levelname = logging.INFO, "INFO"
             record.exc_info = record.exc_text = None
         return True

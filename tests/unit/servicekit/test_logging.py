@@ -9,8 +9,9 @@ import logging
 import pytest
 from servicekit.errors import Conflict, LevelUnavailable
 from servicekit.http import JsonHttpEntrypoint
-from servicekit.logging import JsonFormatter, QuietRefusals, request_id_var
+from servicekit.logging import JsonFormatter, QuietRefusals, request_id_var, status_of
 from servicekit.rpc import ReplyTolerantRpc
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 
 @pytest.fixture
@@ -122,6 +123,36 @@ class TestQuietRefusals:
         assert "exc" not in line
         assert "token already used" in line["msg"]
 
+    @pytest.mark.parametrize(
+        "refusal", [RequestEntityTooLarge, UnsupportedMediaType], ids=["413", "415"]
+    )
+    def test_a_body_werkzeug_refuses_is_one_info_line_like_every_4xx(self, capture, refusal):
+        logger, stream = capture
+        logger.addFilter(QuietRefusals())
+        try:
+            raise refusal()
+        except refusal as exc:
+            logger.warning("(expected) error handling worker %s: %s", "w", exc, exc_info=True)
+
+        [line] = lines(stream)
+        assert line["level"] == "info"
+        assert "exc" not in line
+
+    @pytest.mark.parametrize(
+        ("error", "status"),
+        [
+            (Conflict("x"), 409),
+            (LevelUnavailable("x"), 503),
+            (RequestEntityTooLarge(), 413),
+            (UnsupportedMediaType(), 415),
+            (KeyError("x"), 500),
+            (None, 500),
+        ],
+        ids=["service-error", "service-5xx", "413", "415", "other", "none"],
+    )
+    def test_status_of_reads_a_service_error_or_werkzeug(self, error, status):
+        assert status_of(error) == status
+
     def test_an_expected_unavailable_level_stays_a_warning_on_one_line(self, capture):
         logger, stream = capture
         logger.addFilter(QuietRefusals())
@@ -158,3 +189,8 @@ class TestQuietRefusals:
         assert issubclass(Conflict, entrypoint.expected_exceptions)
         assert issubclass(KeyError, entrypoint.expected_exceptions)
         assert not issubclass(ValueError, entrypoint.expected_exceptions)
+
+    def test_http_entrypoints_expect_the_bodies_werkzeug_refuses(self):
+        expected = JsonHttpEntrypoint("POST", "/x").expected_exceptions
+        assert issubclass(RequestEntityTooLarge, expected)
+        assert issubclass(UnsupportedMediaType, expected)
