@@ -29,6 +29,7 @@ KINDS = [
     (errors.RuleViolation, codes.RULE_VIOLATION),
     (errors.RateLimited, codes.RATE_LIMITED),
     (errors.LevelUnavailable, codes.LEVEL_UNAVAILABLE),
+    (errors.DatabaseUnavailable, codes.DATABASE_UNAVAILABLE),
 ]
 KIND_IDS = [kind.__name__ for kind, _ in KINDS]
 CJK_FIRST = re.compile(r"^[\u4e00-\u9fff]")
