@@ -1,4 +1,5 @@
-"""Reading requests and writing responses: JSON bodies, query strings, client identity."""
+"""Reading requests and writing responses: JSON bodies, the Idempotency-Key, client identity
+(query strings: gateway.table.handle.query_of, typed by the route's schema)."""
 
 import json
 import re
@@ -28,16 +29,6 @@ def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValidationFailed("请求体应为 JSON 对象 (body must be a JSON object)")
     return body
-
-
-def query(request: Request, *names: str) -> dict[str, Any]:
-    """Present query parameters only; integers stay strings for the schema to judge."""
-    values: dict[str, Any] = {}
-    for name in names:
-        if name in request.args:
-            raw = request.args[name]
-            values[name] = int(raw) if raw.isdigit() and name in ("page", "page_size") else raw
-    return values
 
 
 def idempotency_key(request: Request) -> str | None:

@@ -10,7 +10,7 @@ route, named after it: the metrics label and the log's entrypoint name stay what
 import importlib
 import pkgutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -33,17 +33,22 @@ def parts() -> list[str]:
 
 @cache
 def declared() -> tuple[Route, ...]:
-    """Every declared route, each once; two routes with one name or one method and path are a
-    mistake in the table, refused at start-up rather than one silently hiding the other."""
-    routes = [
+    """Every declared route, each once."""
+    return unique(
         route for name in parts() for route in importlib.import_module(f"{PACKAGE}.{name}").ROUTES
-    ]
-    seen = Counter(route.entrypoint for route in routes)
-    seen.update(f"{route.method} {route.path}" for route in routes)
+    )
+
+
+def unique(routes: Iterable[Route]) -> tuple[Route, ...]:
+    """Two routes with one name, or one method and path, are a mistake in the table: refused at
+    start-up rather than one silently hiding the other."""
+    found = tuple(routes)
+    seen = Counter(route.entrypoint for route in found)
+    seen.update(f"{route.method} {route.path}" for route in found)
     twice = sorted(key for key, count in seen.items() if count > 1)
     if twice:
         raise ValueError(f"路由重复声明 (routes declared twice): {twice}")
-    return tuple(routes)
+    return found
 
 
 def entrypoint(route: Route) -> Callable[..., Response]:

@@ -13,20 +13,10 @@ from servicekit.config import RateLimit
 from servicekit.errors import Forbidden, RateLimited, Unauthenticated
 
 from gateway import passwords, tokens
+from tests.support.gateway import FakeClock
 
 SECRET = "unit-test-secret-0123456789abcdef"
 STAFF = Principal("u-17", ("government_staff",), "150622")  # 准格尔旗 government
-
-
-class FakeClock:
-    def __init__(self, start: float = 1000.0):
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def _b64(data: bytes) -> str:
