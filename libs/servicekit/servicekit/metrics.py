@@ -1,9 +1,18 @@
-"""Prometheus metrics (ARCHITECTURE §9): RED per entrypoint, outbox backlog, dead letters.
+"""Prometheus metrics (ARCHITECTURE §9): the platform's own, and the factory each service
+declares its business metrics with (`for_service`).
 
-Metric objects live on one process-wide registry created here once; services share them through
-the `service` and `level` labels. (nameko-prometheus registers per container on the global
-registry, which breaks a second start in one process — hence this module.) Labels are bounded:
-never an id.
+Every metric lives on one process-wide registry created here once (nameko-prometheus registers
+per container on the global registry, which breaks a second start in one process — hence this
+module). Labels are bounded: never an id.
+
+The platform's metrics, labelled with the container's service and level by the servicekit code
+that records them: RED per entrypoint (`Metrics`), the outbox (relay), handler failures
+(consumer), security refusals (auth) and dead letters (`DeadLetterCollector`).
+
+A service's business metrics live in its own `<service>/metrics.py`, declared through
+`for_service(name)`, which adds the namespace, this registry and the `service` and `level`
+labels; the rules (names, legacy names, one declaration per name) are in
+servicekit.metric_factory.
 
 Lifecycle of `Metrics`: worker_setup() notes the start time of each worker; worker_result()
 observes the duration and counts the outcome.
@@ -25,11 +34,21 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from .levels import level_of_service, logical_name
+from .metric_factory import ALL, Catalog, ServiceMetrics
 
 NAMESPACE = "minsheng"
 REGISTRY = CollectorRegistry(auto_describe=True)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 log = logging.getLogger(__name__)
+# Every business metric the services of this process declared, on REGISTRY.
+CATALOG = Catalog(REGISTRY, NAMESPACE)
+
+
+def for_service(service: str) -> ServiceMetrics:
+    """The factory a registered service declares its metrics with, in its `<service>.metrics`:
+    `METRICS = for_service("voting")`, then `METRICS.counter(name, help, [own labels])`."""
+    return ServiceMetrics(service, CATALOG)
+
 
 REQUESTS = Counter(
     "entrypoint_calls_total",
@@ -71,6 +90,13 @@ HANDLER_FAILURES = Counter(
     "event_handler_failures_total",
     "Event handler attempts that raised (requeued until the delivery limit, then dead-lettered).",
     ["service", "level", "entrypoint"],
+    namespace=NAMESPACE,
+    registry=REGISTRY,
+)
+SECURITY_REFUSALS = Counter(
+    "security_refusals_total",
+    "Requests refused for authentication, role or area scope.",
+    ["service", "level", "reason"],
     namespace=NAMESPACE,
     registry=REGISTRY,
 )
@@ -130,13 +156,6 @@ SESSION_STEPS = Counter(
     namespace=NAMESPACE,
     registry=REGISTRY,
 )
-SECURITY_REFUSALS = Counter(
-    "security_refusals_total",
-    "Requests refused for authentication, role or area scope.",
-    ["service", "level", "reason"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
 PROPOSALS_MERGED = Counter(
     "proposals_merged_total",
     "Duplicate proposals merged into another one (each source counts once).",
@@ -155,13 +174,13 @@ def outcome_of(exc_info: Any) -> str:
     return "client_error" if status < 500 else "server_error"
 
 
-class Metrics(DependencyProvider):
+class Metrics(DependencyProvider):  # type: ignore[misc]  # subclasses untyped nameko
     def __init__(self) -> None:
         self.started: dict[Any, float] = {}
 
     def setup(self) -> None:
         self.service = logical_name(self.container.service_name)
-        self.level = level_of_service(self.container.service_name) or "all"
+        self.level = level_of_service(self.container.service_name) or ALL
 
     def worker_setup(self, worker_ctx: Any) -> None:
         self.started[worker_ctx] = time.perf_counter()
@@ -201,7 +220,7 @@ class DeadLetterCollector:
         self.subscriptions = subscriptions
 
     def collect(self) -> Any:
-        from kombu import Connection
+        from kombu.connection import Connection
 
         from . import topology
 
