@@ -100,41 +100,6 @@ SECURITY_REFUSALS = Counter(
     namespace=NAMESPACE,
     registry=REGISTRY,
 )
-PROPOSALS_SUBMITTED = Counter(
-    "proposals_submitted_total",
-    "Proposals accepted, by channel.",
-    ["service", "level", "channel"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
-ROUNDS_OPENED = Counter(
-    "draft_list_rounds_opened_total",
-    "Rounds (三上三下) opened on draft lists: a list went down for comment.",
-    ["service", "level"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
-ROUNDS_CLOSED = Counter(
-    "draft_list_rounds_closed_total",
-    "Rounds closed with a new immutable version (rounds open now: minsheng_open_rounds).",
-    ["service", "level"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
-LISTS_FROZEN = Counter(
-    "candidate_lists_frozen_total",
-    "Candidate lists frozen for a vote.",
-    ["service", "level"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
-SCREENING_VERDICTS = Counter(
-    "screening_verdicts_total",
-    "Screening verdicts recorded (in_library, rejected, needs_info).",
-    ["service", "level", "verdict"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
 BALLOTS_CAST = Counter(
     "ballots_cast_total",
     "Ballots put in the box: electronic casts and paper sheets entered (never per session).",
@@ -153,13 +118,6 @@ SESSION_STEPS = Counter(
     "voting_session_steps_total",
     "Session state changes, by the state reached (open, closed, tallied, announced, …).",
     ["service", "level", "state"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
-PROPOSALS_MERGED = Counter(
-    "proposals_merged_total",
-    "Duplicate proposals merged into another one (each source counts once).",
-    ["service", "level"],
     namespace=NAMESPACE,
     registry=REGISTRY,
 )

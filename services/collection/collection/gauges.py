@@ -8,14 +8,13 @@ it serves; with several processes of one level, query `max by (level)`.
 import logging
 from typing import Any
 
-from prometheus_client.core import GaugeMetricFamily
 from servicekit import config
 from servicekit.db import make_engine
-from servicekit.metrics import NAMESPACE
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from .db import lists
+from .metrics import OPEN_ROUNDS
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +23,21 @@ class OpenRoundsCollector:
     def __init__(self, engine: Engine, levels: list[str]):
         self.engine, self.levels = engine, levels
 
+    def describe(self) -> Any:
+        # The family's name only, so registering the collector (servicekit.runner) reserves the
+        # name on the registry without querying the database, which may not be up yet.
+        yield OPEN_ROUNDS.new()
+
     def collect(self) -> Any:
-        family = GaugeMetricFamily(
-            f"{NAMESPACE}_open_rounds",
-            "三上三下 rounds sent down for comment and not yet brought back up.",
-            labels=["service", "level"],
-        )
         try:
             with Session(self.engine) as session:
                 counts = lists.open_rounds_by_level(session)
         except Exception:  # a scrape must not fail because the database is briefly away
             log.warning("open rounds unavailable", exc_info=True)
             return
+        family = OPEN_ROUNDS.new()
         for level in self.levels:
-            family.add_metric(["collection", level], counts.get(level, 0))
+            family.add(level, counts.get(level, 0))
         yield family
 
 

@@ -10,7 +10,7 @@ from contracts.events import PROPOSAL_SUBMITTED
 from contracts.rpc import Notice as NoticeOut
 from contracts.rpc import Proposal as ProposalOut
 from contracts.rpc import ProposalCreated, ProposalTracking
-from servicekit import areas, idempotency, metrics
+from servicekit import areas, idempotency
 from servicekit.auth import Guard, Principal
 from servicekit.clock import as_utc
 from servicekit.outbox import OutboxWriter
@@ -21,6 +21,7 @@ from .. import errors
 from ..db import intake as db
 from ..domain import intake as domain
 from ..domain import similarity
+from ..metrics import PROPOSALS_SUBMITTED
 from ..storage import AttachmentStore, default_store
 from . import duplicates
 from . import supporters as parts
@@ -195,7 +196,7 @@ def submit_proposal(
         return _stage_submission(session, outbox, data, area, entered_by, now, store)
 
     def count() -> None:
-        metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, data["channel"]).inc()
+        PROPOSALS_SUBMITTED.inc(area.level, channel=data["channel"])
 
     request = idempotency.Request(idempotency_key, raw)
     return idempotency.create_once(session, scope, request, create, then=count)

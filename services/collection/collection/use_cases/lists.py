@@ -13,7 +13,7 @@ from typing import Any
 from contracts import lists as contract
 from contracts.events import CANDIDATE_LIST_FROZEN
 from contracts.reference import CATEGORIES
-from servicekit import areas, idempotency, metrics
+from servicekit import areas, idempotency
 from servicekit.auth import Guard, Principal
 from servicekit.clock import as_utc
 from servicekit.db import commit_or_conflict
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from .. import errors
 from ..db import lists as db
 from ..domain import lists as domain
+from ..metrics import LISTS_FROZEN
 from .intake import _area
 from .list_views import candidate_list_view, draft_list_view, frozen_payload, version_view
 
@@ -278,7 +279,7 @@ def freeze_list(
         level=draft.level,
     )
     view = candidate_list_view(frozen)
-    _commit(session, metrics.LISTS_FROZEN.labels("collection", draft.level).inc)
+    _commit(session, LISTS_FROZEN.labels(draft.level).inc)
     return view
 
 

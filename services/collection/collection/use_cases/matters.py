@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from servicekit import areas, metrics
+from servicekit import areas
 from servicekit.clock import as_utc
 from servicekit.consumer import Delivery
 from servicekit.outbox import OutboxWriter
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..db import intake as db
 from ..db import matters as queries
 from ..domain import intake as domain
+from ..metrics import PROPOSALS_SUBMITTED
 from . import intake
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def convert_matter(session: Session, outbox: OutboxWriter, event: Delivery, now:
     intake.stage_proposal(session, outbox, proposal)
 
     def count() -> None:
-        metrics.PROPOSALS_SUBMITTED.labels("collection", area.level, "petition").inc()
+        PROPOSALS_SUBMITTED.inc(area.level, channel="petition")
         log.info("proposal from matter", extra={"proposal_id": proposal["id"]})
 
     event.after_commit(count)

@@ -4,7 +4,6 @@ attachment; the sources' tracking codes keep working and say where they went."""
 from datetime import datetime
 from typing import Any
 
-from servicekit import metrics
 from servicekit.auth import Guard
 from sqlalchemy.orm import Session
 
@@ -12,6 +11,7 @@ from .. import errors
 from ..db import intake as proposals
 from ..db import supporters as db
 from ..domain import intake as rules
+from ..metrics import PROPOSALS_MERGED
 from . import intake
 
 
@@ -84,6 +84,6 @@ def merge_proposals(
     db.move_supporters(session, source_ids, target.id)
     db.insert_supporters(session, [_submitter_as_supporter(s, target.id, now) for s in sources])
     session.commit()
-    metrics.PROPOSALS_MERGED.labels("collection", target.level).inc(len(sources))
+    PROPOSALS_MERGED.inc(target.level, len(sources))
     session.expire_all()
     return intake.proposal_detail(session, proposals.proposal_in_scope(session, target.id))

@@ -4,13 +4,13 @@ revised list back up as the next immutable version, each change with its reason.
 from datetime import datetime
 from typing import Any
 
-from servicekit import metrics
 from servicekit.auth import Guard
 from sqlalchemy.orm import Session
 
 from .. import errors
 from ..db import lists as db
 from ..domain import lists as domain
+from ..metrics import ROUNDS_CLOSED, ROUNDS_OPENED
 from .list_views import round_view, version_view
 from .lists import (
     _commit,
@@ -55,7 +55,7 @@ def open_round(
     draft.status = "in_round"
     session.flush()
     view = round_view(row, db.comment_requests(session, draft.id))
-    _commit(session, metrics.ROUNDS_OPENED.labels("collection", draft.level).inc)
+    _commit(session, ROUNDS_OPENED.labels(draft.level).inc)
     return view
 
 
@@ -124,5 +124,5 @@ def close_round(
     draft.status = "drafting"
     session.flush()
     view = version_view(version)
-    _commit(session, metrics.ROUNDS_CLOSED.labels("collection", draft.level).inc)
+    _commit(session, ROUNDS_CLOSED.labels(draft.level).inc)
     return view

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from contracts import screening as contract
-from servicekit import areas, idempotency, metrics
+from servicekit import areas, idempotency
 from servicekit.auth import Guard
 from servicekit.clock import as_utc
 from servicekit.validation import dump
@@ -21,6 +21,7 @@ from .. import errors
 from ..db import screening as db
 from ..domain import screening as domain
 from ..domain.intake import SHANGHAI
+from ..metrics import SCREENING_VERDICTS
 
 
 def area_of(area_code: str) -> areas.Area:
@@ -196,7 +197,7 @@ def screen_proposal(
     request = idempotency.Request(idempotency_key, {"proposal_id": proposal_id, "body": raw})
 
     def count() -> None:
-        metrics.SCREENING_VERDICTS.labels("collection", proposal.level, data["verdict"]).inc()
+        SCREENING_VERDICTS.inc(proposal.level, verdict=data["verdict"])
 
     return idempotency.create_once(
         session,
