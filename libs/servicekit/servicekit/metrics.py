@@ -100,27 +100,6 @@ SECURITY_REFUSALS = Counter(
     namespace=NAMESPACE,
     registry=REGISTRY,
 )
-BALLOTS_CAST = Counter(
-    "ballots_cast_total",
-    "Ballots put in the box: electronic casts and paper sheets entered (never per session).",
-    ["service", "level", "medium"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
-CAST_REFUSALS = Counter(
-    "ballot_cast_refusals_total",
-    "Casts refused, by reason (unknown_token, spent, wrong_session, sealed, not_open, invalid).",
-    ["service", "level", "reason"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
-SESSION_STEPS = Counter(
-    "voting_session_steps_total",
-    "Session state changes, by the state reached (open, closed, tallied, announced, …).",
-    ["service", "level", "state"],
-    namespace=NAMESPACE,
-    registry=REGISTRY,
-)
 
 
 def outcome_of(exc_info: Any) -> str:

@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any
 
 from contracts import voting as contract
-from servicekit import metrics
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
@@ -18,8 +17,9 @@ from ..db import sessions as db
 from ..domain import sessions as machine
 from ..domain.ballots import ballot_problem
 from ..domain.satisfaction import satisfaction_problem
+from ..metrics import BALLOTS_CAST, CAST_REFUSALS
 from ..tokens import new_receipt, token_hash
-from .common import SERVICE, dumps, existing_session, loads, rules_of
+from .common import dumps, existing_session, loads, rules_of
 
 REFUSALS = {
     "unknown_token": lambda: errors.not_found_token(),
@@ -34,7 +34,7 @@ REFUSALS = {
 
 
 def _refused(level: str, reason: str) -> None:
-    metrics.CAST_REFUSALS.labels(SERVICE, level, reason).inc()
+    CAST_REFUSALS.inc(level, reason=reason)
 
 
 def cast_ballot(session: Session, box: Session, data: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def cast_ballot(session: Session, box: Session, data: dict[str, Any]) -> dict[st
         _refused(row.level, outcome.status)
         raise REFUSALS[outcome.status]()
     box.commit()
-    metrics.BALLOTS_CAST.labels(SERVICE, row.level, "electronic").inc()
+    BALLOTS_CAST.inc(row.level, medium="electronic")
     return dump(
         contract.Receipt, {"session_id": row.id, "round": outcome.round, "receipt": receipt}
     )

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from contracts import voting as contract
-from servicekit import areas, metrics
+from servicekit import areas
 from servicekit.auth import Guard, Principal
 from servicekit.clock import as_utc
 from servicekit.db import commit_or_conflict
@@ -21,13 +21,13 @@ from ..db.models import AuditEntry, Round, RulesVersion, VotingSession
 from ..domain.canonical import GENESIS, canonical_text, entry_hash
 from ..domain.rules import Rules, quorum_needed
 from ..domain.sessions import Refusal
+from ..metrics import SESSION_STEPS
 
 RUN_ROLES = frozenset({"congress_staff"})  # only congress staff of the area run a session
 READ_ROLES = frozenset({"congress_staff", "supervisor"})  # unpublished results and the roll
 TELLER_ROLES = frozenset({"congress_staff"})  # 计票人
 SUPERVISOR_ROLES = frozenset({"supervisor"})  # 监票人
 DEPUTY = "deputy"
-SERVICE = "voting"
 
 
 def area(code: str) -> areas.Area:
@@ -129,7 +129,7 @@ def commit(session: Session, then: Callable[[], None] | None = None) -> None:
 
 
 def step_done(row: VotingSession) -> Callable[[], None]:
-    return metrics.SESSION_STEPS.labels(SERVICE, row.level, row.state).inc
+    return SESSION_STEPS.labels(row.level, state=row.state).inc
 
 
 def is_staff(principal: Principal, roles: frozenset[str] = RUN_ROLES) -> bool:

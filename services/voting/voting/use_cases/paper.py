@@ -9,7 +9,6 @@ only keys and answers that could not be on the printed sheet are refused as typi
 from typing import Any, NamedTuple
 
 from contracts import voting as contract
-from servicekit import metrics
 from servicekit.auth import Guard
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
@@ -20,9 +19,9 @@ from ..db import sessions as db
 from ..db.models import Round, VotingSession
 from ..domain import sessions as machine
 from ..domain.export import choices_for
+from ..metrics import BALLOTS_CAST
 from .common import (
     READ_ROLES,
-    SERVICE,
     SUPERVISOR_ROLES,
     TELLER_ROLES,
     append_audit,
@@ -109,7 +108,7 @@ def enter_paper_ballot(
         store.store_ballot(box, row.id, row.round, "paper", content)
     commit(box)
     if sheet_status(entries) == "matched":
-        metrics.BALLOTS_CAST.labels(SERVICE, row.level, "paper").inc()
+        BALLOTS_CAST.inc(row.level, medium="paper")
     return _sheet_view(row, data["sheet"], entries)
 
 
@@ -129,7 +128,7 @@ def resolve_paper_ballot(
     )
     store.store_ballot(box, row.id, row.round, "paper", content)
     commit(box)
-    metrics.BALLOTS_CAST.labels(SERVICE, row.level, "paper").inc()
+    BALLOTS_CAST.inc(row.level, medium="paper")
     return _sheet_view(row, int(sheet), [*entries, Reading(RESOLUTION, content)])
 
 
