@@ -301,9 +301,13 @@ def test_voting_workers_keep_the_roll_and_the_ballot_box_apart(services: Service
 
 
 def defined_metric_names() -> set[str]:
-    """Every sample name servicekit.metrics can expose, read from its registry."""
+    """Every sample name a process of the platform can expose: servicekit.metrics' registry,
+    read once every registered service's own metrics module has declared its metrics on it."""
     from servicekit import metrics
 
+    from tests.support.service_metrics import declared_families
+
+    families = declared_families()
     suffixes = {
         "counter": ("_total", "_created"),
         "gauge": ("",),
@@ -318,6 +322,9 @@ def defined_metric_names() -> set[str]:
     # With no subscriptions its collect() asks no broker and just names the family it reports.
     collector = metrics.DeadLetterCollector("memory://", [])
     names.update(family.name for family in collector.collect())
+    # So do a service's gauges of stored state (collection's open_rounds): declared on import,
+    # read from its database by a collector registered at run time.
+    names.update(name for name, family in families.items() if family.scraped)
     return names
 
 
