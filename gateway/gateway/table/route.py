@@ -99,7 +99,8 @@ class Route:
     def entrypoint(self) -> str:
         return self.name or str(self.rpc)
 
-    @cached_property  # read on every request: computed once
+    # The derived values below are read on every request: each is computed once (cached).
+    @cached_property
     def params(self) -> tuple[PathParam, ...]:
         return _params(self.rule)
 
