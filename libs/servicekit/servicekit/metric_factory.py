@@ -31,8 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from contracts import registry
 from contracts.reference import LEVELS
+from contracts.registry import get as registered
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics import MetricWrapperBase
@@ -130,7 +130,7 @@ class ServiceMetrics:
     """The metrics of one registered service, declared on one catalog's registry."""
 
     def __init__(self, service: str, catalog: Catalog) -> None:
-        registry.get(service)  # a misspelt service fails here, with the registered names
+        registered(service)  # a misspelt service fails here, with the registered names
         self.service, self.catalog = service, catalog
 
     def counter(
