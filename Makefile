@@ -12,7 +12,7 @@ SRC_ROOTS := libs/contracts libs/servicekit $(sort $(wildcard services/*)) gatew
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint fmt test-unit test-contract test-service test-int test-e2e \
-        test-faults test-one migrate topology bench compose-check clean typecheck
+        test-faults test-one migrate topology bench compose-check clean new-service typecheck
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -75,6 +75,10 @@ topology: $(STAMP) ## declare every event queue and dead-letter queue on the bro
 
 bench: $(STAMP) ## public submission through the gateway vs a bare @http→RPC echo
 	$(BIN)/python -m bench.bench_intake
+
+new-service: $(STAMP) ## scaffold a service that runs: make new-service NAME=x TITLE=中文名 (docs/adding-a-service.md)
+	@test -n "$(NAME)" || { echo "用法 (usage): make new-service NAME=x TITLE=中文名"; exit 2; }
+	$(BIN)/python -m scripts.new_service $(NAME) --title "$(TITLE)"
 
 compose-check: $(STAMP) ## validate docker-compose.yml against the Compose specification
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

@@ -136,7 +136,7 @@ def _interrupt(*_: object) -> None:
 def ports(address: str, metrics_base: int) -> list[tuple[str, int]]:
     """Every port `make run` listens on: the gateway's, then one /metrics port per worker."""
     metrics_host = config.env("METRICS_ADDR", "127.0.0.1")
-    count = len(registry.WORKERS) * len(registry.START_ORDER)
+    count = registry.METRICS_PORTS
     return [
         split_address(address),
         *((metrics_host, port) for port in range(metrics_base, metrics_base + count)),
@@ -202,7 +202,7 @@ def print_banner(
     metrics_base: int,
     processes: dict[str, subprocess.Popen[bytes]],
 ) -> None:
-    last_port = metrics_base + len(registry.WORKERS) * len(registry.START_ORDER) - 1
+    last_port = metrics_base + registry.METRICS_PORTS - 1
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
     print(f"  OpenAPI: {base_url}/api/v1/openapi.json   健康: {base_url}/api/v1/health")
     print(f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{last_port}/metrics")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 import requests
+from contracts import registry
 from servicekit import testing
 
 
@@ -37,7 +38,7 @@ def make_run(tmp_path_factory, amqp_uri, pg):
         "AMQP_URI": amqp_uri,
         "DATA_DIR": str(data_dir),
         "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
-        "METRICS_PORT_BASE": str(testing.free_port_run(6)),
+        "METRICS_PORT_BASE": str(testing.free_port_run(registry.METRICS_PORTS)),
         "COLLECTION_DATABASE_URL": pg.create("e2e_collection"),
         "GATEWAY_DATABASE_URL": pg.create("e2e_gateway"),
         "VOTING_DATABASE_URL": pg.create("e2e_voting"),

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from contracts import registry
 from servicekit import testing
 from servicekit.startup import bindable, port_holders
 
 STOP_LIMIT = 5.0
-WORKER_PORTS = 6  # collection and voting, three levels each (contracts.registry)
+WORKER_PORTS = registry.METRICS_PORTS  # every registered service, three levels each
 
 
 def _stat(pid: int) -> tuple[str, int] | None:

@@ -66,6 +66,8 @@ def databases() -> tuple[str, ...]:
 
 # The order `make run` starts a service's levels in, and numbers their metrics ports by.
 START_ORDER = ("township", "banner", "city")
+# How many consecutive metrics ports `make run` needs from METRICS_PORT_BASE.
+METRICS_PORTS = len(WORKERS) * len(START_ORDER)
 
 
 def metrics_offset(name: str, level: str) -> int:
