@@ -5,6 +5,8 @@ import json
 import pytest
 import requests
 
+from tests.support.api import assert_envelope
+
 GOOD = {
     "title": "林荫街道广场改造",
     "description": "广场地砖破损，夜间照明不足。",
@@ -50,14 +52,6 @@ def count_in_area(make_run, area_code: str) -> int:
     )
     assert response.status_code == 200, response.text
     return int(response.json()["total"])
-
-
-def assert_envelope(response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/json")
-    error = response.json()["error"]
-    assert set(error) == {"code", "message", "details"} and error["message"]
-    return error
 
 
 class TestBadProposals:

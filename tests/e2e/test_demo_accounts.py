@@ -14,26 +14,12 @@ import requests
 from servicekit.testing import wait_until
 
 from scripts import demo_data
+from tests.support.api import Api
 
 TOWN = demo_data.ROSTER_AREA  # 薛家湾镇, inside 准格尔旗 (renda, jipiao, jiandu)
 SCORES = {"public_benefit": 5, "inclusive": 4, "urgency": 4, "assessable": 4}
 # The banner's account lines: username, password, role, area, display name.
 ACCOUNT_LINE = re.compile(r"^ {4}(\S+) +(demo-\S+) +(\S+) +(\d+) +(.+)$")
-
-
-class Caller:
-    def __init__(self, base: str, headers: dict[str, str] | None = None):
-        self.base, self.headers = base, headers or {}
-
-    def raw(self, method: str, path: str, **kwargs) -> requests.Response:
-        return requests.request(
-            method, f"{self.base}{path}", headers=self.headers, timeout=20, **kwargs
-        )
-
-    def call(self, method: str, path: str, expect: int, **kwargs) -> dict:
-        response = self.raw(method, path, **kwargs)
-        assert response.status_code == expect, (method, path, response.text)
-        return response.json()
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +36,9 @@ def printed(make_run) -> dict[str, tuple[str, str, str]]:
 
 @pytest.fixture(scope="module")
 def login(make_run, printed):
-    def as_(username: str) -> Caller:
+    def as_(username: str) -> Api:
         password = printed[username][0]
-        return Caller(make_run.base_url, make_run.login(username, password))
+        return Api(make_run.base_url, make_run.login(username, password))
 
     return as_
 
@@ -75,7 +61,7 @@ def test_the_banner_prints_every_role_and_both_tellers(printed):
     assert TOWN.startswith(printed["jiandu"][2])
 
 
-def frozen_candidate_list(public: Caller, gov: Caller, count: int, seats: int) -> dict:
+def frozen_candidate_list(public: Api, gov: Api, count: int, seats: int) -> dict:
     notices = public.call("GET", "/api/v1/notices", 200, params={"area_code": TOWN})
     year = notices["items"][0]["year"]  # the demo's open notice
     ids = []
@@ -107,7 +93,7 @@ def frozen_candidate_list(public: Caller, gov: Caller, count: int, seats: int) -
     }
 
 
-def new_session(staff: Caller, frozen: dict) -> dict:
+def new_session(staff: Api, frozen: dict) -> dict:
     """The frozen list reaches voting over the broker: a 422 naming it is asked again."""
     body = {
         "area_code": TOWN,
@@ -132,7 +118,7 @@ def new_session(staff: Caller, frozen: dict) -> dict:
 
 
 def test_the_printed_accounts_run_a_session_with_paper_ballots(make_run, login):
-    public = Caller(make_run.base_url)
+    public = Api(make_run.base_url)
     renda, jipiao, jiandu = login("renda"), login("jipiao"), login("jiandu")
     deputy = login("daibiao")
     frozen = frozen_candidate_list(public, login("zhengfu"), count=5, seats=4)

@@ -23,14 +23,13 @@ from dataclasses import dataclass
 
 import openpyxl
 import pytest
-import requests
 from contracts.events import SATISFACTION_VOTE_COMPLETED
 from pabutools.election import parse_pabulib
 from servicekit.testing import wait_until
 
-from tests.e2e.test_bad_input import assert_envelope
 from tests.e2e.test_intake_journey import create_account
 from tests.e2e.test_stage_one_journey import wait_for_events
+from tests.support.api import Api
 from tests.support.events import event_tap
 
 TOWN = "150626100"  # 嘎鲁图镇 (乌审旗)
@@ -46,27 +45,6 @@ FORMAT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pb": "text/plain; charset=utf-8",
 }
-
-
-class Api:
-    """One caller of the gateway: `call` asserts the status and returns the JSON body."""
-
-    def __init__(self, base: str, headers: dict[str, str] | None = None):
-        self.base, self.headers = base, headers or {}
-
-    def raw(self, method: str, path: str, **kwargs) -> requests.Response:
-        return requests.request(
-            method, f"{self.base}{path}", headers=self.headers, timeout=20, **kwargs
-        )
-
-    def call(self, method: str, path: str, expect: int, **kwargs) -> dict:
-        response = self.raw(method, path, **kwargs)
-        assert response.status_code == expect, (method, path, response.text)
-        return response.json()
-
-    def refused(self, method: str, path: str, expect: int, **kwargs) -> dict:
-        """A clear 4xx with the error envelope; returns the error."""
-        return assert_envelope(self.raw(method, path, **kwargs), expect)
 
 
 @dataclass
