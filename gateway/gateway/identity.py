@@ -37,6 +37,7 @@ class Caller:
 class Identity(DependencyProvider):
     def setup(self) -> None:
         self.secret = config.token_secret()
+        self.identity_key = config.identity_key()
 
     def _principal(self, header: str) -> tuple[Principal, str | None]:
         scheme, _, token = header.partition(" ")
@@ -52,5 +53,5 @@ class Identity(DependencyProvider):
         header = request.headers.get("Authorization", "") if request is not None else ""
         principal, problem = self._principal(header) if header else (ANONYMOUS, None)
         if principal.authenticated:
-            worker_ctx.data[AUTH_KEY] = principal.to_context()
+            worker_ctx.data[AUTH_KEY] = principal.to_context(self.identity_key)
         return Caller(Guard(principal, "gateway", "all", worker_ctx), problem, self.secret)

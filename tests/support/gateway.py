@@ -62,7 +62,7 @@ class FakeLevelRpc(DependencyProvider):  # type: ignore[misc]  # subclasses unty
 
 class RecordingCaller(LevelCaller):  # for_area (area → level) stays the real one
     def call(self, service: str, level: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        principal = Principal.from_context(self.worker_ctx.data)
+        principal = Principal.from_context(self.worker_ctx.data, config.identity_key())
         self.provider.calls.append(Call(service, level, method, args, principal))
         return self.provider.replies.get(method, {"ok": True})
 

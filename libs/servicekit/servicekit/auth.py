@@ -1,19 +1,21 @@
 """Who is calling: the gateway's verified identity, carried in nameko context data.
 
-The gateway verifies the token and puts the claims under the `auth` key; nameko copies context
-data into every RPC and event it sends, so each service sees the same principal. Services trust
-it because only the gateway is exposed; brokers are on the private network.
+The gateway verifies the token and puts the claims under the `auth` key, sealed with an HMAC
+and a short expiry (servicekit.context_seal); nameko copies context data into every RPC it
+sends, so each service sees the same principal. Anyone on the broker can publish, so a
+service believes only a valid seal: an RPC whose context is unsealed, tampered with or expired
+is refused before any of its code runs (servicekit.rpc), and logged as a security event.
 """
 
-import json
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from . import areas, metrics
+from . import areas, config, context_seal, metrics
 from .errors import Forbidden, Unauthenticated
 from .levels import level_of_service, logical_name
 
@@ -33,27 +35,31 @@ class Principal:
     def authenticated(self) -> bool:
         return self.user_id is not None
 
-    def to_context(self) -> str:
-        return json.dumps(
-            {
-                "sub": self.user_id,
-                "roles": list(self.roles),
-                "area": self.area_code,
-                "name": self.username,
-            }
-        )
+    def to_context(self, key: bytes, now: float | None = None) -> str:
+        """The sealed context a service will believe until it expires (seconds)."""
+        claims = {
+            "sub": self.user_id,
+            "roles": list(self.roles),
+            "area": self.area_code,
+            "name": self.username,
+        }
+        return context_seal.seal(claims, key, time.time() if now is None else now)
 
     @classmethod
-    def from_context(cls, context_data: dict[str, Any]) -> "Principal":
+    def from_context(
+        cls, context_data: dict[str, Any], key: bytes, now: float | None = None
+    ) -> "Principal":
+        """The sealed principal, ANONYMOUS without one; BadSeal for a seal not to believe."""
         raw = context_data.get(AUTH_KEY)
         if not raw:
             return ANONYMOUS
-        claims = json.loads(raw)
+        claims = context_seal.unseal(raw, key, time.time() if now is None else now)
+        roles = claims.get("roles")
         return cls(
-            claims.get("sub"),
-            tuple(claims.get("roles", ())),
-            claims.get("area"),
-            claims.get("name"),
+            _text(claims.get("sub")),
+            tuple(str(r) for r in roles) if isinstance(roles, list) else (),
+            _text(claims.get("area")),
+            _text(claims.get("name")),
         )
 
     def has_role(self, roles: Iterable[str]) -> bool:
@@ -66,17 +72,39 @@ class Principal:
 ANONYMOUS = Principal(None, (), None)
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def refuse_bad_context(problem: context_seal.BadSeal, service: str, level: str, entry: str) -> None:
+    """Count and log an RPC whose identity was not sealed by the gateway."""
+    metrics.SECURITY_REFUSALS.labels(service, level, "bad_context").inc()
+    security_log.warning(
+        "context refused",
+        extra={
+            "security_event": "bad_context",
+            "reason": str(problem),
+            "entrypoint": entry,
+        },
+    )
+
+
 class AuthContext(DependencyProvider):  # type: ignore[misc]  # subclasses untyped nameko
     """Injects a `Guard` for the current worker: `self.auth.require(roles, area_code)`."""
 
     def setup(self) -> None:
         self.service = logical_name(self.container.service_name)
         self.level = level_of_service(self.container.service_name) or "all"
+        self.key = config.identity_key()
 
     def get_dependency(self, worker_ctx: Any) -> "Guard":
-        return Guard(
-            Principal.from_context(worker_ctx.context_data), self.service, self.level, worker_ctx
-        )
+        try:
+            principal = Principal.from_context(worker_ctx.context_data, self.key)
+        except context_seal.BadSeal:
+            # Refused at the entrypoint already (servicekit.rpc); an event handler or a test
+            # that gets here believes nobody.
+            principal = ANONYMOUS
+        return Guard(principal, self.service, self.level, worker_ctx)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Configuration from the environment (12-factor). Read in setup() or at process start, never
 at import time, so tests can point a process at their own vhost and databases."""
 
+import hmac
 import logging
 import os
 from dataclasses import dataclass
@@ -49,6 +50,16 @@ def token_secret() -> str:
         "(TOKEN_SECRET unset: using the development signing secret; never deploy this) !!!"
     )
     return DEV_TOKEN_SECRET
+
+
+def identity_key() -> bytes:
+    """The key that seals the caller's identity on the broker (servicekit.context_seal).
+    IDENTITY_SECRET when set — give it to the services instead of TOKEN_SECRET, so a worker
+    cannot mint logins — else derived from TOKEN_SECRET (one secret for a small deployment)."""
+    secret = os.environ.get("IDENTITY_SECRET")
+    if secret:
+        return secret.encode()
+    return hmac.new(token_secret().encode(), b"minsheng identity context v1", "sha256").digest()
 
 
 @dataclass(frozen=True)

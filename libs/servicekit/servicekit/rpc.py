@@ -21,9 +21,13 @@ from nameko.constants import (
 )
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
+from . import config
+from .auth import Principal, refuse_bad_context
 from .broker import CONNECTION_ERRORS, BrokerTolerantQueueConsumer
+from .context_seal import BadSeal
 from .db import unavailable
-from .errors import expected_with
+from .errors import Unauthenticated, expected_with
+from .levels import level_of_service, logical_name
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +81,28 @@ def as_unavailable(exc_info: Any) -> Any:
 
 
 class ReplyTolerantRpc(Rpc):  # type: ignore[misc]  # subclasses untyped nameko
+    """nameko's @rpc, except that a call whose identity was not sealed by the gateway is
+    refused (401) before a worker starts: anyone on the broker can publish a request."""
+
     rpc_consumer = ReplyTolerantRpcConsumer()
 
     def __init__(self, expected_exceptions: Any = (), **kwargs: Any):
         super().__init__(expected_exceptions=expected_with(expected_exceptions), **kwargs)
+
+    def setup(self) -> None:
+        super().setup()
+        self.identity_key = config.identity_key()
+        self.service = logical_name(self.container.service_name)
+        self.level = level_of_service(self.container.service_name) or "all"
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        try:
+            Principal.from_context(self.unpack_message_headers(message), self.identity_key)
+        except BadSeal as problem:
+            refuse_bad_context(problem, self.service, self.level, self.method_name)
+            # The consumer answers the caller with this error (nameko's RpcConsumer).
+            raise Unauthenticated("身份凭证无效或已过期 (identity not sealed or expired)") from None
+        super().handle_message(body, message)
 
 
 rpc = ReplyTolerantRpc.decorator
