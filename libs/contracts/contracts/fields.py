@@ -1,5 +1,6 @@
 """Field helpers with Chinese-first messages, so every service validates the same way."""
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypedDict, Unpack, overload
 
@@ -8,6 +9,11 @@ from marshmallow import Schema, fields, validate
 AREA_CODE = validate.Regexp(
     r"^\d{6}(\d{3})?$", error="行政区划代码应为 6 位或 9 位数字 (area code: 6 or 9 digits)"
 )
+
+# Characters no text takes (ARCHITECTURE §11): C0 controls but tab, newline and carriage return
+# (the three XML 1.0, and so Excel, allows; CRLF is how CSV files and browser forms end a line),
+# DEL, C1 controls, and lone surrogates (no UTF-8 form: PostgreSQL and every export would fail).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # What a @validates_schema hook receives: the loaded values, one type per field, so Any to mypy.
 LoadedData = Mapping[str, Any]
