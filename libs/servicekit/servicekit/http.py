@@ -24,13 +24,14 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Request, Response
 
 from .db import unavailable
 from .errors import ServiceError, expected_with
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")  # the whole header: fullmatch
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 # A hall of deputies connects at once (500 casts within a second). eventlet's default listen
 # backlog of 50 makes the kernel reset the connections beyond it; the kernel caps this value at
@@ -89,7 +90,7 @@ def error_response(exc: BaseException) -> Response:
 
 def request_id_of(request: Request) -> str:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
-    return offered if _SAFE_REQUEST_ID.match(offered) else uuid.uuid4().hex
+    return offered if _SAFE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
 
 
 class _JsonWsgiApp(WsgiApp):  # type: ignore[misc]  # subclasses untyped nameko
@@ -124,9 +125,25 @@ class WideWebServer(WebServer):  # type: ignore[misc]  # subclasses untyped name
             self._gt = self.container.spawn_managed_thread(self.run)
 
 
+class AsciiIntegerConverter(IntegerConverter):
+    """`<int:…>` in ASCII digits only: werkzeug's `\\d+` also takes "٣" and "３", which int()
+    reads as 3, so one sheet would answer to several paths."""
+
+    regex = r"[0-9]+"
+
+
 class JsonWebServer(WideWebServer):
     def get_wsgi_app(self) -> _JsonWsgiApp:
         return _JsonWsgiApp(self)
+
+    def make_url_map(self) -> Map:
+        # nameko's make_url_map, with the ASCII `int` converter (rules compile as they are added).
+        url_map = Map(converters={"int": AsciiIntegerConverter})
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
 
 
 class JsonHttpEntrypoint(HttpRequestHandler):  # type: ignore[misc]  # subclasses untyped nameko
