@@ -100,6 +100,7 @@ def text_problems(value: object, depth: int = 0) -> Any:
         problem = text_problems(item, depth + 1)
         if isinstance(key, str) and CONTROL_CHARACTERS.search(key):
             problem = [CONTROL_REFUSED]
+            key = CONTROL_CHARACTERS.sub("\ufffd", key)  # the message names it, harmlessly
         if problem is not None:
             found[key] = problem
     return found or None

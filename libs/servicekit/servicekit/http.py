@@ -24,7 +24,8 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.exceptions import NotFound as NotFoundPath
+from werkzeug.routing import IntegerConverter, Map, RequestRedirect
 from werkzeug.wrappers import Request, Response
 
 from .db import unavailable
@@ -61,9 +62,18 @@ def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> 
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
+def _json_text(body: Any) -> str:
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from a request: escape it, as JSON may
+        text = json.dumps(body, ensure_ascii=True)
+    return text.translate(_HTML_SAFE)
+
+
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     response = Response(
-        json.dumps(body, ensure_ascii=False).translate(_HTML_SAFE),
+        _json_text(body),
         status=status,
         headers=headers,
         mimetype="application/json",
@@ -101,13 +111,20 @@ class _JsonWsgiApp(WsgiApp):  # type: ignore[misc]  # subclasses untyped nameko
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
+        except RequestRedirect:  # no redirects in a JSON API: a path not as declared names nothing
+            return self._refuse(NotFoundPath(), environ, start_response, request)
         except HTTPException as exc:
-            response = error_response(exc)
-            response.headers[REQUEST_ID_HEADER] = request_id_of(request)
-            return response(environ, start_response)
+            return self._refuse(exc, environ, start_response, request)
         # nameko's handler reads the path values from the request (an attribute of its own).
         request.path_values = values  # type: ignore[attr-defined]
         return provider.handle_request(request)(environ, start_response)
+
+    def _refuse(
+        self, exc: HTTPException, environ: dict[str, Any], start_response: Any, request: Request
+    ) -> Any:
+        response = error_response(exc)
+        response.headers[REQUEST_ID_HEADER] = request_id_of(request)
+        return response(environ, start_response)
 
 
 class WideWebServer(WebServer):  # type: ignore[misc]  # subclasses untyped nameko
@@ -138,7 +155,8 @@ class JsonWebServer(WideWebServer):
 
     def make_url_map(self) -> Map:
         # nameko's make_url_map, with the ASCII `int` converter (rules compile as they are added).
-        url_map = Map(converters={"int": AsciiIntegerConverter})
+        # merge_slashes off: werkzeug would answer "//" with a redirect; here it matches nothing.
+        url_map = Map(converters={"int": AsciiIntegerConverter}, merge_slashes=False)
         for provider in self._providers:
             rule = provider.get_url_rule()
             rule.endpoint = provider
