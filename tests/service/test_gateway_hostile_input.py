@@ -14,6 +14,7 @@ import os
 from urllib.parse import quote
 
 import pytest
+from gateway.openapi import ROUTES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from marshmallow import fields
@@ -21,7 +22,6 @@ from servicekit import config, migrate
 from servicekit.auth import Principal
 from servicekit.validation import instance_of
 
-from gateway.openapi import ROUTES
 from tests.support.gateway import PATH_VALUES, bearer, running_gateway
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "25"))
@@ -88,7 +88,9 @@ def schema_body(schema: type) -> st.SearchStrategy:
     declared = instance_of(schema).fields
     optional = {f.data_key or name: field_value(f) for name, f in declared.items()}
     known = st.fixed_dictionaries({}, optional=optional)
-    return st.one_of(known, st.builds(dict.__or__, known, st.dictionaries(hostile_text, json_value)))
+    return st.one_of(
+        known, st.builds(dict.__or__, known, st.dictionaries(hostile_text, json_value))
+    )
 
 
 def encoded(value: str) -> str:
