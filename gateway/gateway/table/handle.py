@@ -1,6 +1,8 @@
 """Serving a declared route, always in the same order.
 
-1. the public per-client limit (429), for routes that declare it;
+1. the public per-client limit (429), for routes that declare it, on anonymous callers only:
+   a valid login is accountable, and an office enters letters and hotline calls for residents
+   from one address far faster than any resident submits (a bad token counts as anonymous);
 2. login (401) on routes with roles — before anything of the request is read;
 3. the path: a value with a control character names nothing (404), then a level named by the
    path (404 for a malformed session id or tracking code);
@@ -54,7 +56,7 @@ class Exchange:
 
 def handle(route: Route, gateway: Any, request: Request, values: dict[str, Any]) -> Response:
     exchange = Exchange(gateway, request, values)
-    if route.public_limit:
+    if route.public_limit and not gateway.identity.principal.authenticated:
         gateway.limits.public(request)
     if route.login:
         exchange.principal = gateway.identity.require()
