@@ -66,7 +66,8 @@ class DuplicateCandidate(StrictSchema):
     """A possibly duplicate proposal of the same area: enough to decide on a merge."""
 
     id = fields.UUID(required=True)
-    tracking_code = fields.String(required=True)
+    # null for a caller without a staff role (a deputy): a code opens a resident's tracking page
+    tracking_code = fields.String(required=True, allow_none=True)
     title = fields.String(required=True)
     channel = one_of(CHANNELS, required=True)
     status = one_of(PROPOSAL_STATUSES, required=True)
