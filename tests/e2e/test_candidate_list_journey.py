@@ -64,8 +64,8 @@ def library_of_twelve(base: str, staff: Client) -> tuple[list[str], int]:
 
 def run_round(staff: Client, deputy: Client, draft: str, number: int, body: dict) -> dict:
     recipients = [
-        {"kind": "township", "recipient": "沙圪堵镇"},
-        {"kind": "deputy", "recipient": "王代表"},
+        {"kind": "township", "recipient": "沙圪堵镇", "account": "sgd-zhen"},
+        {"kind": "deputy", "recipient": "王代表", "account": "sgd-deputy"},
     ]
     opened = staff.call(
         "POST", f"/api/v1/draft-lists/{draft}/rounds", 201, json={"recipients": recipients}
@@ -111,7 +111,9 @@ class TestCandidateListJourney:
             "POST",
             f"/api/v1/draft-lists/{draft_id}/rounds",
             201,
-            json={"recipients": [{"kind": "department", "recipient": "财政局"}]},
+            json={
+                "recipients": [{"kind": "department", "recipient": "财政局", "account": "sgd-czj"}]
+            },
         )
         refused = requests.post(
             f"{base}/api/v1/draft-lists/{draft_id}/rounds/1/close",
@@ -148,7 +150,7 @@ class TestCandidateListJourney:
         fourth = requests.post(
             f"{base}/api/v1/draft-lists/{draft_id}/rounds",
             headers=staff.headers,
-            json={"recipients": [{"kind": "township", "recipient": "x"}]},
+            json={"recipients": [{"kind": "township", "recipient": "x", "account": "x"}]},
             timeout=15,
         )
         assert fourth.status_code == 422
@@ -198,7 +200,7 @@ class TestCandidateListJourney:
             (f"/api/v1/draft-lists/{draft_id}/freeze", {"seats": 10}),
             (
                 f"/api/v1/draft-lists/{draft_id}/rounds",
-                {"recipients": [{"kind": "township", "recipient": "x"}]},
+                {"recipients": [{"kind": "township", "recipient": "x", "account": "x"}]},
             ),
             (f"/api/v1/draft-lists/{draft_id}/rounds/3/close", {"items": keep, "reasons": {}}),
         ):

@@ -57,7 +57,7 @@ LIBRARY_ITEM = {"lead_department": "旗卫健委"}
 SCOPE = {"area_code": "150622", "year": 2027}
 SETTINGS = {"rounds": 3, "differential_ratio_permille": 200}
 DRAFT = {"area_code": "150622", "year": 2027, "title": "准格尔旗 2027 年草拟清单"}
-ROUND = {"recipients": [{"kind": "township", "recipient": "薛家湾镇"}]}
+ROUND = {"recipients": [{"kind": "township", "recipient": "薛家湾镇", "account": "xjw-zhen"}]}
 COMMENT = {"comment_request_id": str(uuid.UUID(int=4)), "comment": "同意。"}
 CLOSE = {"items": [{"proposal_id": PID}]}
 EXPORTED = {

@@ -49,12 +49,13 @@ def open_round(
                 round_number=number,
                 recipient_kind=recipient["kind"],
                 recipient=recipient["recipient"],
+                recipient_account=recipient["account"],
                 requested_at=now,
             )
         )
     draft.status = "in_round"
     session.flush()
-    view = round_view(row, db.comment_requests(session, draft.id))
+    view = round_view(row, db.comment_requests(session, draft.id), {})
     _commit(session, ROUNDS_OPENED.labels(draft.level).inc)
     return view
 
@@ -83,12 +84,24 @@ def record_comment(
     request = db.comment_request(session, str(data["comment_request_id"]))
     if request is None or (request.draft_list_id, request.round_number) != (draft.id, row.number):
         raise errors.comment_request_not_found()
-    request.comment = data["comment"]
-    request.answered_at = now
+    author = guard.principal
+    if not domain.may_answer(request.recipient_account, author.username):
+        raise errors.not_the_recipient()
+    session.add(
+        db.CommentAnswer(
+            comment_request_id=request.id,
+            author_id=author.user_id,
+            author_name=author.username,
+            comment=data["comment"],
+            answered_at=now,
+        )
+    )
+    if request.comment is None:  # the first answer stays on record; later ones are added
+        request.comment, request.answered_at = data["comment"], now
     session.flush()
-    view = round_view(row, [request])["comment_requests"][0]
+    view = round_view(row, [request], db.comment_answers(session, [request.id]))
     _commit(session)
-    return view
+    return view["comment_requests"][0]
 
 
 def close_round(
