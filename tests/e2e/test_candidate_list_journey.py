@@ -71,7 +71,8 @@ def run_round(staff: Client, deputy: Client, draft: str, number: int, body: dict
         "POST", f"/api/v1/draft-lists/{draft}/rounds", 201, json={"recipients": recipients}
     )
     assert opened["number"] == number and opened["sends_version"] == number - 1
-    request_id = opened["comment_requests"][1]["id"]
+    # Requests made together carry one time; their order is not the order given.
+    (request_id,) = [r["id"] for r in opened["comment_requests"] if r["recipient"] == "王代表"]
     comment = {"comment_request_id": request_id, "comment": f"第{number}轮意见：同意"}
     deputy.call("POST", f"/api/v1/draft-lists/{draft}/rounds/{number}/comments", 200, json=comment)
     return staff.call("POST", f"/api/v1/draft-lists/{draft}/rounds/{number}/close", 201, json=body)

@@ -236,7 +236,7 @@ class TestRounds:
         }
         opened = service(session).open_round(created["id"], body)
         assert opened["number"] == 1 and opened["sends_version"] == 0 and opened["status"] == "open"
-        request_id = opened["comment_requests"][1]["id"]
+        (request_id,) = [r["id"] for r in opened["comment_requests"] if r["recipient"] == "王代表"]
         answered = service(session, DEPUTY).record_comment(
             created["id"], 1, {"comment_request_id": request_id, "comment": "建议增加养老项目"}
         )
