@@ -113,7 +113,7 @@ def run_rounds(client: Client, list_id: str, versions: list[dict]) -> None:
         opened = client.call(
             "POST",
             f"/api/v1/draft-lists/{list_id}/rounds",
-            {"recipients": [{"kind": "township", "recipient": "各村（嘎查）"}]},
+            {"recipients": [{"kind": "township", "recipient": "各村（嘎查）", "account": "admin"}]},
             201,
         )
         request_id = opened["comment_requests"][0]["id"]

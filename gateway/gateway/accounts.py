@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from contracts.fields import CONTROL_CHARACTERS, CONTROL_REFUSED
 from contracts.reference import ROLES
 from servicekit import areas
 from servicekit.auth import Principal
@@ -51,16 +52,9 @@ def login(
     }
 
 
-def create_account(
-    session: Session,
-    *,
-    username: str,
-    password: str,
-    roles: list[str],
-    area_code: str,
-    display_name: str | None,
-    now: datetime,
-) -> db.Account:
+def _refuse_bad_account(
+    username: str, password: str, roles: list[str], area_code: str, display_name: str | None
+) -> None:
     unknown = sorted(set(roles) - set(ROLES))
     if unknown or not roles:
         raise ValidationFailed(
@@ -72,6 +66,24 @@ def create_account(
         raise ValidationFailed(
             "密码至少 10 位 (password: at least 10 characters)", {"password": ["too short"]}
         )
+    # As every request body: a name or password with a control character could not log in.
+    texts = {"username": username, "password": password, "display_name": display_name or ""}
+    bad = {name: [CONTROL_REFUSED] for name, v in texts.items() if CONTROL_CHARACTERS.search(v)}
+    if bad:
+        raise ValidationFailed(CONTROL_REFUSED, bad)
+
+
+def create_account(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    area_code: str,
+    display_name: str | None,
+    now: datetime,
+) -> db.Account:
+    _refuse_bad_account(username, password, roles, area_code, display_name)
     account = db.Account(
         username=username,
         display_name=display_name or username,

@@ -110,7 +110,11 @@ def who(route: Route) -> str:
     else:
         words = ["任何人，无需登录 (anyone, no login)"]
     words += [route.who] if route.who else []
-    words += ["按客户端限流 (rate-limited per client)"] if route.public_limit else []
+    words += (
+        ["匿名调用按客户端限流 (anonymous callers rate-limited per client)"]
+        if route.public_limit
+        else []
+    )
     return "。".join(words) + "。"
 
 

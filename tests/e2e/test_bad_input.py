@@ -37,6 +37,16 @@ BAD_BODIES = [
     ("absurd beneficiaries", with_fields(beneficiaries=10**9), 400, "beneficiaries"),
     ("latitude out of range", with_fields(location={"text": "x", "lat": 123.0}), 400, "location"),
     ("deputy channel without deputy", with_fields(channel="deputy"), 400, "deputy_name"),
+    ("control character in title", with_fields(title="广场\x07改造"), 400, "title"),
+    (
+        "NUL in description (PostgreSQL)",
+        with_fields(description="地砖\x00破损"),
+        400,
+        "description",
+    ),
+    ("lone surrogate in location", with_fields(location={"text": "广场\ud800"}), 400, "location"),
+    ("area code with trailing newline", with_fields(area_code="150602001\n"), 400, "area_code"),
+    ("area code in other digits", with_fields(area_code="١٥٠٦٠٢٠٠١"), 400, "area_code"),
     ("closed collection", with_fields(area_code="150625200"), 422, None),
     ("collection not open yet", with_fields(area_code="150624200"), 422, None),
 ]
@@ -84,6 +94,26 @@ class TestBadProposals:
         )
         assert assert_envelope(response, 400)["code"] == "bad_json"
 
+    @pytest.mark.parametrize(
+        "raw",
+        [b'{"title": ' + b"9" * 5000 + b"}", b"[" * 100_000],
+        ids=["5000-digit integer", "100000 brackets"],
+    )
+    @pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/proposals", "/api/v1/ballots"])
+    def test_numbers_and_nesting_no_parser_follows_are_400(self, make_run, path, raw):
+        response = requests.post(
+            f"{make_run.base_url}{path}",
+            data=raw,
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
+        assert assert_envelope(response, 400)["code"] == "bad_json"
+
+    def test_a_ballot_token_with_a_trailing_newline_is_400_not_500(self, make_run):
+        cast = {"session_id": "T-" + "a" * 32, "token": "T" + "A" * 32 + "\n", "choices": {}}
+        response = requests.post(f"{make_run.base_url}/api/v1/ballots", json=cast, timeout=10)
+        assert "token" in assert_envelope(response, 400)["details"]
+
     def test_a_json_array_is_400(self, make_run):
         response = requests.post(f"{make_run.base_url}/api/v1/proposals", json=[GOOD], timeout=10)
         assert_envelope(response, 400)
@@ -114,11 +144,12 @@ class TestBadProposals:
         )
         assert assert_envelope(response, 401)["code"] == "unauthenticated"
 
-    def test_bad_page_number_is_400(self, make_run):
+    @pytest.mark.parametrize("page", ["abc", "²", "٣", "9" * 5000])
+    def test_bad_page_number_is_400(self, make_run, page):
         headers = make_run.login("admin", "demo-admin-2026")
         response = requests.get(
             f"{make_run.base_url}/api/v1/proposals",
-            params={"area_code": "150602", "page": "abc"},
+            params={"area_code": "150602", "page": page},
             headers=headers,
             timeout=10,
         )

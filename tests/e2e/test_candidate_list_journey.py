@@ -64,14 +64,15 @@ def library_of_twelve(base: str, staff: Client) -> tuple[list[str], int]:
 
 def run_round(staff: Client, deputy: Client, draft: str, number: int, body: dict) -> dict:
     recipients = [
-        {"kind": "township", "recipient": "沙圪堵镇"},
-        {"kind": "deputy", "recipient": "王代表"},
+        {"kind": "township", "recipient": "沙圪堵镇", "account": "sgd-zhen"},
+        {"kind": "deputy", "recipient": "王代表", "account": "sgd-deputy"},
     ]
     opened = staff.call(
         "POST", f"/api/v1/draft-lists/{draft}/rounds", 201, json={"recipients": recipients}
     )
     assert opened["number"] == number and opened["sends_version"] == number - 1
-    request_id = opened["comment_requests"][1]["id"]
+    # Requests made together carry one time; their order is not the order given.
+    (request_id,) = [r["id"] for r in opened["comment_requests"] if r["recipient"] == "王代表"]
     comment = {"comment_request_id": request_id, "comment": f"第{number}轮意见：同意"}
     deputy.call("POST", f"/api/v1/draft-lists/{draft}/rounds/{number}/comments", 200, json=comment)
     return staff.call("POST", f"/api/v1/draft-lists/{draft}/rounds/{number}/close", 201, json=body)
@@ -111,7 +112,9 @@ class TestCandidateListJourney:
             "POST",
             f"/api/v1/draft-lists/{draft_id}/rounds",
             201,
-            json={"recipients": [{"kind": "department", "recipient": "财政局"}]},
+            json={
+                "recipients": [{"kind": "department", "recipient": "财政局", "account": "sgd-czj"}]
+            },
         )
         refused = requests.post(
             f"{base}/api/v1/draft-lists/{draft_id}/rounds/1/close",
@@ -148,7 +151,7 @@ class TestCandidateListJourney:
         fourth = requests.post(
             f"{base}/api/v1/draft-lists/{draft_id}/rounds",
             headers=staff.headers,
-            json={"recipients": [{"kind": "township", "recipient": "x"}]},
+            json={"recipients": [{"kind": "township", "recipient": "x", "account": "x"}]},
             timeout=15,
         )
         assert fourth.status_code == 422
@@ -198,7 +201,7 @@ class TestCandidateListJourney:
             (f"/api/v1/draft-lists/{draft_id}/freeze", {"seats": 10}),
             (
                 f"/api/v1/draft-lists/{draft_id}/rounds",
-                {"recipients": [{"kind": "township", "recipient": "x"}]},
+                {"recipients": [{"kind": "township", "recipient": "x", "account": "x"}]},
             ),
             (f"/api/v1/draft-lists/{draft_id}/rounds/3/close", {"items": keep, "reasons": {}}),
         ):

@@ -65,7 +65,9 @@ def frozen_list(sessions, seats: int = 10) -> tuple[dict[str, Any], list[dict[st
         data = load(contract.DraftListCreate, raw)
         draft = use_cases.create_draft_list(session, guard(), data, raw, None, NOW)
     with sessions() as session:
-        opened = {"recipients": [{"kind": "township", "recipient": "林荫街道"}]}
+        opened = {
+            "recipients": [{"kind": "township", "recipient": "林荫街道", "account": "linyin"}]
+        }
         rounds.open_round(session, guard(), draft["id"], opened, NOW)
     with sessions() as session:
         items = use_cases.get_version(session, guard(), draft["id"], 0)["items"]
@@ -205,7 +207,9 @@ class TestOpenRoundsGauge:
             data = load(contract.DraftListCreate, raw)
             draft = use_cases.create_draft_list(session, guard(), data, raw, None, NOW)
         with sessions() as session:
-            opened = {"recipients": [{"kind": "township", "recipient": "林荫街道"}]}
+            opened = {
+                "recipients": [{"kind": "township", "recipient": "林荫街道", "account": "linyin"}]
+            }
             rounds.open_round(session, guard(), draft["id"], opened, NOW)
         assert self.samples(engine, ["township", "banner"]) == {"township": 1, "banner": 0}
         frozen_list(sessions)  # another list: one round opened and closed, then frozen

@@ -39,6 +39,7 @@ EXPECTED_TABLES = {
         "draft_list_rounds",
         "round_comments",
         "candidate_lists",
+        "round_comment_answers",  # issue 11 (migration 0003): every answer, with its author
         *MESSAGING_TABLES,
     },
     "gateway": {"accounts"},

@@ -57,7 +57,7 @@ LIBRARY_ITEM = {"lead_department": "旗卫健委"}
 SCOPE = {"area_code": "150622", "year": 2027}
 SETTINGS = {"rounds": 3, "differential_ratio_permille": 200}
 DRAFT = {"area_code": "150622", "year": 2027, "title": "准格尔旗 2027 年草拟清单"}
-ROUND = {"recipients": [{"kind": "township", "recipient": "薛家湾镇"}]}
+ROUND = {"recipients": [{"kind": "township", "recipient": "薛家湾镇", "account": "xjw-zhen"}]}
 COMMENT = {"comment_request_id": str(uuid.UUID(int=4)), "comment": "同意。"}
 CLOSE = {"items": [{"proposal_id": PID}]}
 EXPORTED = {
@@ -233,6 +233,26 @@ class TestPublicRoutes:
         assert statuses == [200, 201, 200]
         assert envelope(limited, 429)["code"] == "rate_limited"
         assert limited.headers["Retry-After"]
+
+    def test_a_clerk_entering_letters_from_the_office_is_never_held_to_it(self, gateway):
+        # RATE_LIMIT_PUBLIC is 3/60; an office enters far more letters and hotline calls in a
+        # minute, from one address. The limit is for anonymous callers: a login is accountable.
+        letter = {**PROPOSAL, "channel": "letter", "submitter_name": "李女士"}
+        statuses = [
+            gateway.request("post", "/api/v1/proposals", json=letter, headers=bearer(STAFF))
+            for _ in range(8)
+        ]
+        assert [r.status_code for r in statuses] == [201] * 8, statuses[-1].text
+        anonymous = [gateway.request("post", "/api/v1/proposals", json=PROPOSAL) for _ in range(4)]
+        assert [r.status_code for r in anonymous] == [201, 201, 201, 429]
+
+    def test_a_bad_token_is_anonymous_for_the_limit(self, gateway):
+        headers = {"Authorization": "Bearer not.a.token"}
+        statuses = [
+            gateway.request("get", "/api/v1/proposals/track/T4KQ-7MZP-X2WD", headers=headers)
+            for _ in range(4)
+        ]
+        assert [r.status_code for r in statuses] == [200, 200, 200, 429]
 
 
 class TestScope:

@@ -2,10 +2,10 @@
 every channel, supporters, attachments, duplicate suggestions, merges and petition matters."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from collection.db.models import Attachment, Notice, Proposal, Supporter
+from collection.db.models import Attachment, Proposal, Supporter
 from collection.storage import UrlAttachmentStore
 from contracts.events import MATTER_CONVERTED_TO_PROPOSAL
 from servicekit.auth import ANONYMOUS, Principal
@@ -24,6 +24,7 @@ from servicekit.relay import OUTBOX
 from sqlalchemy import func, select
 
 from tests.support.collection_worker import collection_worker
+from tests.support.factories import add_notice
 
 GOV = Principal("g-1", ("government_staff",), "150602")
 GOV_ELSEWHERE = Principal("g-2", ("government_staff",), "150622")
@@ -59,25 +60,6 @@ def service(session, principal=ANONYMOUS):
         request_id="req-intake-test",
         storage=UrlAttachmentStore("file:///srv/attachments"),
     )
-
-
-def add_notice(session, days=(-1, 30), year=2027, area_code=AREA):
-    now = utcnow()
-    notice = Notice(
-        area_code=area_code,
-        area_path=f"/150600/150602/{area_code}/",
-        level="township",
-        year=year,
-        title="征集",
-        body="",
-        opens_at=now + timedelta(days=days[0]),
-        closes_at=now + timedelta(days=days[1]),
-        created_by="u-0",
-        created_at=now,
-    )
-    session.add(notice)
-    session.commit()
-    return notice.id
 
 
 def count(session, what):

@@ -35,9 +35,11 @@ from tests.support.lists import results_payload, seed_library
 AREA = "150602001"
 GOV = Principal("g-1", ("government_staff",), "150602")
 CONGRESS = Principal("c-1", ("congress_staff",), "150602")
-DEPUTY = Principal("d-1", ("deputy",), AREA)
+DEPUTY = Principal("d-1", ("deputy",), AREA, "wang-daibiao")  # the account asked below
 OTHER = Principal("g-2", ("government_staff",), "150622")  # another banner's staff
-RECIPIENTS = {"recipients": [{"kind": "township", "recipient": "林荫街道"}]}
+RECIPIENTS = {
+    "recipients": [{"kind": "township", "recipient": "林荫街道", "account": "wang-daibiao"}]
+}
 
 
 def service(session, principal=GOV):
@@ -228,13 +230,13 @@ class TestRounds:
         created, _ = new_list(session)
         body = {
             "recipients": [
-                {"kind": "township", "recipient": "林荫街道"},
-                {"kind": "deputy", "recipient": "王代表"},
+                {"kind": "township", "recipient": "林荫街道", "account": "linyin-jiedao"},
+                {"kind": "deputy", "recipient": "王代表", "account": "wang-daibiao"},
             ]
         }
         opened = service(session).open_round(created["id"], body)
         assert opened["number"] == 1 and opened["sends_version"] == 0 and opened["status"] == "open"
-        request_id = opened["comment_requests"][1]["id"]
+        (request_id,) = [r["id"] for r in opened["comment_requests"] if r["recipient"] == "王代表"]
         answered = service(session, DEPUTY).record_comment(
             created["id"], 1, {"comment_request_id": request_id, "comment": "建议增加养老项目"}
         )
@@ -321,7 +323,11 @@ class TestRounds:
 
     def test_bad_round_bodies_are_400(self, session):
         created, _ = new_list(session)
-        for bad in ({}, {"recipients": []}, {"recipients": [{"kind": "alien", "recipient": "x"}]}):
+        for bad in (
+            {},
+            {"recipients": []},
+            {"recipients": [{"kind": "alien", "recipient": "x", "account": "x"}]},
+        ):
             with pytest.raises(ValidationFailed):
                 service(session).open_round(created["id"], bad)
         assert count(session, Round) == 0

@@ -132,3 +132,39 @@ class TestWithData:
         workbook = load_workbook(io.BytesIO(base64.b64decode(exported["content_base64"])))
         assert workbook.sheetnames == ["三上三下轮次"]
         assert workbook["三上三下轮次"].max_row == 3  # header and two draft lists
+
+
+class TestControlCharactersInStoredText:
+    """Text stored before input refused control characters (or written by another path) must
+    not break a report: openpyxl raises IllegalCharacterError on C0 characters, which took down
+    the Excel export of the proposal's area and of every area above it, the whole city included.
+    """
+
+    TITLE = "路灯\x07不亮\x1b了"  # NUL cannot be stored at all now (servicekit.db)
+
+    def seed(self, session):
+        notice = report_data.notice(session, "150602001")
+        report_data.proposal(session, notice, "150602001", title=self.TITLE)
+        session.commit()
+
+    @pytest.mark.parametrize(
+        ("principal", "area_code"),
+        [(BANNER_STAFF, "150602001"), (Principal("city-1", ("admin",), "150600"), "150600")],
+        ids=["its township", "the whole city"],
+    )
+    def test_the_excel_export_of_its_area_and_of_the_city_still_opens(
+        self, session, principal, area_code
+    ):
+        self.seed(session)
+        exported = service(session, principal).export_report({"area_code": area_code, "year": 2027})
+        workbook = load_workbook(io.BytesIO(base64.b64decode(exported["content_base64"])))
+        titles = [row[1] for row in workbook["建议明细"].iter_rows(min_row=2, values_only=True)]
+        assert titles == ["路灯\ufffd不亮\ufffd了"]
+
+    def test_the_csv_export_replaces_them_too(self, session):
+        self.seed(session)
+        exported = service(session).export_report(
+            {"area_code": "150602001", "year": 2027, "format": "csv", "table": "proposals"}
+        )
+        text = base64.b64decode(exported["content_base64"]).decode("utf-8-sig")
+        assert "路灯\ufffd不亮\ufffd了" in text and "\x07" not in text and "\x1b" not in text

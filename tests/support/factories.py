@@ -1,12 +1,15 @@
 """Test data builders shared by the tiers (Warehouse keeps its factories in one place too)."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from collection.db.models import Notice
 from servicekit import migrate
+from servicekit.clock import utcnow
 from servicekit.db import make_engine
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 AREA_CODE, LEVEL = "150602001", "township"
 
@@ -31,3 +34,25 @@ def proposal_submitted_payload(title: str = "修缮林荫街道广场") -> dict[
 def migrated_engine(service: str, url: str) -> Engine:
     migrate.upgrade(service, url)
     return make_engine(url)
+
+
+def add_notice(
+    session: Session, days: tuple[int, int] = (-1, 30), year: int = 2027, area_code: str = AREA_CODE
+) -> str:
+    """A collection notice of a township under 东胜区, open from `days[0]` to `days[1]` from now."""
+    now = utcnow()
+    notice = Notice(
+        area_code=area_code,
+        area_path=f"/150600/150602/{area_code}/",
+        level="township",
+        year=year,
+        title="征集",
+        body="",
+        opens_at=now + timedelta(days=days[0]),
+        closes_at=now + timedelta(days=days[1]),
+        created_by="u-0",
+        created_at=now,
+    )
+    session.add(notice)
+    session.commit()
+    return notice.id

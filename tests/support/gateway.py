@@ -89,15 +89,18 @@ class Gateway:
 
 
 @contextmanager
-def running_gateway(monkeypatch: Any, tmp_path: Any, **env: str) -> Iterator[Gateway]:
+def running_gateway(
+    monkeypatch: Any, tmp_path: Any, max_body_bytes: int = 4096, **env: str
+) -> Iterator[Gateway]:
     """A RecordingGateway on a free port; its accounts database under tmp_path; `env` sets
-    the gateway's environment (RATE_LIMIT_PUBLIC="3/60", …). Bodies are limited to 4 KiB."""
+    the gateway's environment (RATE_LIMIT_PUBLIC="3/60", …). Bodies are limited to 4 KiB
+    unless `max_body_bytes` says otherwise."""
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     address = f"127.0.0.1:{testing.free_port()}"
     container = ServiceContainer(
-        RecordingGateway, {"WEB_SERVER_ADDRESS": address, "MAX_BODY_BYTES": 4096}
+        RecordingGateway, {"WEB_SERVER_ADDRESS": address, "MAX_BODY_BYTES": max_body_bytes}
     )
     container.start()
     try:

@@ -65,7 +65,7 @@ class Route:
     response: type | None = None
     status: int = 200
     idempotent: bool = False  # honours Idempotency-Key: a retried create answers the first
-    public_limit: bool = False  # the per-client limit of public routes (429)
+    public_limit: bool = False  # the per-client limit of public routes (429), anonymous only
     refuses: tuple[int, ...] = ()  # what else the service (or handler) may answer
     location: str | None = None  # Location header, formatted with the answer: "/x/{id}"
     no_store: bool = False  # Cache-Control: no-store (shown once, kept nowhere)

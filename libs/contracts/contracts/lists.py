@@ -63,14 +63,27 @@ class ListItem(StrictSchema):
     rationale = fields.String(required=True)
 
 
+class CommentAnswer(StrictSchema):
+    comment = fields.String(required=True)
+    author = fields.String(allow_none=True, required=True)  # user id; null: before authors
+    author_name = fields.String(allow_none=True, required=True)  # the account (账号)
+    answered_at = fields.AwareDateTime(required=True)
+
+
 class CommentRequest(StrictSchema):
+    """A comment asked of one recipient in a round. Only the account named answers; answers
+    are appended, never replaced: `comment` and `answered_at` are the first (the answer on
+    record), `answers` every one in order, each with its author."""
+
     id = fields.UUID(required=True)
     round_number = fields.Integer(required=True)
     recipient_kind = one_of(RECIPIENT_KINDS, required=True)
     recipient = fields.String(required=True)
+    account = fields.String(allow_none=True, load_default=None)  # null: before accounts
     comment = fields.String(allow_none=True, load_default=None)
     requested_at = fields.AwareDateTime(required=True)
     answered_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    answers = fields.List(fields.Nested(CommentAnswer), load_default=list)
 
 
 class Round(StrictSchema):
@@ -113,8 +126,12 @@ class DraftListPage(StrictSchema):
 
 
 class Recipient(StrictSchema):
+    """Who is asked (e.g. a township, "林荫街道") and the gateway account (账号) that answers
+    for it: only that account may record the answer."""
+
     kind = one_of(RECIPIENT_KINDS, required=True)
     recipient = text(1, 100, required=True)
+    account = text(1, 64, required=True)
 
 
 class RoundOpen(StrictSchema):

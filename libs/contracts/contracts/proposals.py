@@ -3,7 +3,7 @@ and merges (intake of stage 1). `contracts.rpc` re-exports them beside the intak
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .fields import LoadedData, StrictSchema, bounded_int, one_of, text
+from .fields import LoadedData, StrictSchema, Whole, bounded_int, one_of, text
 from .reference import (
     ATTACHMENT_CONTENT_TYPES,
     CHANNELS,
@@ -13,8 +13,8 @@ from .reference import (
     STAFF_CHANNELS,
 )
 
-PHONE = validate.Regexp(r"^\+?[0-9][0-9 -]{4,19}$", error="电话号码格式不正确 (phone)")
-SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="应为 64 位小写十六进制 SHA-256 (sha256 hex)")
+PHONE = Whole(r"^\+?[0-9][0-9 -]{4,19}$", error="电话号码格式不正确 (phone)")
+SHA256 = Whole(r"^[0-9a-f]{64}$", error="应为 64 位小写十六进制 SHA-256 (sha256 hex)")
 
 
 class SupporterIn(StrictSchema):
@@ -66,7 +66,8 @@ class DuplicateCandidate(StrictSchema):
     """A possibly duplicate proposal of the same area: enough to decide on a merge."""
 
     id = fields.UUID(required=True)
-    tracking_code = fields.String(required=True)
+    # null for a caller without a staff role (a deputy): a code opens a resident's tracking page
+    tracking_code = fields.String(required=True, allow_none=True)
     title = fields.String(required=True)
     channel = one_of(CHANNELS, required=True)
     status = one_of(PROPOSAL_STATUSES, required=True)

@@ -1,5 +1,7 @@
 """Closed vocabularies shared by every service and the gateway (Chinese values are canonical)."""
 
+import re
+
 LEVELS = ("city", "banner", "township")
 LEVEL_NAMES = {"city": "市级", "banner": "旗区级", "township": "苏木乡镇（街道）级"}
 
@@ -79,3 +81,11 @@ TRACKING_CODE_PATTERN = r"^[CBT][0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9
 def level_of_tracking_code(code: str) -> str | None:
     first = code[:1].upper()
     return next((level for level, letter in LEVEL_LETTERS.items() if letter == first), None)
+
+
+def tracking_code_level(code: str) -> str | None:
+    """The level of a well-formed tracking code (any case, as residents type it), or None.
+    The whole value must match: `$` alone would also take a trailing newline."""
+    if not (code.isascii() and re.fullmatch(TRACKING_CODE_PATTERN, code.upper())):
+        return None
+    return level_of_tracking_code(code)

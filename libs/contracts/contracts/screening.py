@@ -122,7 +122,8 @@ class ScreeningList(StrictSchema):
 
 class LibraryItem(StrictSchema):
     proposal_id = fields.UUID(required=True)
-    tracking_code = fields.String(required=True)
+    # null for a caller without a staff role (a deputy): a code opens a resident's tracking page
+    tracking_code = fields.String(required=True, allow_none=True)
     area_code = area_code(required=True)
     level = one_of(LEVELS, required=True)
     year = fields.Integer(required=True)

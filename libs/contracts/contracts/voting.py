@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .fields import LoadedData, StrictSchema, area_code, bounded_int, one_of, text
+from .fields import LoadedData, StrictSchema, Whole, area_code, bounded_int, one_of, text
 from .reference import LEVEL_LETTERS, LEVELS, level_of_tracking_code
 
 FORMS = ("approve_oppose_abstain", "mark")
@@ -297,11 +297,11 @@ class IssuedBallot(StrictSchema):
 class BallotCast(StrictSchema):
     session_id = fields.String(
         required=True,
-        validate=validate.Regexp(SESSION_ID_PATTERN, error="会议编号格式不正确 (bad session id)"),
+        validate=Whole(SESSION_ID_PATTERN, error="会议编号格式不正确 (bad session id)"),
     )
     token = fields.String(
         required=True,
-        validate=validate.Regexp(TOKEN_PATTERN, error="选票凭证格式不正确 (bad ballot token)"),
+        validate=Whole(TOKEN_PATTERN, error="选票凭证格式不正确 (bad ballot token)"),
     )
     # Elections: candidate id → approve/oppose/abstain (mark form: approve only; absent =
     # abstain / not marked). Satisfaction: project id → 满意/基本满意/不满意.

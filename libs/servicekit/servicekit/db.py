@@ -18,7 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import config, walcheckpoint
-from .errors import Conflict, DatabaseUnavailable
+from .errors import Conflict, DatabaseUnavailable, ValidationFailed
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -72,9 +72,35 @@ def _backstop_checkpoints(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={walcheckpoint.BACKSTOP_PAGES}")
 
 
+def _holds_nul(parameters: Any) -> bool:
+    if isinstance(parameters, str):
+        return "\x00" in parameters
+    if isinstance(parameters, dict):
+        parameters = parameters.values()
+    elif not isinstance(parameters, list | tuple):
+        return False
+    return any(_holds_nul(value) for value in parameters)
+
+
+def _refuse_nul(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    """A NUL never reaches the database. Schemas refuse it in text fields; this catches what
+    arrives otherwise (an id as an RPC argument): psycopg2 raises ValueError on it, a 500, and
+    SQLite would store it. Refused the same on both engines, as a 400."""
+    if _holds_nul(parameters):
+        raise ValidationFailed("文本不能包含 NUL 字符 (text may not contain NUL characters)")
+
+
 def make_engine(url: str, background_checkpoints: bool = False) -> Engine:
     """An engine for `url`. Long-running services pass background_checkpoints: their SQLite
     WAL is then checkpointed off the hub (servicekit.walcheckpoint) instead of in a commit."""
+    engine = _engine(url, background_checkpoints)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+def _engine(url: str, background_checkpoints: bool) -> Engine:
     # hide_parameters: a statement's values (a resident's phone among them) never reach an
     # exception's text, and so never a log line or a dead letter's error header.
     if url.startswith("sqlite"):

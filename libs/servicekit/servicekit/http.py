@@ -24,13 +24,15 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
+from werkzeug.exceptions import NotFound as NotFoundPath
+from werkzeug.routing import IntegerConverter, Map, RequestRedirect
 from werkzeug.wrappers import Request, Response
 
 from .db import unavailable
 from .errors import ServiceError, expected_with
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")  # the whole header: fullmatch
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 # A hall of deputies connects at once (500 casts within a second). eventlet's default listen
 # backlog of 50 makes the kernel reset the connections beyond it; the kernel caps this value at
@@ -60,9 +62,18 @@ def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> 
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
+def _json_text(body: Any) -> str:
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from a request: escape it, as JSON may
+        text = json.dumps(body, ensure_ascii=True)
+    return text.translate(_HTML_SAFE)
+
+
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     response = Response(
-        json.dumps(body, ensure_ascii=False).translate(_HTML_SAFE),
+        _json_text(body),
         status=status,
         headers=headers,
         mimetype="application/json",
@@ -89,7 +100,7 @@ def error_response(exc: BaseException) -> Response:
 
 def request_id_of(request: Request) -> str:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
-    return offered if _SAFE_REQUEST_ID.match(offered) else uuid.uuid4().hex
+    return offered if _SAFE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
 
 
 class _JsonWsgiApp(WsgiApp):  # type: ignore[misc]  # subclasses untyped nameko
@@ -100,13 +111,20 @@ class _JsonWsgiApp(WsgiApp):  # type: ignore[misc]  # subclasses untyped nameko
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
+        except RequestRedirect:  # no redirects in a JSON API: a path not as declared names nothing
+            return self._refuse(NotFoundPath(), environ, start_response, request)
         except HTTPException as exc:
-            response = error_response(exc)
-            response.headers[REQUEST_ID_HEADER] = request_id_of(request)
-            return response(environ, start_response)
+            return self._refuse(exc, environ, start_response, request)
         # nameko's handler reads the path values from the request (an attribute of its own).
         request.path_values = values  # type: ignore[attr-defined]
         return provider.handle_request(request)(environ, start_response)
+
+    def _refuse(
+        self, exc: HTTPException, environ: dict[str, Any], start_response: Any, request: Request
+    ) -> Any:
+        response = error_response(exc)
+        response.headers[REQUEST_ID_HEADER] = request_id_of(request)
+        return response(environ, start_response)
 
 
 class WideWebServer(WebServer):  # type: ignore[misc]  # subclasses untyped nameko
@@ -124,9 +142,26 @@ class WideWebServer(WebServer):  # type: ignore[misc]  # subclasses untyped name
             self._gt = self.container.spawn_managed_thread(self.run)
 
 
+class AsciiIntegerConverter(IntegerConverter):
+    """`<int:…>` in ASCII digits only: werkzeug's `\\d+` also takes "٣" and "３", which int()
+    reads as 3, so one sheet would answer to several paths."""
+
+    regex = r"[0-9]+"
+
+
 class JsonWebServer(WideWebServer):
     def get_wsgi_app(self) -> _JsonWsgiApp:
         return _JsonWsgiApp(self)
+
+    def make_url_map(self) -> Map:
+        # nameko's make_url_map, with the ASCII `int` converter (rules compile as they are added).
+        # merge_slashes off: werkzeug would answer "//" with a redirect; here it matches nothing.
+        url_map = Map(converters={"int": AsciiIntegerConverter}, merge_slashes=False)
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
 
 
 class JsonHttpEntrypoint(HttpRequestHandler):  # type: ignore[misc]  # subclasses untyped nameko

@@ -10,6 +10,12 @@ text cell with such a start gets a leading apostrophe: it then reads as text in 
 and the visible change is one character. Numbers are written as numbers, never as text, so a
 negative figure stays a number. openpyxl would also store a string starting with "=" as a
 formula, which the same guard prevents.
+
+Control characters: input refuses them (contracts.fields.CONTROL_CHARACTERS), but a row written
+before that, or by another path, must not break a report: openpyxl raises IllegalCharacterError
+on a C0 character, which failed the export of the row's area and of every area above it. Every
+such character becomes U+FFFD in CSV and Excel alike, so the reader sees that something was
+there.
 """
 
 import csv
@@ -21,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from contracts.fields import CONTROL_CHARACTERS
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -31,6 +38,7 @@ from servicekit.clock import as_utc
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+REPLACEMENT = "\ufffd"
 
 Cell = str | int | float | Decimal | None
 
@@ -44,14 +52,15 @@ class Table:
 
 
 def safe_cell(value: Any) -> Cell:
-    """A value as it may enter a spreadsheet: text that would start a formula is quoted."""
+    """A value as it may enter a spreadsheet: control characters replaced, text that would
+    start a formula quoted."""
     if value is None or isinstance(value, bool):
         return None if value is None else ("是" if value else "否")
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, datetime):
         raise TypeError("format times as Beijing-time text before exporting")
-    text = str(value)
+    text = CONTROL_CHARACTERS.sub(REPLACEMENT, str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -38,6 +38,12 @@ def comment_request_not_found() -> NotFound:
     return NotFound("本轮没有该征求意见对象 (comment request not found in this round)")
 
 
+def not_the_recipient() -> Forbidden:
+    return Forbidden(
+        "只有被征求意见对象指定的账号可以答复 (only the account named for this recipient answers)"
+    )
+
+
 def candidate_list_not_found() -> NotFound:
     return NotFound("没有找到该候选清单 (candidate list not found)")
 

@@ -51,6 +51,13 @@ def forbidden_for_deputy() -> Forbidden:
     )
 
 
+def resolver_entered_the_sheet() -> Forbidden:
+    return Forbidden(
+        "录入过该张选票的人不能裁定该张选票，请由另一名监票人裁定 "
+        "(who entered a reading of this sheet cannot resolve it: another supervisor decides)"
+    )
+
+
 def already_issued(number: str, round_number: int) -> Conflict:
     return Conflict(
         f"该代表本轮已领取选票，每人只发一张 (deputy {number} already received a ballot in "

@@ -185,3 +185,18 @@ class TestStatusText:
 
     def test_covers_exactly_the_contract_statuses(self):
         assert set(domain.STATUS_TEXT) == set(PROPOSAL_STATUSES)
+
+
+class TestTrackingCodes:
+    @pytest.mark.parametrize(
+        ("roles", "sees"),
+        [
+            (("government_staff",), True),
+            (("deputy", "congress_staff"), True),
+            (("deputy",), False),
+            (("supervisor", "evaluator"), False),
+            ((), False),
+        ],
+    )
+    def test_only_staff_see_other_proposals_tracking_codes(self, roles, sees):
+        assert domain.sees_tracking_codes(roles) is sees

@@ -152,3 +152,18 @@ class TestContentHash:
 
         expected = hashlib.sha256('[{"a":"中"}]'.encode()).hexdigest()
         assert domain.content_hash([{"a": "中"}]) == expected
+
+
+class TestWhoAnswersAComment:
+    @pytest.mark.parametrize(
+        ("account", "username", "may"),
+        [
+            ("wang-daibiao", "wang-daibiao", True),
+            ("wang-daibiao", "li-daibiao", False),
+            ("wang-daibiao", None, False),  # a principal without an account name
+            (None, "wang-daibiao", False),  # a request from before accounts were named
+            (None, None, False),
+        ],
+    )
+    def test_only_the_account_named(self, account, username, may):
+        assert domain.may_answer(account, username) is may

@@ -6,6 +6,7 @@ from contracts.fields import StrictSchema, bounded_int, text
 from gateway.table import Area, CallerArea, Letter, Route
 from gateway.table.handle import query_of
 from gateway.table.mount import unique
+from servicekit.errors import ValidationFailed
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -91,9 +92,14 @@ class TestQueryOf:
     def test_digits_of_an_integer_field_become_an_integer(self):
         assert query_of(request("year=2027&q=12"), Query) == {"year": 2027, "q": "12"}
 
-    def test_anything_else_stays_text_for_the_schema_to_refuse(self):
-        assert query_of(request("year=last"), Query) == {"year": "last"}
-        assert query_of(request("year=%C2%B2"), Query) == {"year": "²"}  # a digit int() refuses
+    @pytest.mark.parametrize(
+        "value", ["last", "%C2%B2", "%D9%A3", "-1", "9" * 19], ids=["word", "²", "٣", "-1", "19"]
+    )
+    def test_anything_but_ascii_digits_in_an_integer_field_is_refused_naming_it(self, value):
+        # "²" passes isdigit() and int() refuses it; "٣" passes isdecimal() and int() reads 3.
+        with pytest.raises(ValidationFailed) as refused:
+            query_of(request(f"year={value}&q=x"), Query)
+        assert list(refused.value.details) == ["year"]
 
     def test_parameters_the_schema_does_not_read_are_left_out(self):
         assert query_of(request("other=1"), Query) == {}

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from contracts import rpc as c
-from contracts.reference import PUBLIC_CHANNEL, level_of_tracking_code
+from contracts.reference import PUBLIC_CHANNEL, tracking_code_level
 from contracts.rpc import COLLECTION
 from contracts.rpc import CollectionRpc as Rpc
 
@@ -90,7 +90,7 @@ ROUTES = (
         Rpc.track_proposal,
         "凭查询码查看进度 (track by code)",
         where=Letter(
-            "path", "tracking_code", level_of_tracking_code, "查询码不存在 (unknown tracking code)"
+            "path", "tracking_code", tracking_code_level, "查询码不存在 (unknown tracking code)"
         ),
         response=c.ProposalTracking,
         public_limit=True,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from .models import (
     AreaSettings,
     CandidateList,
+    CommentAnswer,
     CommentRequest,
     DraftList,
     DraftListVersion,
@@ -22,6 +23,7 @@ from .models import (
 __all__ = [
     "AreaSettings",
     "CandidateList",
+    "CommentAnswer",
     "CommentRequest",
     "DraftList",
     "DraftListVersion",
@@ -108,6 +110,19 @@ def comment_requests(session: Session, draft_list_id: str) -> list[CommentReques
 
 def comment_request(session: Session, request_id: str) -> CommentRequest | None:
     return session.get(CommentRequest, request_id)
+
+
+def comment_answers(session: Session, request_ids: Iterable[str]) -> dict[str, list[CommentAnswer]]:
+    """Every answer to these requests, oldest first, by request id."""
+    found: dict[str, list[CommentAnswer]] = {}
+    rows = session.scalars(
+        select(CommentAnswer)
+        .where(CommentAnswer.comment_request_id.in_(list(request_ids)))
+        .order_by(CommentAnswer.answered_at, CommentAnswer.id)
+    )
+    for row in rows:
+        found.setdefault(row.comment_request_id, []).append(row)
+    return found
 
 
 def candidate_list(session: Session, candidate_list_id: str) -> CandidateList | None:

@@ -231,9 +231,25 @@ class CommentRequest(Base):
     round_number: Mapped[int] = mapped_column(SmallInteger)
     recipient_kind: Mapped[str] = mapped_column(String(16))  # township | department | deputy
     recipient: Mapped[str] = mapped_column(String(100))
+    # The account (username) that answers; null on requests made before accounts were named.
+    recipient_account: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The first answer, on record (CommentAnswer keeps every answer, with its author).
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class CommentAnswer(Base):
+    """One answer to a comment request, appended, never updated: who wrote it, and when."""
+
+    __tablename__ = "round_comment_answers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    comment_request_id: Mapped[str] = mapped_column(ForeignKey("round_comments.id"), index=True)
+    author_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # null: before 0003
+    author_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    comment: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CandidateList(Base):

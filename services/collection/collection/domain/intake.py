@@ -116,6 +116,12 @@ def may_enter_channel(channel: str, roles: Iterable[str]) -> bool:
     return bool(CHANNEL_ROLES.get(channel, frozenset()) & set(roles))
 
 
+def sees_tracking_codes(roles: Iterable[str]) -> bool:
+    """A tracking code opens a resident's tracking page. Staff hold other proposals' codes (to
+    answer a caller, to merge); a deputy, not staff, sees only the code of their own entry."""
+    return bool(STAFF_ROLES & set(roles))
+
+
 def new_tracking_code(level: str) -> str:
     """Level letter + 11 random base32 characters (55 bits), grouped for reading aloud."""
     body = LEVEL_LETTERS[level] + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(11))

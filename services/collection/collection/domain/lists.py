@@ -20,7 +20,7 @@ READ_ROLES = frozenset(
 )
 SETTINGS_ROLES = frozenset({"admin", "government_staff", "congress_staff"})
 BUILD_ROLES = frozenset({"admin", "government_staff"})  # build, open/close rounds, freeze
-COMMENT_ROLES = READ_ROLES
+COMMENT_ROLES = READ_ROLES  # and only the account a comment request names (may_answer)
 
 # A version item is a snapshot: later edits to the library never change a version.
 ITEM_FIELDS = (
@@ -161,6 +161,13 @@ def open_refusal(
 
 
 FROZEN = Refusal("conflict", "候选清单已冻结，不能再修改 (the list is frozen and cannot change)")
+
+
+def may_answer(account: str | None, username: str | None) -> bool:
+    """A comment request is answered by the account it names, and by nobody else: not the
+    builder of the list, not another deputy of the area. A request made before accounts were
+    named (None) has nobody to answer it."""
+    return account is not None and username is not None and account == username
 
 
 def minimum_candidates(seats: int, ratio_permille: int) -> int:

@@ -26,8 +26,11 @@ def _candidates(session: Session, proposal: dict[str, Any]) -> list[str]:
     return similarity.nearest(query, stored)
 
 
-def possible_duplicates(session: Session, proposal: dict[str, Any]) -> list[dict[str, Any]]:
-    """Up to 10 proposals of the same area, not merged, alike enough to suggest, best first."""
+def possible_duplicates(
+    session: Session, proposal: dict[str, Any], with_codes: bool = True
+) -> list[dict[str, Any]]:
+    """Up to 10 proposals of the same area, not merged, alike enough to suggest, best first;
+    without their tracking codes for a caller who may not hold them (a deputy)."""
     rows = {row.id: row for row in db.candidate_rows(session, _candidates(session, proposal))}
     query = similarity.Features.of(
         proposal["title"], proposal["description"], proposal.get("lat"), proposal.get("lng")
@@ -41,6 +44,7 @@ def possible_duplicates(session: Session, proposal: dict[str, Any]) -> list[dict
             DuplicateCandidate,
             {
                 **rows[match.key]._asdict(),
+                **({} if with_codes else {"tracking_code": None}),
                 "score": match.score,
                 "distance_m": None if match.distance_m is None else round(match.distance_m),
             },

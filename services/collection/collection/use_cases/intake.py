@@ -185,15 +185,15 @@ def submit_proposal(
 ) -> dict[str, Any]:
     """Store a proposal with its supporters, attachments and index, and stage
     `proposal_submitted_v1`, in one transaction. Staff also get possible duplicates."""
-    entered_by = None
+    staff = None
     if data["channel"] != "online":
         roles = domain.CHANNEL_ROLES.get(data["channel"], frozenset())
-        entered_by = guard.require(roles, data["area_code"]).user_id
-    scope = idempotency.scope_of("proposal", guard.principal if entered_by else None)
+        staff = guard.require(roles, data["area_code"])
+    scope = idempotency.scope_of("proposal", staff)
     area = _area(data["area_code"])
 
     def create() -> dict[str, Any]:
-        return _stage_submission(session, outbox, data, area, entered_by, now, store)
+        return _stage_submission(session, outbox, data, area, staff, now, store)
 
     def count() -> None:
         PROPOSALS_SUBMITTED.inc(area.level, channel=data["channel"])
@@ -207,18 +207,19 @@ def _stage_submission(
     outbox: OutboxWriter,
     data: dict[str, Any],
     area: areas.Area,
-    entered_by: str | None,
+    staff: Principal | None,
     now: datetime,
     store: AttachmentStore | None,
 ) -> dict[str, Any]:
     notice_id, year = _notice_for(session, area, now)
-    proposal = _new_proposal(data, area, notice_id, now, entered_by)
+    proposal = _new_proposal(data, area, notice_id, now, staff.user_id if staff else None)
     proposal["year"] = year
     stage_proposal(session, outbox, proposal)
     parts.record(session, store or default_store(), proposal, data, now)
     created = dump(ProposalCreated, proposal)
-    if entered_by is not None:  # a public submitter must not see other people's proposals
-        created["possible_duplicates"] = duplicates.possible_duplicates(session, proposal)
+    if staff is not None:  # a public submitter must not see other people's proposals
+        codes = domain.sees_tracking_codes(staff.roles)  # nor a deputy their tracking codes
+        created["possible_duplicates"] = duplicates.possible_duplicates(session, proposal, codes)
     return created
 
 

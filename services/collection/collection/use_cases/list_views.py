@@ -1,7 +1,7 @@
 """Contract-shaped views of draft lists, rounds, versions and candidate lists, and the payload
 of candidate_list_frozen_v1 (the contract test builds its sample with the same function)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from contracts import lists as contract
@@ -23,31 +23,51 @@ CANDIDATE_FIELDS = (
 )
 
 
-def _request_view(request: db.CommentRequest) -> dict[str, Any]:
+Answers = Mapping[str, list[db.CommentAnswer]]  # comment request id -> its answers, in order
+
+
+def _answer_view(answer: db.CommentAnswer) -> dict[str, Any]:
+    return {
+        "comment": answer.comment,
+        "author": answer.author_id,
+        "author_name": answer.author_name,
+        "answered_at": as_utc(answer.answered_at),
+    }
+
+
+def _request_view(request: db.CommentRequest, answers: Answers) -> dict[str, Any]:
     return {
         "id": request.id,
         "round_number": request.round_number,
         "recipient_kind": request.recipient_kind,
         "recipient": request.recipient,
+        "account": request.recipient_account,
         "comment": request.comment,
         "requested_at": as_utc(request.requested_at),
         "answered_at": as_utc(request.answered_at) if request.answered_at else None,
+        "answers": [_answer_view(a) for a in answers.get(request.id, ())],
     }
 
 
-def _round_body(row: db.Round, requests: Iterable[db.CommentRequest]) -> dict[str, Any]:
+def _round_body(
+    row: db.Round, requests: Iterable[db.CommentRequest], answers: Answers
+) -> dict[str, Any]:
     return {
         "number": row.number,
         "sends_version": row.number - 1,
         "status": row.status,
         "opened_at": as_utc(row.opened_at),
         "closed_at": as_utc(row.closed_at) if row.closed_at else None,
-        "comment_requests": [_request_view(r) for r in requests if r.round_number == row.number],
+        "comment_requests": [
+            _request_view(r, answers) for r in requests if r.round_number == row.number
+        ],
     }
 
 
-def round_view(row: db.Round, requests: Iterable[db.CommentRequest]) -> dict[str, Any]:
-    return dump(contract.Round, _round_body(row, requests))
+def round_view(
+    row: db.Round, requests: Iterable[db.CommentRequest], answers: Answers
+) -> dict[str, Any]:
+    return dump(contract.Round, _round_body(row, requests, answers))
 
 
 def draft_list_view(session: Session, draft: db.DraftList, summary: bool = False) -> dict[str, Any]:
@@ -64,9 +84,10 @@ def draft_list_view(session: Session, draft: db.DraftList, summary: bool = False
     if summary:
         return dump(contract.DraftListSummary, body)
     requests = db.comment_requests(session, draft.id)
+    answers = db.comment_answers(session, [r.id for r in requests])
     frozen = db.candidate_list_of(session, draft.id)
     body.update(
-        rounds=[_round_body(r, requests) for r in rounds],
+        rounds=[_round_body(r, requests, answers) for r in rounds],
         candidate_list_id=frozen.id if frozen else None,
     )
     return dump(contract.DraftList, body)

@@ -4,7 +4,7 @@ revised list back up as the next immutable version, each change with its reason.
 from datetime import datetime
 from typing import Any
 
-from servicekit.auth import Guard
+from servicekit.auth import Guard, Principal
 from sqlalchemy.orm import Session
 
 from .. import errors
@@ -41,22 +41,45 @@ def open_round(
         opened_at=now,
     )
     session.add(row)
-    for recipient in data["recipients"]:
-        session.add(
-            db.CommentRequest(
-                id=db.new_id(),
-                draft_list_id=draft.id,
-                round_number=number,
-                recipient_kind=recipient["kind"],
-                recipient=recipient["recipient"],
-                requested_at=now,
-            )
-        )
+    session.add_all(_comment_requests(draft.id, number, data["recipients"], now))
     draft.status = "in_round"
     session.flush()
-    view = round_view(row, db.comment_requests(session, draft.id))
+    view = round_view(row, db.comment_requests(session, draft.id), {})
     _commit(session, ROUNDS_OPENED.labels(draft.level).inc)
     return view
+
+
+def _comment_requests(
+    draft_list_id: str, number: int, recipients: list[dict[str, Any]], now: datetime
+) -> list[db.CommentRequest]:
+    """One request per recipient, naming the account that alone may answer it."""
+    return [
+        db.CommentRequest(
+            id=db.new_id(),
+            draft_list_id=draft_list_id,
+            round_number=number,
+            recipient_kind=recipient["kind"],
+            recipient=recipient["recipient"],
+            recipient_account=recipient["account"],
+            requested_at=now,
+        )
+        for recipient in recipients
+    ]
+
+
+def _answer(
+    request: db.CommentRequest, author: Principal, comment: str, now: datetime
+) -> db.CommentAnswer:
+    """An answer appended to the request; the first one also stays on the request itself."""
+    if request.comment is None:
+        request.comment, request.answered_at = comment, now
+    return db.CommentAnswer(
+        comment_request_id=request.id,
+        author_id=author.user_id,
+        author_name=author.username,
+        comment=comment,
+        answered_at=now,
+    )
 
 
 def _open_round_row(session: Session, draft: db.DraftList, number: Any) -> db.Round:
@@ -83,12 +106,13 @@ def record_comment(
     request = db.comment_request(session, str(data["comment_request_id"]))
     if request is None or (request.draft_list_id, request.round_number) != (draft.id, row.number):
         raise errors.comment_request_not_found()
-    request.comment = data["comment"]
-    request.answered_at = now
+    if not domain.may_answer(request.recipient_account, guard.principal.username):
+        raise errors.not_the_recipient()
+    session.add(_answer(request, guard.principal, data["comment"], now))
     session.flush()
-    view = round_view(row, [request])["comment_requests"][0]
+    view = round_view(row, [request], db.comment_answers(session, [request.id]))
     _commit(session)
-    return view
+    return view["comment_requests"][0]
 
 
 def close_round(

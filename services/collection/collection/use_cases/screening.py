@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from .. import errors
 from ..db import screening as db
 from ..domain import screening as domain
-from ..domain.intake import SHANGHAI
+from ..domain.intake import SHANGHAI, sees_tracking_codes
 from ..metrics import SCREENING_VERDICTS
 
 
@@ -141,7 +141,7 @@ def _keep_in_library(
     return item
 
 
-def library_view(item: db.LibraryItem, tracking_code: str) -> dict[str, Any]:
+def library_view(item: db.LibraryItem, tracking_code: str | None) -> dict[str, Any]:
     view = {column.key: getattr(item, column.key) for column in db.LibraryItem.__table__.columns}
     view.update(tracking_code=tracking_code, added_at=as_utc(item.added_at))
     return dump(contract.LibraryItem, view)
@@ -236,8 +236,9 @@ def list_library(session: Session, guard: Guard, query: dict[str, Any]) -> dict[
     guard.require(domain.LIBRARY_READ_ROLES, query["area_code"])
     area = area_of(query["area_code"])
     rows, total = db.library_page(session, area.path, query)
+    codes = sees_tracking_codes(guard.principal.roles)  # deputies read the library too
     return {
-        "items": [library_view(item, code) for item, code in rows],
+        "items": [library_view(item, code if codes else None) for item, code in rows],
         "total": total,
         "page": query["page"],
         "page_size": query["page_size"],

@@ -82,7 +82,7 @@ def _row_errors(values: dict[str, str]) -> dict[str, str]:
         if len(values.get(name) or "") > limit:
             errors[name] = f"不超过 {limit} 个字符 (at most {limit} characters)"
     phone = values.get("phone")
-    if phone and "phone" not in errors and not PHONE.match(phone):
+    if phone and "phone" not in errors and not PHONE.fullmatch(phone):
         errors["phone"] = "电话号码格式不正确 (not a phone number)"
     return errors
 

@@ -2,7 +2,8 @@
 
 Two different tellers (计票人) enter every sheet independently. Equal readings put the ballot in
 the box; different readings wait for the count supervisor (监票人), whose reading, with a note,
-is final. A sheet is entered as read, so an over-marked sheet is stored and counted invalid;
+is final; a supervisor who also entered a reading of that sheet (holding both roles) may not
+resolve it. A sheet is entered as read, so an over-marked sheet is stored and counted invalid;
 only keys and answers that could not be on the printed sheet are refused as typing errors.
 """
 
@@ -123,6 +124,8 @@ def resolve_paper_ballot(
             "只有两次录入不一致的选票需要裁定 (only a mismatched sheet is resolved)"
         )
     supervisor = guard.principal.user_id or ""
+    if supervisor in {entry.entered_by for entry in entries}:
+        raise errors.resolver_entered_the_sheet()  # one person with both roles: not their own
     store.add_paper_entry(
         box, row.id, row.round, int(sheet), RESOLUTION, supervisor, content, data["note"]
     )
