@@ -36,6 +36,9 @@ class GatewayService(DeclaredRoutes):  # type: ignore[misc,valid-type]  # built 
 
 
 def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
+    """The runner calls this before anything starts: a missing signing secret refuses the
+    start here (servicekit.config.ConfigError, one line) rather than in a container."""
+    config.token_secret()
     nameko_config.update(
         WEB_SERVER_ADDRESS=config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000"),
         RPC_TIMEOUT=float(config.env("RPC_TIMEOUT", "10")),

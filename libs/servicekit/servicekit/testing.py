@@ -19,6 +19,9 @@ from typing import Any
 RUN_ID = uuid.uuid4().hex[:8]
 PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_HOST = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+# Tests and benchmarks sign with a secret of their own: processes refuse to start without one
+# (servicekit.config.token_secret), and the development fallback is for `make run` only.
+TEST_TOKEN_SECRET = "test-secret-not-for-production-0123456789"
 
 
 def unavailable(what: str) -> None:
@@ -167,6 +170,7 @@ class Platform:
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
             "MIGRATE": "0",
             "PYTHONWARNINGS": "ignore",
+            "TOKEN_SECRET": os.environ.get("TOKEN_SECRET") or TEST_TOKEN_SECRET,
             **(env or {}),
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
