@@ -1,7 +1,8 @@
 """Rate limits of this gateway process, configured from the environment.
 
 Lifecycle: setup() reads RATE_LIMIT_PUBLIC ("30/60": 30 requests a minute per client on public
-routes), RATE_LIMIT_LOGIN (failed logins per user and client) and TRUST_PROXY.
+routes), RATE_LIMIT_LOGIN (failed logins per user and client) and TRUSTED_PROXIES (who may
+say, in X-Forwarded-For, which client a request comes from: gateway.clients).
 """
 
 from typing import Any
@@ -11,8 +12,8 @@ from servicekit import config
 from servicekit.config import RateLimit
 from werkzeug.wrappers import Request
 
+from . import clients
 from .ratelimit import WindowLimiter
-from .web import client_of
 
 
 class Limits(DependencyProvider):
@@ -23,10 +24,10 @@ class Limits(DependencyProvider):
         self.login_failures = WindowLimiter(
             RateLimit.parse(config.env("RATE_LIMIT_LOGIN", "5/300"))
         )
-        self.trust_proxy = config.env("TRUST_PROXY", "0") == "1"
+        self.proxies = clients.Proxies(clients.networks(config.env("TRUSTED_PROXIES", "")))
 
     def client(self, request: Request) -> str:
-        return client_of(request, self.trust_proxy)
+        return self.proxies.client(request.remote_addr, request.headers.getlist("X-Forwarded-For"))
 
     def public(self, request: Request) -> None:
         self.public_limiter.check(self.client(request))

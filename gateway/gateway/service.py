@@ -14,6 +14,7 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.routing import LevelRpc
 
+from . import clients
 from .identity import Identity
 from .limits import Limits
 from .table.mount import routes_class
@@ -37,8 +38,12 @@ class GatewayService(DeclaredRoutes):  # type: ignore[misc,valid-type]  # built 
 
 def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
     """The runner calls this before anything starts: a missing signing secret refuses the
-    start here (servicekit.config.ConfigError, one line) rather than in a container."""
+    start here (servicekit.config.ConfigError, one line) rather than in a container, and so
+    do the TRUST_PROXY this gateway no longer reads and a TRUSTED_PROXIES it cannot parse."""
     config.token_secret()
+    if config.env("TRUST_PROXY", "0") != "0":
+        raise config.ConfigError(clients.REPLACED)
+    clients.networks(config.env("TRUSTED_PROXIES", ""))  # a typo refuses the start
     nameko_config.update(
         WEB_SERVER_ADDRESS=config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000"),
         RPC_TIMEOUT=float(config.env("RPC_TIMEOUT", "10")),
