@@ -45,6 +45,10 @@ def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
         raise config.ConfigError(clients.REPLACED)
     clients.networks(config.env("TRUSTED_PROXIES", ""))  # a typo refuses the start
     nameko_config.update(
+        # Requests in hand at once. A worker here mostly waits (for a service's reply, or a
+        # login for the KDF: at most GATEWAY_KDF_QUEUE of them), so there are many more than
+        # a service's MAX_WORKERS: 100 logins at once queue for the KDF, not for a worker.
+        max_workers=int(config.env("GATEWAY_MAX_WORKERS", "128")),
         WEB_SERVER_ADDRESS=config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000"),
         RPC_TIMEOUT=float(config.env("RPC_TIMEOUT", "10")),
         MAX_BODY_BYTES=int(config.env("MAX_BODY_BYTES", str(256 * 1024))),

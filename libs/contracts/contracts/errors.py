@@ -14,6 +14,7 @@ RATE_LIMITED = "rate_limited"
 INTERNAL = "internal_error"
 LEVEL_UNAVAILABLE = "level_unavailable"
 DATABASE_UNAVAILABLE = "database_unavailable"
+TOO_BUSY = "too_busy"  # the gateway has as much of this work in hand as it takes (logins)
 
 HTTP_STATUS = {
     VALIDATION_FAILED: 400,
@@ -30,4 +31,5 @@ HTTP_STATUS = {
     INTERNAL: 500,
     LEVEL_UNAVAILABLE: 503,
     DATABASE_UNAVAILABLE: 503,
+    TOO_BUSY: 503,
 }

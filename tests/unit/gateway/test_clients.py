@@ -28,9 +28,7 @@ PROXIES = clients.Proxies(clients.networks("10.0.0.0/8, 192.168.1.5, fd00::/8"))
         ("10.1.2.3", ["::ffff:198.51.100.7"], "198.51.100.7"),
     ],
 )
-def test_behind_a_trusted_proxy_the_client_is_the_right_most_untrusted_hop(
-    peer, forwarded, client
-):
+def test_behind_a_trusted_proxy_the_client_is_the_right_most_untrusted_hop(peer, forwarded, client):
     assert PROXIES.client(peer, forwarded) == client
 
 
