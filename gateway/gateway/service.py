@@ -50,6 +50,10 @@ def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
         # a service's MAX_WORKERS: 100 logins at once queue for the KDF, not for a worker.
         max_workers=int(config.env("GATEWAY_MAX_WORKERS", "128")),
         WEB_SERVER_ADDRESS=config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000"),
+        # Hostile clients (servicekit.webserver): a request's head, and its body, within this
+        # many seconds; at most this many connections open, the rest wait in the backlog.
+        WEB_READ_TIMEOUT=float(config.env("GATEWAY_READ_TIMEOUT", "10")),
+        WEB_MAX_CONNECTIONS=int(config.env("GATEWAY_MAX_CONNECTIONS", "4096")),
         RPC_TIMEOUT=float(config.env("RPC_TIMEOUT", "10")),
         MAX_BODY_BYTES=int(config.env("MAX_BODY_BYTES", str(256 * 1024))),
     )

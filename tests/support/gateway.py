@@ -107,16 +107,22 @@ class Gateway:
 
 @contextmanager
 def running_gateway(
-    monkeypatch: Any, tmp_path: Any, service: type = RecordingGateway, **env: str
+    monkeypatch: Any,
+    tmp_path: Any,
+    service: type = RecordingGateway,
+    nameko: dict[str, Any] | None = None,
+    **env: str,
 ) -> Iterator[Gateway]:
     """A RecordingGateway (or `service`, a subclass) on a free port; its accounts database
-    under tmp_path; `env` sets the gateway's environment (RATE_LIMIT_PUBLIC="3/60", …).
-    Bodies are limited to 4 KiB."""
+    under tmp_path; `env` sets the gateway's environment (RATE_LIMIT_PUBLIC="3/60", …) and
+    `nameko` its container config (WEB_READ_TIMEOUT, …). Bodies are limited to 4 KiB."""
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     address = f"127.0.0.1:{testing.free_port()}"
-    container = ServiceContainer(service, {"WEB_SERVER_ADDRESS": address, "MAX_BODY_BYTES": 4096})
+    container = ServiceContainer(
+        service, {"WEB_SERVER_ADDRESS": address, "MAX_BODY_BYTES": 4096, **(nameko or {})}
+    )
     container.start()
     try:
         yield Gateway(f"http://{address}", container)
