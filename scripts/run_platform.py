@@ -161,29 +161,34 @@ def ports(address: str, metrics_base: int) -> list[tuple[str, int]]:
     ]
 
 
+def preflight(address: str, metrics_base: int) -> tuple[str, int] | None:
+    """The one line and the exit status when nothing can start: no broker, a port taken."""
+    uri = config.env("AMQP_URI", config.DEFAULT_AMQP_URI)
+    if not broker_reachable(uri):
+        return BROKER_HELP.format(uri=uri.split("@")[-1]), 3
+    taken = taken_ports_message(
+        ports(address, metrics_base), "设置 WEB_SERVER_ADDRESS / METRICS_PORT_BASE"
+    )
+    return (taken, PORTS_TAKEN) if taken else None
+
+
 def main() -> int:
     # Stop the stack (SIGTERM, as from make) if whoever started us dies, even by SIGKILL.
     parent = os.getppid()
     if not parent_death_signal(signal.SIGTERM, parent) and os.getppid() != parent:
         return 1  # already gone
+    address = config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
+    base_url = f"http://{address}"
+    metrics_base = int(config.env("METRICS_PORT_BASE", "9101"))
     try:
         signing = signing_mode()
     except config.ConfigError as exc:
         print(exc, file=sys.stderr)
         return CONFIG_REFUSED
-    uri = config.env("AMQP_URI", config.DEFAULT_AMQP_URI)
-    if not broker_reachable(uri):
-        print(BROKER_HELP.format(uri=uri.split("@")[-1]), file=sys.stderr)
-        return 3
-    address = config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
-    base_url = f"http://{address}"
-    metrics_base = int(config.env("METRICS_PORT_BASE", "9101"))
-    taken = taken_ports_message(
-        ports(address, metrics_base), "设置 WEB_SERVER_ADDRESS / METRICS_PORT_BASE"
-    )
-    if taken:
-        print(taken, file=sys.stderr)
-        return PORTS_TAKEN
+    refused = preflight(address, metrics_base)
+    if refused:
+        print(refused[0], file=sys.stderr)
+        return refused[1]
     for service in registry.SERVICES:
         upgrade_service(service.name)
     topology.main([])
@@ -230,8 +235,7 @@ def print_banner(
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
     print(f"  OpenAPI: {base_url}/api/v1/openapi.json   健康: {base_url}/api/v1/health")
     print(f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{last_port}/metrics")
-    print(signing)
-    print(f"  新建征集公告 {created} 条 (notices created)")
+    print(f"{signing}\n  新建征集公告 {created} 条 (notices created)")
     rules, deputies = voting
     print(
         f"  新建票决办法 {rules} 项、演示代表 {deputies} 名 (voting rules, demo deputies created)"

@@ -27,11 +27,10 @@ def login(
     """Username + password -> signed token. Every attempt counts against the client's limit
     before the KDF runs (a password sprayed over many usernames is throttled too); repeated
     failures per user and client are refused; a hash made at an older cost is replaced."""
-    username = credentials["username"]
-    key = f"{username}|{client}"
+    key = f"{credentials['username']}|{client}"
     limits.attempts.check(client)
     limits.failures.refuse_if_over(key)
-    account = db.account_by_username(session, username)
+    account = db.account_by_username(session, credentials["username"])
     # The connection goes back to the pool while the KDF runs or waits (up to a queue of
     # logins): held, a burst of logins took every pooled connection and the next ones timed
     # out. Closing detaches the account with its loaded columns.

@@ -171,6 +171,16 @@ class TestOperation:
             assert role in operation["description"]
 
 
+def test_the_login_documents_its_limits_and_its_queue(document):
+    """Attempts per client and failures per user and client (429), a full KDF queue (503),
+    both with Retry-After; a body that came too slowly (408)."""
+    login = document["paths"]["/api/v1/auth/token"]["post"]
+    assert {"401", "408", "429", "503"} <= set(login["responses"])
+    for status in ("429", "503"):
+        assert "Retry-After" in login["responses"][status]["headers"]
+    assert "每个客户端的登录尝试限流" in login["description"]
+
+
 class TestStatusesFromTheServices:
     CALLS = [route for route in mount.declared() if route.rpc]
 

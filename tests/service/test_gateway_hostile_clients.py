@@ -119,9 +119,7 @@ class ExhaustedListener:
         return getattr(self.real, name)
 
 
-def test_an_accept_out_of_descriptors_is_retried_and_the_gateway_keeps_serving(
-    gateway, caplog
-):
+def test_an_accept_out_of_descriptors_is_retried_and_the_gateway_keeps_serving(gateway, caplog):
     server = next(
         e.server for e in gateway.container.entrypoints if isinstance(e, JsonHttpEntrypoint)
     )

@@ -171,6 +171,9 @@ class Platform:
             "MIGRATE": "0",
             "PYTHONWARNINGS": "ignore",
             "TOKEN_SECRET": os.environ.get("TOKEN_SECRET") or TEST_TOKEN_SECRET,
+            # One test client logs in as many accounts as a journey needs, from one address;
+            # the tests of that limit set their own.
+            "RATE_LIMIT_LOGIN_CLIENT": "100000/60",
             **(env or {}),
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
