@@ -41,7 +41,7 @@ def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
     start here (servicekit.config.ConfigError, one line) rather than in a container, and so
     do the TRUST_PROXY this gateway no longer reads and a TRUSTED_PROXIES it cannot parse."""
     config.token_secret()
-    if config.env("TRUST_PROXY", "0") != "0":
+    if config.env("TRUST_PROXY", "") not in ("", "0"):
         raise config.ConfigError(clients.REPLACED)
     clients.networks(config.env("TRUSTED_PROXIES", ""))  # a typo refuses the start
     nameko_config.update(
