@@ -187,7 +187,11 @@ def start(platform: testing.Platform) -> None:
 
 def run(args: argparse.Namespace) -> None:
     with stack.vhost() as host, stack.data_dir() as folder:
-        platform = stack.new_platform(host.uri, folder, {"MAX_WORKERS": str(MAX_WORKERS)})
+        platform = stack.new_platform(
+            host.uri,
+            folder,
+            {"MAX_WORKERS": str(MAX_WORKERS), "GATEWAY_MAX_WORKERS": str(MAX_WORKERS)},
+        )
         echo = None
         try:
             start(platform)

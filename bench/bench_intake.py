@@ -46,8 +46,9 @@ REPO = Path(__file__).resolve().parent.parent
 AREA = "150602001"  # 林荫街道 (a street: township level)
 THROUGHPUT_TARGET = 0.6  # gateway req/s >= 0.6 x echo req/s
 P99_TARGET = 1.5  # gateway p99 <= 1.5 x echo p99
-# Pins MAX_WORKERS for both the gateway (servicekit.config reads it) and the echo baseline
-# (nameko's own default is 10), so both may run the same number of requests at once.
+# Pins the workers of the gateway (GATEWAY_MAX_WORKERS, 128 by default), the services
+# (MAX_WORKERS) and the echo baseline (nameko's own default is 10) to one number, so both sides
+# may run the same number of requests at once, as in every figure measured so far.
 MAX_WORKERS = 32
 
 PROPOSAL = {
@@ -144,7 +145,11 @@ def check_submission(url: str) -> None:
 def stack() -> Iterator[Stack]:
     """Everything up, yielded, and every process and the vhost gone afterwards, whatever happens."""
     with vhost() as host, data_dir() as folder:
-        platform = new_platform(host.uri, folder, {"MAX_WORKERS": str(MAX_WORKERS)})
+        platform = new_platform(
+            host.uri,
+            folder,
+            {"MAX_WORKERS": str(MAX_WORKERS), "GATEWAY_MAX_WORKERS": str(MAX_WORKERS)},
+        )
         echo: subprocess.Popen[bytes] | None = None
         try:
             try:

@@ -1,16 +1,16 @@
 """The echo baseline of bench.echo_service for bursts of new connections (bench.bench_cast).
 
 The same nameko `@http` entrypoint, standard `RpcProxy` and broker round trip, but its web
-server listens with the gateway's backlog (servicekit.http.WideWebServer) instead of eventlet's
-50: beyond that the kernel resets the connections of a 500-request burst, and the baseline
-would measure a socket setting rather than nameko. Nothing else of servicekit is used.
+server listens with the gateway's backlog (servicekit.webserver.BackloggedWebServer) instead of
+eventlet's 50: beyond that the kernel resets the connections of a 500-request burst, and the
+baseline would measure a socket setting rather than nameko. Nothing else of servicekit is used.
 
     python -m nameko run bench.echo_burst --config echo.yaml
 """
 
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import HttpRequestHandler
-from servicekit.http import WideWebServer
+from servicekit.webserver import BackloggedWebServer
 
 from bench import echo_service
 
@@ -18,7 +18,7 @@ EchoBackend = echo_service.EchoBackend
 
 
 class BurstHttpRequestHandler(HttpRequestHandler):
-    server = WideWebServer()
+    server = BackloggedWebServer()
 
 
 burst_http = BurstHttpRequestHandler.decorator

@@ -45,6 +45,24 @@ from scripts import demo_data
 # 5 s a stop may take in all.
 STOP_WAIT = 4.0
 PORTS_TAKEN = 4
+CONFIG_REFUSED = 5  # as servicekit.runner: a setting nothing can start without
+DEV_SIGNING = (
+    "  开发模式 MINSHENG_DEV=1：未设置 TOKEN_SECRET，令牌以公开的开发密钥签名，切勿用于生产 "
+    "(development mode: tokens signed with the published development secret; never deploy)"
+)
+SECRET_SIGNING = "  令牌签名密钥：TOKEN_SECRET (tokens signed with your TOKEN_SECRET)"
+
+
+def signing_mode() -> str:
+    """`make run` is a developer's command: without TOKEN_SECRET its children run with
+    MINSHENG_DEV=1 (the development secret, which the banner says); a TOKEN_SECRET that is
+    set must be a real one, else servicekit.config.ConfigError before anything starts.
+    Returns the banner's line."""
+    if os.environ.get("TOKEN_SECRET"):
+        config.token_secret()
+        return SECRET_SIGNING
+    os.environ[config.DEV_FLAG] = "1"  # inherited by every child started below
+    return DEV_SIGNING
 
 
 def start(name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -143,24 +161,34 @@ def ports(address: str, metrics_base: int) -> list[tuple[str, int]]:
     ]
 
 
+def preflight(address: str, metrics_base: int) -> tuple[str, int] | None:
+    """The one line and the exit status when nothing can start: no broker, a port taken."""
+    uri = config.env("AMQP_URI", config.DEFAULT_AMQP_URI)
+    if not broker_reachable(uri):
+        return BROKER_HELP.format(uri=uri.split("@")[-1]), 3
+    taken = taken_ports_message(
+        ports(address, metrics_base), "设置 WEB_SERVER_ADDRESS / METRICS_PORT_BASE"
+    )
+    return (taken, PORTS_TAKEN) if taken else None
+
+
 def main() -> int:
     # Stop the stack (SIGTERM, as from make) if whoever started us dies, even by SIGKILL.
     parent = os.getppid()
     if not parent_death_signal(signal.SIGTERM, parent) and os.getppid() != parent:
         return 1  # already gone
-    uri = config.env("AMQP_URI", config.DEFAULT_AMQP_URI)
-    if not broker_reachable(uri):
-        print(BROKER_HELP.format(uri=uri.split("@")[-1]), file=sys.stderr)
-        return 3
     address = config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000")
     base_url = f"http://{address}"
     metrics_base = int(config.env("METRICS_PORT_BASE", "9101"))
-    taken = taken_ports_message(
-        ports(address, metrics_base), "设置 WEB_SERVER_ADDRESS / METRICS_PORT_BASE"
-    )
-    if taken:
-        print(taken, file=sys.stderr)
-        return PORTS_TAKEN
+    try:
+        signing = signing_mode()
+    except config.ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return CONFIG_REFUSED
+    refused = preflight(address, metrics_base)
+    if refused:
+        print(refused[0], file=sys.stderr)
+        return refused[1]
     for service in registry.SERVICES:
         upgrade_service(service.name)
     topology.main([])
@@ -178,7 +206,7 @@ def main() -> int:
         accounts, changed = demo_data.ensure_accounts()
         created = demo_data.ensure_notices(base_url)
         voting = demo_data.ensure_voting(base_url, demo_data.DEMO_DEPUTY in changed)
-        print_banner(base_url, accounts, created, voting, metrics_base, processes)
+        print_banner(base_url, accounts, created, voting, metrics_base, processes, signing)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         dead = [name for name, p in processes.items() if p.poll() is not None]
@@ -201,12 +229,13 @@ def print_banner(
     voting: tuple[int, int],
     metrics_base: int,
     processes: dict[str, subprocess.Popen[bytes]],
+    signing: str,
 ) -> None:
     last_port = metrics_base + registry.METRICS_PORTS - 1
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
     print(f"  OpenAPI: {base_url}/api/v1/openapi.json   健康: {base_url}/api/v1/health")
     print(f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{last_port}/metrics")
-    print(f"  新建征集公告 {created} 条 (notices created)")
+    print(f"{signing}\n  新建征集公告 {created} 条 (notices created)")
     rules, deputies = voting
     print(
         f"  新建票决办法 {rules} 项、演示代表 {deputies} 名 (voting rules, demo deputies created)"

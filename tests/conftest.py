@@ -13,6 +13,12 @@ from servicekit import testing
 TIERS = ("unit", "contract", "service", "integration", "e2e", "faults")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Set before any fixture builds a child's environment from os.environ (module-scoped ones
+    # run before the autouse fixture below): every process started by a test signs with it.
+    os.environ.setdefault("TOKEN_SECRET", testing.TEST_TOKEN_SECRET)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         parts = Path(str(item.fspath)).parts
@@ -76,4 +82,4 @@ def _no_leaked_env(monkeypatch):
     # Tests must not depend on the developer's shell pointing somewhere else.
     for name in ("WORKER_LEVEL", "METRICS_PORT"):
         monkeypatch.delenv(name, raising=False)
-    os.environ.setdefault("TOKEN_SECRET", "test-secret-not-for-production-0123456789")
+    os.environ.setdefault("TOKEN_SECRET", testing.TEST_TOKEN_SECRET)

@@ -1,41 +1,55 @@
 """Accounts and logins: the gateway's only use cases."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracts.fields import CONTROL_CHARACTERS, CONTROL_REFUSED
 from contracts.reference import ROLES
 from servicekit import areas
 from servicekit.auth import Principal
-from servicekit.errors import Conflict, Unauthenticated, ValidationFailed
+from servicekit.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import db, passwords, tokens
-from .ratelimit import WindowLimiter
+
+if TYPE_CHECKING:
+    from .limits import LoginLimits
 
 
 def login(
     session: Session,
-    failures: WindowLimiter,
+    limits: "LoginLimits",
     secret: str,
     credentials: dict[str, Any],
     client: str,
     now: datetime,
 ) -> dict[str, Any]:
-    """Username + password -> signed token. Repeated failures per user and client are refused."""
+    """Username + password -> signed token. Every attempt counts against the client's limit
+    before the KDF runs (a password sprayed over many usernames is throttled too); repeated
+    failures per user and client are refused; a hash made at an older cost is replaced."""
     key = f"{credentials['username']}|{client}"
-    failures.refuse_if_over(key)
+    limits.attempts.check(client)
+    limits.failures.refuse_if_over(key)
     account = db.account_by_username(session, credentials["username"])
-    stored = account.password_hash if account and account.active else passwords.DUMMY_HASH
-    if (
-        not passwords.verify_password(credentials["password"], stored)
-        or account is None
-        or not account.active
-    ):
-        failures.hit(key)
+    # The connection goes back to the pool while the KDF runs or waits (up to a queue of
+    # logins): held, a burst of logins took every pooled connection and the next ones timed
+    # out. Closing detaches the account with its loaded columns.
+    session.close()
+    usable = account is not None and account.active
+    stored = account.password_hash if account and usable else passwords.dummy_hash()
+    verified, upgraded = limits.kdf.run(passwords.check, credentials["password"], stored)
+    if not (verified and account and usable):
+        limits.failures.hit(key)
         raise Unauthenticated("用户名或密码错误 (wrong username or password)")
-    failures.forget(key)
+    limits.failures.forget(key)
+    if upgraded:
+        db.replace_password_hash(session, account.id, upgraded)
+        session.commit()
+    return _granted(account, secret, now)
+
+
+def _granted(account: db.Account, secret: str, now: datetime) -> dict[str, Any]:
     principal = Principal(account.id, account.role_list, account.area_code, account.username)
     token, expires = tokens.issue(secret, principal, now)
     return {
@@ -99,4 +113,15 @@ def create_account(
     except IntegrityError as exc:
         session.rollback()
         raise Conflict("用户名已存在 (username taken)", {"username": username}) from exc
+    return account
+
+
+def set_active(session: Session, username: str, active: bool) -> db.Account:
+    """Deactivate (or reactivate) an account: it cannot log in, and the gateway refuses its
+    tokens once its standing is checked again (gateway.standing); nothing else changes."""
+    account = db.account_by_username(session, username)
+    if account is None:
+        raise NotFound("没有这个用户名 (no such username)", {"username": username})
+    account.active = active
+    session.commit()
     return account

@@ -8,7 +8,13 @@ never from an argument (arguments show in `ps` and shell history):
 
     MINSHENG_NEW_PASSWORD=… python -m gateway.cli create-account --username … --role … --area …
 
-Exit status 0 when created, 1 when refused (one line on stderr saying why), 2 on bad usage.
+Deactivate an account (it cannot log in, and the gateway refuses its tokens within
+ACCOUNT_CHECK_SECONDS, 30 s), or reactivate it:
+
+    python -m gateway.cli deactivate-account --username zhangsan
+    python -m gateway.cli activate-account --username zhangsan
+
+Exit status 0 when done, 1 when refused (one line on stderr saying why), 2 on bad usage.
 """
 
 import argparse
@@ -49,6 +55,26 @@ def create_account(args: argparse.Namespace) -> int:
     return 0
 
 
+def set_active(args: argparse.Namespace) -> int:
+    active = args.command == "activate-account"
+    upgrade("gateway")
+    with Session(make_engine(config.database_url("gateway"))) as session:
+        try:
+            accounts.set_active(session, args.username, active)
+        except ServiceError as exc:
+            print(f"未更改 (not changed): {exc.message} {exc.details}", file=sys.stderr)
+            return 1
+    if active:
+        print(f"已启用账号 {args.username} (activated)")
+    else:
+        seconds = config.env("ACCOUNT_CHECK_SECONDS", "30")
+        print(
+            f"已停用账号 {args.username}：不能再登录，已发令牌 {seconds} 秒内失效 "
+            f"(deactivated: no more logins; its tokens stop working within {seconds} s)"
+        )
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m gateway.cli")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -57,8 +83,11 @@ def main(argv: list[str]) -> int:
     create.add_argument("--role", action="append", required=True, help="repeat for several roles")
     create.add_argument("--area", required=True, help="area code of the account's scope")
     create.add_argument("--name", help="display name")
+    for name, what in (("deactivate-account", "deactivate"), ("activate-account", "reactivate")):
+        command = commands.add_parser(name, help=f"{what} an account")
+        command.add_argument("--username", required=True)
     args = parser.parse_args(argv)
-    return create_account(args)
+    return create_account(args) if args.command == "create-account" else set_active(args)
 
 
 if __name__ == "__main__":

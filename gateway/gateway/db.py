@@ -5,7 +5,7 @@ from datetime import datetime
 
 from servicekit.db import UtcDateTime
 from servicekit.db import metadata as new_metadata
-from sqlalchemy import Boolean, String, select
+from sqlalchemy import Boolean, String, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -34,3 +34,9 @@ class Account(Base):
 
 def account_by_username(session: Session, username: str) -> Account | None:
     return session.scalar(select(Account).where(Account.username == username))
+
+
+def replace_password_hash(session: Session, account_id: str, password_hash: str) -> None:
+    session.execute(
+        update(Account).where(Account.id == account_id).values(password_hash=password_hash)
+    )

@@ -1,24 +1,32 @@
 """Who is calling the gateway: the bearer token, verified once per request.
 
-Lifecycle: get_dependency() runs before the route; a valid token's claims go into the worker's
+Lifecycle: setup() reads the signing secret and opens its own engine on the accounts database
+(closed in stop()); get_dependency() runs before the route: a valid token of an active account
+(gateway.standing: asked at most every ACCOUNT_CHECK_SECONDS) puts its claims into the worker's
 context data (key `auth`), which nameko copies into every RPC the route makes — that is how
-services learn the caller (servicekit.auth). A missing token means anonymous; a bad one is
-remembered and refused (401) only by routes that need a login.
+services learn the caller (servicekit.auth). A missing token means anonymous; a bad one, or one
+of a deactivated account, is remembered and refused (401) only by routes that need a login,
+and an accounts database that cannot answer makes those routes 503.
 """
 
+import logging
 from typing import Any
 
 from contracts.reference import ROLES
 from nameko.extensions import DependencyProvider
 from servicekit import config
 from servicekit.auth import ANONYMOUS, AUTH_KEY, Guard, Principal
-from servicekit.errors import Unauthenticated
+from servicekit.db import make_engine, unavailable
+from servicekit.errors import ServiceError, Unauthenticated
 
-from . import tokens
+from . import standing, tokens
+
+DEACTIVATED = "账号已停用 (this account is deactivated)"
+log = logging.getLogger(__name__)
 
 
 class Caller:
-    def __init__(self, guard: Guard, problem: str | None, secret: str):
+    def __init__(self, guard: Guard, problem: ServiceError | None, secret: str):
         self.guard = guard
         self.problem = problem
         self.secret = secret  # signs tokens at login
@@ -28,9 +36,11 @@ class Caller:
         return self.guard.principal
 
     def require(self, roles: tuple[str, ...] = ROLES, area_code: str | None = None) -> Principal:
+        if isinstance(self.problem, Unauthenticated):
+            reason = "deactivated" if self.problem.message == DEACTIVATED else "bad_token"
+            self.guard._refuse(reason, area_code)
         if self.problem:
-            self.guard._refuse("bad_token", area_code)
-            raise Unauthenticated(self.problem)
+            raise self.problem
         return self.guard.require(roles, area_code)
 
 
@@ -38,15 +48,32 @@ class Identity(DependencyProvider):
     def setup(self) -> None:
         self.secret = config.token_secret()
         self.identity_key = config.identity_key()
+        self.engine = make_engine(config.database_url("gateway"))
+        seconds = float(config.env("ACCOUNT_CHECK_SECONDS", str(standing.DEFAULT_SECONDS)))
+        self.standing = standing.Standing(self.account_active, seconds)
 
-    def _principal(self, header: str) -> tuple[Principal, str | None]:
+    def stop(self) -> None:
+        self.engine.dispose()
+
+    def account_active(self, user_id: str) -> bool:
+        return standing.lookup_in(self.engine)(user_id)
+
+    def _principal(self, header: str) -> tuple[Principal, ServiceError | None]:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return ANONYMOUS, "Authorization 头应为 Bearer <token> (expected a bearer token)"
+            problem = "Authorization 头应为 Bearer <token> (expected a bearer token)"
+            return ANONYMOUS, Unauthenticated(problem)
         try:
-            return tokens.verify(self.secret, token.strip()), None
+            principal = tokens.verify(self.secret, token.strip())
         except tokens.TokenInvalid as exc:
-            return ANONYMOUS, str(exc)
+            return ANONYMOUS, Unauthenticated(str(exc))
+        try:
+            active = self.standing.active(principal.user_id)
+        except Exception as exc:  # raising here would kill the container (nameko), not refuse
+            if unavailable(exc) is None:
+                log.error("account check failed", exc_info=exc)
+            return ANONYMOUS, unavailable(exc) or ServiceError("服务器内部错误 (internal error)")
+        return (principal, None) if active else (ANONYMOUS, Unauthenticated(DEACTIVATED))
 
     def get_dependency(self, worker_ctx: Any) -> Caller:
         request = worker_ctx.args[0] if worker_ctx.args else None

@@ -19,6 +19,7 @@ ERRORS = {
     401: "未登录或登录凭证无效 (not logged in, or the token is invalid)",
     403: "无权限：角色或地区范围不符 (forbidden: role or area scope)",
     404: "不存在 (not found)",
+    408: "请求体未在限定时间内收完，连接已关闭 (the body came too slowly; connection closed)",
     409: "与当前状态冲突 (conflict with the current state)",
     413: "请求体过大 (request body too large)",
     415: "请使用 application/json (unsupported media type)",

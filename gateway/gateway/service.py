@@ -14,6 +14,7 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.routing import LevelRpc
 
+from . import clients
 from .identity import Identity
 from .limits import Limits
 from .table.mount import routes_class
@@ -36,8 +37,23 @@ class GatewayService(DeclaredRoutes):  # type: ignore[misc,valid-type]  # built 
 
 
 def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
+    """The runner calls this before anything starts: a missing signing secret refuses the
+    start here (servicekit.config.ConfigError, one line) rather than in a container, and so
+    do the TRUST_PROXY this gateway no longer reads and a TRUSTED_PROXIES it cannot parse."""
+    config.token_secret()
+    if config.env("TRUST_PROXY", "") not in ("", "0"):
+        raise config.ConfigError(clients.REPLACED)
+    clients.networks(config.env("TRUSTED_PROXIES", ""))  # a typo refuses the start
     nameko_config.update(
+        # Requests in hand at once. A worker here mostly waits (for a service's reply, or a
+        # login for the KDF: at most GATEWAY_KDF_QUEUE of them), so there are many more than
+        # a service's MAX_WORKERS: 100 logins at once queue for the KDF, not for a worker.
+        max_workers=int(config.env("GATEWAY_MAX_WORKERS", "128")),
         WEB_SERVER_ADDRESS=config.env("WEB_SERVER_ADDRESS", "127.0.0.1:8000"),
+        # Hostile clients (servicekit.webserver): a request's head, and its body, within this
+        # many seconds; at most this many connections open, the rest wait in the backlog.
+        WEB_READ_TIMEOUT=float(config.env("GATEWAY_READ_TIMEOUT", "10")),
+        WEB_MAX_CONNECTIONS=int(config.env("GATEWAY_MAX_CONNECTIONS", "4096")),
         RPC_TIMEOUT=float(config.env("RPC_TIMEOUT", "10")),
         MAX_BODY_BYTES=int(config.env("MAX_BODY_BYTES", str(256 * 1024))),
     )

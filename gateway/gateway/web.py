@@ -1,5 +1,5 @@
-"""Reading requests and writing responses: JSON bodies, the Idempotency-Key, client identity
-(query strings: gateway.table.handle.query_of, typed by the route's schema)."""
+"""Reading requests and writing responses: JSON bodies, the Idempotency-Key (query strings:
+gateway.table.handle.query_of, typed by the route's schema; the client: gateway.clients)."""
 
 import json
 import re
@@ -51,12 +51,6 @@ def idempotency_key(request: Request) -> str | None:
     if not IDEMPOTENCY_KEY.fullmatch(key):
         raise ValidationFailed("Idempotency-Key 格式不正确 (1-200 characters A-Z a-z 0-9 . _ : -)")
     return key
-
-
-def client_of(request: Request, trust_proxy: bool) -> str:
-    if trust_proxy and request.headers.get("X-Forwarded-For"):
-        return request.headers["X-Forwarded-For"].split(",")[0].strip()
-    return request.remote_addr or "unknown"
 
 
 def ok(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -92,7 +92,7 @@ class TestOperation:
 
     def test_the_derivation_rules_hold(self, route):
         statuses = set(route.statuses())
-        assert ({413, 415} <= statuses) == (route.body is not None)
+        assert ({408, 413, 415} <= statuses) == (route.body is not None)
         assert (503 in statuses) == (route.rpc is not None or 503 in route.refuses)
         assert not route.login or {401, 403} <= statuses
         assert not route.params or 404 in statuses
@@ -169,6 +169,16 @@ class TestOperation:
         for role in route.roles or ():
             assert ROLE_TITLES[role] in operation["description"]
             assert role in operation["description"]
+
+
+def test_the_login_documents_its_limits_and_its_queue(document):
+    """Attempts per client and failures per user and client (429), a full KDF queue (503),
+    both with Retry-After; a body that came too slowly (408)."""
+    login = document["paths"]["/api/v1/auth/token"]["post"]
+    assert {"401", "408", "429", "503"} <= set(login["responses"])
+    for status in ("429", "503"):
+        assert "Retry-After" in login["responses"][status]["headers"]
+    assert "每个客户端的登录尝试限流" in login["description"]
 
 
 class TestStatusesFromTheServices:

@@ -13,7 +13,7 @@ import pytest
 import requests
 from servicekit.testing import wait_until
 
-from scripts import demo_data
+from scripts import demo_data, run_platform
 from tests.support.api import Api
 
 TOWN = demo_data.ROSTER_AREA  # 薛家湾镇, inside 准格尔旗 (renda, jipiao, jiandu)
@@ -41,6 +41,12 @@ def login(make_run, printed):
         return Api(make_run.base_url, make_run.login(username, password))
 
     return as_
+
+
+def test_the_banner_says_how_tokens_are_signed(make_run):
+    # the tests give make run a TOKEN_SECRET; without one it says MINSHENG_DEV=1
+    # (tests/unit/servicekit/test_secrets.py)
+    assert run_platform.SECRET_SIGNING + "\n" in make_run.output
 
 
 def test_the_banner_prints_every_role_and_both_tellers(printed):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
+from gateway.identity import Identity
 from gateway.service import GatewayService
 from nameko.containers import ServiceContainer
 from nameko.extensions import DependencyProvider
@@ -67,8 +68,20 @@ class RecordingCaller(LevelCaller):  # for_area (area → level) stays the real 
         return self.provider.replies.get(method, {"ok": True})
 
 
+class KnownAccounts(Identity):
+    """Identity whose accounts database is a set: every token's account is active unless a
+    test names it in `deactivated` (the tokens here are minted for made-up user ids)."""
+
+    def __init__(self) -> None:
+        self.deactivated: set[str] = set()
+
+    def account_active(self, user_id: str) -> bool:
+        return user_id not in self.deactivated
+
+
 class RecordingGateway(GatewayService):
     rpc = FakeLevelRpc()
+    identity = KnownAccounts()
 
 
 @dataclass
@@ -84,23 +97,34 @@ class Gateway:
     def calls(self) -> list[Call]:
         return self.fake.calls
 
+    @property
+    def accounts(self) -> KnownAccounts:
+        return next(d for d in self.container.dependencies if isinstance(d, KnownAccounts))
+
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return requests.request(method, f"{self.url}{path}", timeout=10, **kwargs)
 
 
 @contextmanager
 def running_gateway(
-    monkeypatch: Any, tmp_path: Any, max_body_bytes: int = 4096, **env: str
+    monkeypatch: Any,
+    tmp_path: Any,
+    service: type = RecordingGateway,
+    nameko: dict[str, Any] | None = None,
+    max_body_bytes: int = 4096,
+    **env: str,
 ) -> Iterator[Gateway]:
-    """A RecordingGateway on a free port; its accounts database under tmp_path; `env` sets
-    the gateway's environment (RATE_LIMIT_PUBLIC="3/60", …). Bodies are limited to 4 KiB
-    unless `max_body_bytes` says otherwise."""
+    """A RecordingGateway (or `service`, a subclass) on a free port; its accounts database
+    under tmp_path; `env` sets the gateway's environment (RATE_LIMIT_PUBLIC="3/60", …) and
+    `nameko` its container config (WEB_READ_TIMEOUT, …). Bodies are limited to 4 KiB unless
+    `max_body_bytes` says otherwise."""
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     address = f"127.0.0.1:{testing.free_port()}"
     container = ServiceContainer(
-        RecordingGateway, {"WEB_SERVER_ADDRESS": address, "MAX_BODY_BYTES": max_body_bytes}
+        service,
+        {"WEB_SERVER_ADDRESS": address, "MAX_BODY_BYTES": max_body_bytes, **(nameko or {})},
     )
     container.start()
     try:

@@ -130,7 +130,7 @@ class Route:
         found |= set(self.where.statuses) if self.where else set()
         found |= {404} if self.params else set()
         found |= {409} if self.idempotent else set()  # the key reused with another body
-        found |= {413, 415} if self.body else set()
+        found |= {408, 413, 415} if self.body else set()  # 408: the body came too slowly
         found |= {429} if self.public_limit else set()
         found |= {503} if self.rpc else set()  # the level's workers or its database are down
         return tuple(sorted(found))

@@ -9,11 +9,13 @@ NOT_FOUND = "not_found"
 METHOD_NOT_ALLOWED = "method_not_allowed"
 CONFLICT = "conflict"
 PAYLOAD_TOO_LARGE = "payload_too_large"
+REQUEST_TIMEOUT = "request_timeout"
 RULE_VIOLATION = "rule_violation"
 RATE_LIMITED = "rate_limited"
 INTERNAL = "internal_error"
 LEVEL_UNAVAILABLE = "level_unavailable"
 DATABASE_UNAVAILABLE = "database_unavailable"
+TOO_BUSY = "too_busy"  # the gateway has as much of this work in hand as it takes (logins)
 
 HTTP_STATUS = {
     VALIDATION_FAILED: 400,
@@ -22,6 +24,7 @@ HTTP_STATUS = {
     FORBIDDEN: 403,
     NOT_FOUND: 404,
     METHOD_NOT_ALLOWED: 405,
+    REQUEST_TIMEOUT: 408,
     CONFLICT: 409,
     PAYLOAD_TOO_LARGE: 413,
     UNSUPPORTED_MEDIA_TYPE: 415,
@@ -30,4 +33,5 @@ HTTP_STATUS = {
     INTERNAL: 500,
     LEVEL_UNAVAILABLE: 503,
     DATABASE_UNAVAILABLE: 503,
+    TOO_BUSY: 503,
 }

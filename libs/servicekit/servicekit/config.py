@@ -11,6 +11,22 @@ from contracts.reference import LEVELS
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 DEV_TOKEN_SECRET = "minsheng-development-secret-do-not-deploy"
+DEV_FLAG = "MINSHENG_DEV"
+# HS256 keys shorter than the hash (32 bytes) are below RFC 7518's minimum and guessable offline
+# from any one token.
+SECRET_MIN_BYTES = 32
+SECRET_REFUSED = (
+    "TOKEN_SECRET 未设置或不足 32 字节，拒绝启动："
+    "生产环境请设置 TOKEN_SECRET=$(openssl rand -hex 32)，"
+    "本机开发请设置 MINSHENG_DEV=1 (TOKEN_SECRET missing or shorter than 32 bytes: refusing to "
+    "start; set one, or MINSHENG_DEV=1 for development)"
+)
+SECRET_DEV_WARNING = (
+    "!!! MINSHENG_DEV=1 且 TOKEN_SECRET 未设置或不足 32 字节："
+    "正在使用公开的开发用签名密钥，切勿用于生产环境 "
+    "(development mode: signing with the published development secret; never deploy this) !!!"
+)
+_warned: list[bool] = []
 WORKER_LEVELS = (*LEVELS, "all")
 
 log = logging.getLogger(__name__)
@@ -41,14 +57,34 @@ def worker_levels() -> tuple[str, ...]:
     return LEVELS if level == "all" else (level,)
 
 
+IDENTITY_REFUSED = (
+    f"IDENTITY_SECRET 不足 {SECRET_MIN_BYTES} 字节，拒绝启动 (IDENTITY_SECRET shorter than "
+    f"{SECRET_MIN_BYTES} bytes: refusing to start; `openssl rand -hex 32`)"
+)
+
+
+class ConfigError(Exception):
+    """A setting a process cannot start without: its text is the one line the runner prints
+    before it exits (status 5), nothing started."""
+
+
+def dev_mode() -> bool:
+    """MINSHENG_DEV=1: a developer's machine (`make run` sets it when TOKEN_SECRET is unset)."""
+    return os.environ.get(DEV_FLAG) == "1"
+
+
 def token_secret() -> str:
-    secret = os.environ.get("TOKEN_SECRET")
-    if secret:
+    """TOKEN_SECRET, at least SECRET_MIN_BYTES long. Without one a process refuses to start,
+    unless MINSHENG_DEV=1: a token forged with the published development secret would
+    otherwise be accepted as admin in a deployment that forgot to set it (fail closed)."""
+    secret = os.environ.get("TOKEN_SECRET", "")
+    if len(secret.encode()) >= SECRET_MIN_BYTES:
         return secret
-    log.warning(
-        "!!! TOKEN_SECRET 未设置：正在使用开发用签名密钥，切勿用于生产环境 "
-        "(TOKEN_SECRET unset: using the development signing secret; never deploy this) !!!"
-    )
+    if not dev_mode():
+        raise ConfigError(SECRET_REFUSED)
+    if not _warned:
+        _warned.append(True)  # once per process, however many providers ask
+        log.warning(SECRET_DEV_WARNING)
     return DEV_TOKEN_SECRET
 
 
@@ -56,9 +92,11 @@ def identity_key() -> bytes:
     """The key that seals the caller's identity on the broker (servicekit.context_seal).
     IDENTITY_SECRET when set — give it to the services instead of TOKEN_SECRET, so a worker
     cannot mint logins — else derived from TOKEN_SECRET (one secret for a small deployment)."""
-    secret = os.environ.get("IDENTITY_SECRET")
-    if secret:
+    secret = os.environ.get("IDENTITY_SECRET", "")
+    if len(secret.encode()) >= SECRET_MIN_BYTES:
         return secret.encode()
+    if secret and not dev_mode():
+        raise ConfigError(IDENTITY_REFUSED)
     return hmac.new(token_secret().encode(), b"minsheng identity context v1", "sha256").digest()
 
 

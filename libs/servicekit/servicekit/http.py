@@ -2,14 +2,18 @@
 
 nameko answers errors in plain text and turns Werkzeug's 400/413/415 into 500; this entrypoint
 maps every exception through one table instead, mints or accepts `X-Request-ID`, enforces the
-body size limit before the body is read, and puts the request id into context data so it
-travels through RPC and events.
+body size limit before the body is read, reads the body within the read timeout before it takes
+a worker (408 otherwise), and puts the request id into context data so it travels through RPC
+and events. The server under it: servicekit.webserver.
 """
 
+import io
 import json
 import logging
 import re
+import socket
 import uuid
+from contextlib import suppress
 from functools import partial
 from typing import Any
 
@@ -17,11 +21,12 @@ import eventlet
 from contracts import errors as codes
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import WsgiApp
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     RequestEntityTooLarge,
+    RequestTimeout,
     UnsupportedMediaType,
 )
 from werkzeug.exceptions import NotFound as NotFoundPath
@@ -30,14 +35,12 @@ from werkzeug.wrappers import Request, Response
 
 from .db import unavailable
 from .errors import ServiceError, expected_with
+from .webserver import CONNECTION_KEY, DEFAULT_READ_TIMEOUT, WideWebServer
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")  # the whole header: fullmatch
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
-# A hall of deputies connects at once (500 casts within a second). eventlet's default listen
-# backlog of 50 makes the kernel reset the connections beyond it; the kernel caps this value at
-# net.core.somaxconn.
-LISTEN_BACKLOG = 1024
+READ = DEFAULT_READ_TIMEOUT
 log = logging.getLogger(__name__)
 
 _WERKZEUG_CODES = {
@@ -46,6 +49,7 @@ _WERKZEUG_CODES = {
     405: (codes.METHOD_NOT_ALLOWED, "不支持该请求方法 (method not allowed)"),
     413: (codes.PAYLOAD_TOO_LARGE, "请求体过大 (request body too large)"),
     415: (codes.UNSUPPORTED_MEDIA_TYPE, "请使用 application/json (unsupported media type)"),
+    408: (codes.REQUEST_TIMEOUT, "请求体未在限定时间内收完 (request body too slow)"),
 }
 # What Werkzeug raises inside a worker while the request is read: a body past the size limit
 # (413), not JSON (415), unreadable (400). Answers to the caller like a ServiceError, so nameko
@@ -98,6 +102,40 @@ def error_response(exc: BaseException) -> Response:
     return json_response(500, envelope(codes.INTERNAL, "服务器内部错误 (internal error)"))
 
 
+def read_body(request: Request, seconds: float) -> None:
+    """Read a body of a declared length within `seconds` in all, here in the connection's own
+    green thread, and hand it to the request from memory. Read by the worker, as before, a
+    client that sent its headers and then a byte every few seconds (or nothing) held one of
+    the gateway's few workers for as long as it liked. A body over the size limit is left
+    unread: the worker answers 413 without reading it. On timeout nothing more is read from
+    the client, and RequestTimeout (408) is raised."""
+    length = request.content_length
+    limit = request.max_content_length
+    if not length or (limit is not None and length > limit):
+        return
+    environ = request.environ
+    deadline = eventlet.Timeout(seconds)
+    try:
+        data = environ["wsgi.input"].read(length)
+    except (eventlet.Timeout, TimeoutError) as exc:
+        if isinstance(exc, eventlet.Timeout) and exc is not deadline:
+            raise  # someone else's deadline
+        _stop_reading(environ)
+        raise RequestTimeout() from exc
+    finally:
+        deadline.cancel()
+    environ["wsgi.input"] = io.BytesIO(data)  # short if the client hung up: werkzeug's 400
+
+
+def _stop_reading(environ: dict[str, Any]) -> None:
+    """Read no more of this client: eventlet would otherwise drain the rest of the body, as
+    slowly as the client cares to send it, before answering the next request."""
+    connection = environ.get(CONNECTION_KEY)
+    if connection is not None:
+        with suppress(OSError):  # already gone
+            connection.shutdown(socket.SHUT_RD)
+
+
 def request_id_of(request: Request) -> str:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
     return offered if _SAFE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
@@ -125,21 +163,6 @@ class _JsonWsgiApp(WsgiApp):  # type: ignore[misc]  # subclasses untyped nameko
         response = error_response(exc)
         response.headers[REQUEST_ID_HEADER] = request_id_of(request)
         return response(environ, start_response)
-
-
-class WideWebServer(WebServer):  # type: ignore[misc]  # subclasses untyped nameko
-    """nameko's web server, listening with LISTEN_BACKLOG instead of eventlet's 50."""
-
-    _starting: bool  # set by WebServer.__init__
-
-    def start(self) -> None:
-        # nameko's WebServer.start, but for the backlog.
-        if not self._starting:
-            self._starting = True
-            self._sock = eventlet.listen(self.bind_addr, backlog=LISTEN_BACKLOG)
-            self._sock.settimeout(None)  # as nameko: https://github.com/celery/kombu/issues/838
-            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
-            self._gt = self.container.spawn_managed_thread(self.run)
 
 
 class AsciiIntegerConverter(IntegerConverter):
@@ -179,6 +202,7 @@ class JsonHttpEntrypoint(HttpRequestHandler):  # type: ignore[misc]  # subclasse
         )
         request_id = request_id_of(request)
         try:
+            read_body(request, float(self.container.config.get("WEB_READ_TIMEOUT") or READ))
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             done = Event()

@@ -1,9 +1,11 @@
 """Start one service's workers: `python -m servicekit.runner collection`.
 
 The level is configuration: WORKER_LEVEL=township starts `collection_township`; `all` starts
-one container per level in this process (a small deployment). The service migrates first
-(MIGRATE=0 skips it when a deploy job already did), the broker and the ports are checked with a
-one-line answer instead of a hang or a traceback, and /metrics is served on METRICS_PORT.
+one container per level in this process (a small deployment). The service's `configure` runs
+first and may refuse the start (a missing signing secret: servicekit.config.ConfigError, one
+line, status 5); then the service migrates (MIGRATE=0 skips it when a deploy job already did),
+the broker and the ports are checked with a one-line answer instead of a hang or a traceback,
+and /metrics is served on METRICS_PORT.
 
 Stopping: SIGTERM or SIGINT stops the containers once (running workers finish); a second signal,
 or STOP_GRACE seconds without the stop completing, ends the process at once. nameko's own
@@ -46,6 +48,8 @@ log = logging.getLogger(LOGGER)
 # Seconds a stop may take before the process ends regardless (workers still running are cut:
 # their messages were not acknowledged, so the broker hands them to another worker).
 STOP_GRACE = 3.0
+# Exit status of a process refused for its configuration (2 usage, 3 broker, 4 ports taken).
+CONFIG_REFUSED = 5
 # The unpatched modules, loaded now rather than inside a signal handler.
 _real_threading = eventlet.patcher.original("threading")
 _real_time = eventlet.patcher.original("time")
@@ -193,6 +197,17 @@ def ports_message(classes: list[type[Any]], nameko_config: dict[str, Any]) -> st
     return taken_ports_message(addresses, "设置 METRICS_PORT / WEB_SERVER_ADDRESS")
 
 
+def configured(service: str) -> tuple[ModuleType, dict[str, Any]]:
+    """The service's module and its nameko config; raises config.ConfigError when a setting
+    it cannot run without is missing (a signing secret), before anything else is touched."""
+    module = importlib.import_module(f"{service}.service")
+    config.identity_key()  # every process seals or checks the caller's identity (fail closed)
+    nameko_config = config.nameko_config()
+    if hasattr(module, "configure"):
+        nameko_config = module.configure(nameko_config)
+    return module, nameko_config
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("用法 (usage): python -m servicekit.runner <service>", file=sys.stderr)
@@ -202,17 +217,18 @@ def main(argv: list[str]) -> int:
     # (no KeyboardInterrupt traceback from the middle of an import or a migration).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     jsonlog.configure(config.env("LOG_LEVEL", "INFO"))
-    nameko_config = config.nameko_config()
+    try:
+        module, nameko_config = configured(service)
+    except config.ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return CONFIG_REFUSED
     uri = str(nameko_config["AMQP_URI"])
     if not broker_reachable(uri):
         print(BROKER_HELP.format(uri=uri.split("@")[-1]), file=sys.stderr)
         return 3
     if config.env("MIGRATE", "1") != "0":
         upgrade_service(service)
-    module = importlib.import_module(f"{service}.service")
     classes = service_classes(module)
-    if hasattr(module, "configure"):
-        nameko_config = module.configure(nameko_config)
     taken = ports_message(classes, nameko_config)
     if taken:
         print(taken, file=sys.stderr)

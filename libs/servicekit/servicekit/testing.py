@@ -19,6 +19,9 @@ from typing import Any
 RUN_ID = uuid.uuid4().hex[:8]
 PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_HOST = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+# Tests and benchmarks sign with a secret of their own: processes refuse to start without one
+# (servicekit.config.token_secret), and the development fallback is for `make run` only.
+TEST_TOKEN_SECRET = "test-secret-not-for-production-0123456789"
 
 
 def unavailable(what: str) -> None:
@@ -167,6 +170,10 @@ class Platform:
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
             "MIGRATE": "0",
             "PYTHONWARNINGS": "ignore",
+            "TOKEN_SECRET": os.environ.get("TOKEN_SECRET") or TEST_TOKEN_SECRET,
+            # One test client logs in as many accounts as a journey needs, from one address;
+            # the tests of that limit set their own.
+            "RATE_LIMIT_LOGIN_CLIENT": "100000/60",
             **(env or {}),
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}

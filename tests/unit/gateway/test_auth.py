@@ -27,19 +27,25 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+CHEAP = passwords.Cost(2**10, 8, 1)  # the format and the checks, without 0.45 s per hash
+OLD = passwords.Cost(2**14, 8, 1)  # what hashes were made with before OWASP's parameters
+
+
+def cheap(password):
+    return passwords.hash_password(password, CHEAP)
+
+
 class TestPasswords:
     def test_the_right_password_verifies(self):
-        assert passwords.verify_password(
-            "正确的密码 correct", passwords.hash_password("正确的密码 correct")
-        )
+        assert passwords.verify_password("正确的密码 correct", cheap("正确的密码 correct"))
 
     def test_a_wrong_password_fails(self):
-        stored = passwords.hash_password("correct horse")
+        stored = cheap("correct horse")
         assert not passwords.verify_password("correct horsE", stored)
         assert not passwords.verify_password("", stored)
 
     def test_hashes_are_salted(self):
-        first, second = passwords.hash_password("same"), passwords.hash_password("same")
+        first, second = cheap("same"), cheap("same")
         assert first != second
         assert first.split("$")[4] != second.split("$")[4]
         assert passwords.verify_password("same", first) and passwords.verify_password(
@@ -47,11 +53,44 @@ class TestPasswords:
         )
 
     def test_the_hash_does_not_contain_the_password(self):
-        assert "plaintext-secret" not in passwords.hash_password("plaintext-secret")
+        assert "plaintext-secret" not in cheap("plaintext-secret")
 
-    @pytest.mark.parametrize("stored", ["", "garbage", "md5$1$2$3$4$5", "plain-password"])
+    @pytest.mark.parametrize(
+        "stored",
+        [
+            "",
+            "garbage",
+            "md5$1$2$3$4$5",
+            "plain-password",
+            "scrypt$1000$8$1$c2FsdA==$ZGlnZXN0",  # N not a power of two
+            "scrypt$1073741824$8$1$c2FsdA==$ZGlnZXN0",  # N = 2^30: refused, not run
+            "scrypt$1024$8$1$not base64!$ZGlnZXN0",
+            "scrypt$x$8$1$c2FsdA==$ZGlnZXN0",
+        ],
+    )
     def test_malformed_or_foreign_hashes_never_verify(self, stored):
         assert not passwords.verify_password("plain-password", stored)
+        assert passwords.check("plain-password", stored) == (False, None)
+
+    def test_new_hashes_carry_owasps_scrypt_parameters(self):
+        stored = passwords.hash_password("correct horse battery")
+        assert stored.split("$")[:4] == ["scrypt", str(2**17), "8", "1"]
+        assert passwords.verify_password("correct horse battery", stored)
+        assert not passwords.outdated(stored)
+
+    def test_a_hash_of_older_parameters_is_replaced_once_it_verifies(self):
+        stored = passwords.hash_password("old password", OLD)
+        assert passwords.outdated(stored)
+        verified, upgraded = passwords.check("old password", stored, CHEAP)
+        assert verified and upgraded is not None and upgraded.split("$")[1] == str(2**10)
+        assert passwords.verify_password("old password", upgraded)
+        assert passwords.check("old password", upgraded, CHEAP) == (True, None)
+
+    def test_a_wrong_password_replaces_nothing(self):
+        assert passwords.check("wrong", passwords.hash_password("right", OLD), CHEAP) == (
+            False,
+            None,
+        )
 
 
 class TestTokens:

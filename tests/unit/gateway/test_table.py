@@ -46,7 +46,7 @@ class TestDerived:
 
     def test_statuses_follow_from_what_the_route_declares(self):
         assert call(body=Body, refuses=(422,)).statuses() == (
-            400, 401, 403, 404, 413, 415, 422, 503
+            400, 401, 403, 404, 408, 413, 415, 422, 503
         )  # fmt: skip
         public = call(roles=None, where=Area.query(scoped=False), rule="/x", query=Query)
         assert public.statuses() == (400, 503)

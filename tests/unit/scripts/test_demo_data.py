@@ -39,6 +39,7 @@ def test_the_roster_names_the_demo_deputys_account_on_one_row_only():
 
 @pytest.fixture
 def gateway_db(tmp_path, monkeypatch):
+    monkeypatch.setattr(passwords, "COST", passwords.Cost(2**10, 8, 1))  # not 0.45 s a hash
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.delenv("GATEWAY_DATABASE_URL", raising=False)
     upgrade("gateway")

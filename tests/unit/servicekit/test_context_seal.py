@@ -74,3 +74,20 @@ def test_the_identity_key_is_its_own_secret_or_derived_from_the_token_secret(mon
     assert derived not in (b"t" * 40,) and len(derived) == 32
     monkeypatch.setenv("IDENTITY_SECRET", "i" * 40)
     assert config.identity_key() == b"i" * 40
+
+
+def test_a_short_identity_secret_refuses_the_start(monkeypatch):
+    monkeypatch.setenv("IDENTITY_SECRET", "short")
+    monkeypatch.delenv("MINSHENG_DEV", raising=False)
+    with pytest.raises(config.ConfigError, match="IDENTITY_SECRET"):
+        config.identity_key()
+
+
+def test_without_any_secret_the_identity_key_refuses_the_start_outside_dev(monkeypatch):
+    monkeypatch.delenv("IDENTITY_SECRET", raising=False)
+    monkeypatch.delenv("TOKEN_SECRET", raising=False)
+    monkeypatch.delenv("MINSHENG_DEV", raising=False)
+    with pytest.raises(config.ConfigError):
+        config.identity_key()
+    monkeypatch.setenv("MINSHENG_DEV", "1")
+    assert len(config.identity_key()) == 32

@@ -21,7 +21,7 @@ def issue_token(exchange: Exchange) -> Response:
     return web.ok(
         accounts.login(
             gateway.db,
-            gateway.limits.login_failures,
+            gateway.limits.login,
             gateway.identity.secret,
             exchange.body,
             client,
@@ -74,10 +74,14 @@ ROUTES = (
         tag="auth",
         name="issue_token",
         handler=issue_token,
-        who="连续登录失败按用户名与客户端限流 (failed logins are limited per user and client)",
+        who="每个客户端的登录尝试限流，连续失败另按用户名与客户端限流；同时进行的登录过多时 503 "
+        "(attempts are limited per client, failures per user and client; 503 when too many "
+        "logins are in hand)",
         body=schemas.LoginRequest,
         response=schemas.TokenResponse,
-        refuses=(401, 429, 503),  # wrong password, too many failures, accounts database down
+        # wrong password; too many attempts or failures; too many logins in hand, or the
+        # accounts database down
+        refuses=(401, 429, 503),
     ),
     Route(
         "get",
