@@ -22,7 +22,7 @@ from servicekit.db import make_engine
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 from voting.box import seal, store
-from voting.box.models import Ballot, BallotToken, Receipt
+from voting.box.models import BallotToken, Receipt
 from voting.tokens import new_receipt
 
 CONTENT = '{"c1":"approve","c2":"oppose","c3":"abstain","c4":"oppose","c5":"approve"}'

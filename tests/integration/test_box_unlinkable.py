@@ -191,7 +191,7 @@ class TestPostgresBoxAfterTheSeal:
         )
 
     def test_no_dead_tuple_of_a_cast_remains(self, pg_round):
-        dbs, truth = pg_round
+        dbs, _truth = pg_round
         box = dbs.box
         box.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
         box.commit()

@@ -36,9 +36,9 @@ def urls(request, tmp_path):
 def race(urls: dict, session_id: str) -> tuple[list, dict]:
     start_at = time.time() + 4  # every process imported and connected by then
     numbers = [f"D{n:03d}" for n in range(1, ISSUERS * EACH + 1)]
-    jobs = [
-        {"role": "issue", "deputies": numbers[i::ISSUERS]} for i in range(ISSUERS)
-    ] + [{"role": "close", "close_after": CLOSE_AFTER}]
+    jobs = [{"role": "issue", "deputies": numbers[i::ISSUERS]} for i in range(ISSUERS)] + [
+        {"role": "close", "close_after": CLOSE_AFTER}
+    ]
     processes = []
     for job in jobs:
         job.update(urls=urls, session_id=session_id, start_at=start_at)

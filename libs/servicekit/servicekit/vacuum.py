@@ -68,7 +68,7 @@ def scrub(engine: Engine, tables: Sequence[str], rebuild: bool = True) -> bool:
             return bool(tpool.execute(_scrub_sqlite, path, rebuild))
         _vacuum(engine, tables)
         return True
-    except Exception as exc:  # noqa: BLE001  # the rewrite stands; the next scrub finishes this
+    except Exception as exc:  # the rewrite stands; the next scrub finishes this
         log.warning("scrub deferred: %s", type(exc).__name__)
         return False
 
