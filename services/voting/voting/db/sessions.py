@@ -4,7 +4,8 @@ so steps of one session never interleave."""
 
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from servicekit import vacuum
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, CheckIn, Deliberation, Issuance, Round, VotingSession
@@ -13,8 +14,19 @@ from .models import AuditEntry, CheckIn, Deliberation, Issuance, Round, VotingSe
 def session_row(session: Session, session_id: str, lock: bool = False) -> VotingSession | None:
     query = select(VotingSession).where(VotingSession.id == session_id)
     if lock:
+        _write_first(session, session_id)
         query = query.with_for_update()
     return session.scalars(query).first()
+
+
+def _write_first(session: Session, session_id: str) -> None:
+    """SQLite has no FOR UPDATE: a transaction that read first and writes later may act on what
+    it read while another writer committed in between (closing, while issuing read "open").
+    Writing first takes the file's write lock before anything is read, as FOR UPDATE takes the
+    row on PostgreSQL, so a locked step sees the latest committed session and excludes others."""
+    if session.get_bind().dialect.name == "sqlite":
+        table = VotingSession.__table__
+        session.execute(update(table).where(table.c.id == session_id).values(state=table.c.state))
 
 
 # What a cast needs to know of its session, in one read of small columns (the session row's
@@ -77,6 +89,20 @@ def issued(session: Session, session_id: str, number: int, medium: str | None = 
     if medium is not None:
         query = query.where(Issuance.medium == medium)
     return session.scalar(query) or 0
+
+
+def shuffle_issuances(session: Session, session_id: str, number: int) -> int:
+    """The round's roll rewritten in random order, uncommitted: its rowids, ctids and xmin no
+    longer give the order ballots were issued in (`servicekit.vacuum`)."""
+    table = Issuance.__table__
+    where = (table.c.session_id == session_id, table.c.round == number)
+    return vacuum.shuffled_rewrite(session, table, where)
+
+
+def scrub_issuances(session: Session) -> bool:
+    """After that commit: the old versions vacuumed (PostgreSQL) or the `-wal` truncated with
+    deleted content zeroed (SQLite; the whole file is not rebuilt, it holds every session)."""
+    return vacuum.scrub(session.get_bind(), [Issuance.__tablename__], rebuild=False)
 
 
 def deliberations(session: Session, session_id: str) -> list[Deliberation]:

@@ -1,6 +1,8 @@
 """Close → tally → announce → publish, the runoff round, and the street consultation record.
 
-Closing seals the round in the ballot box first, so no cast lands after it. Tallying needs the
+Closing seals the round in the ballot box first, so no cast lands after it, then rewrites the
+round's box rows and the roll's issuances in shuffled order (`voting.box.seal`), so neither keeps
+the order of casting or issuing. Tallying needs the
 paper count complete (every returned sheet entered and agreed). Announcing builds the export
 once — ballots shuffled, the audit chain to that point — and its digest is what is announced
 on the spot; the document is kept, so every later download is the same bytes of evidence. The
@@ -18,7 +20,7 @@ from servicekit.outbox import OutboxWriter
 from sqlalchemy.orm import Session
 
 from .. import errors
-from ..box import store
+from ..box import seal, store
 from ..db import sessions as db
 from ..db.models import Round, VotingSession
 from ..domain import sessions as machine
@@ -61,13 +63,15 @@ def close_session(session: Session, box: Session, guard: Guard, session_id: str)
     row, state, round_row = _step(session, guard, session_id, "close")
     if row.kind == contract.CONSULTATION and row.consultation is None:
         raise errors.conflict("须先记录会商结果再结束 (record the consultation before closing)")
-    store.seal(box, row.id, row.round)
-    box.commit()  # from here no cast lands in this round, whatever happens next
+    seal.seal_round(box, row.id, row.round)  # sealed, then rewritten in shuffled order
     round_row.present = db.present(session, row.id)
     electronic = store.count(box, row.id, row.round, "electronic")
+    db.shuffle_issuances(session, row.id, row.round)
     append_audit(session, row.id, "voting_closed", {"round": row.round, "electronic": electronic})
     row.state = state
     commit(session, step_done(row))
+    seal.scrub(box)
+    db.scrub_issuances(session)
     return session_view(session, box, row)
 
 

@@ -81,7 +81,8 @@ def check_in(
 def issue_ballot(
     session: Session, box: Session, guard: Guard, session_id: str, data: dict[str, Any]
 ) -> dict[str, Any]:
-    row = load_session(session, guard, session_id, ROLL_ROLES)
+    # Under the lock closing takes: a round being closed is never issued into (issue 11).
+    row = load_session(session, guard, session_id, ROLL_ROLES, lock=True)
     number, medium = data["deputy_number"], data["medium"]
     _own_number(session, guard, row, [number])
     if row.kind == contract.CONSULTATION:
