@@ -8,7 +8,7 @@ import re
 import ssl
 
 import pytest
-from contracts import registry
+from contracts import registry, rpc
 from contracts.events import SUBSCRIPTIONS
 from servicekit import broker, brokerusers, config, retry, topology
 
@@ -140,3 +140,14 @@ def test_a_ca_with_a_plain_uri_is_refused_not_ignored(tls_env) -> None:
     tls_env.setenv("AMQP_CA_FILE", "/etc/minsheng/ca.pem")
     with pytest.raises(config.ConfigError, match="amqps"):
         config.nameko_config()
+
+
+@pytest.mark.parametrize("names", [rpc.CollectionRpc, rpc.VotingRpc])
+def test_the_gateway_may_call_every_rpc_method_at_every_level(names: type) -> None:
+    write, _ = brokerusers.grants()["gateway"].topics["nameko-rpc"]
+    service = rpc.COLLECTION if names is rpc.CollectionRpc else rpc.VOTING
+    methods = [value for key, value in vars(names).items() if not key.startswith("_")]
+    assert methods
+    for level in registry.get(service).levels:
+        for method in methods:
+            assert allowed(write, f"{service}_{level}.{method}"), method
