@@ -7,6 +7,7 @@ files that stay static are checked against the service registry (contracts.regis
 service added there and forgotten here fails with its name.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from contracts import registry
+from servicekit import brokerusers
 
 pytestmark = pytest.mark.integration
 
@@ -40,8 +42,19 @@ VOTING_DATABASES = tuple(registry.get("voting").databases)
 Services = dict[str, dict[str, Any]]
 
 
+class ComposeLoader(yaml.SafeLoader):
+    """The plain YAML loader: `nameko test` teaches SafeLoader to expand `${VAR:default}`,
+    which would turn compose's `${VAR:?message}` into the string "?message"."""
+
+
+ComposeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "!env_var"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=ComposeLoader)
 
 
 @pytest.fixture(scope="module")
@@ -374,3 +387,106 @@ def test_grafana_datasource_points_at_prometheus() -> None:
     (source,) = [s for s in provisioning["datasources"] if s["type"] == "prometheus"]
     assert source["url"] == "http://prometheus:9090"
     assert source["isDefault"] is True
+
+
+# ---- broker and ops (issue 11 item 2) --------------------------------------------------------
+
+RABBITMQ_CONF = DEPLOY / "rabbitmq" / "rabbitmq.conf"
+FROM_ENV = re.compile(r"^\$\{(?P<name>[A-Z0-9_]+):\?[^}]+\}$")  # required, no default
+# PostgreSQL is on the compose network only, its role passwords the local stack's (init.sh);
+# not part of the broker and ops ports.
+LOCAL_ONLY_PASSWORDS = {"POSTGRES_PASSWORD"}
+
+
+def published(service: dict[str, Any]) -> list[tuple[str, str]]:
+    """(host address, host port) of each published port; "" is every interface."""
+    found = []
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            found.append((port.get("host_ip", ""), str(port.get("published", ""))))
+            continue
+        parts = str(port).split(":")
+        if len(parts) == 3:
+            found.append((parts[0], parts[1]))
+        else:  # "8000:8000", or "8000" (a random host port on every interface)
+            found.append(("", parts[0]))
+    return found
+
+
+AMQP_URI = re.compile(r"^amqps?://(?P<user>[^:@/]+):(?P<password>.*)@(?P<host>[^@/]+)/")
+
+
+def amqp_user(service: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(user, password) of AMQP_URI: by hand, as `${VAR:?…}` is no URL urlsplit can read."""
+    match = AMQP_URI.match(environment_of(service).get("AMQP_URI", ""))
+    return (match["user"], match["password"]) if match else (None, None)
+
+
+def load_definitions_path() -> str:
+    (path,) = re.findall(r"^load_definitions\s*=\s*(\S+)", RABBITMQ_CONF.read_text(), re.M)
+    return path
+
+
+def test_only_the_gateway_is_published_beyond_this_machine(services: Services) -> None:
+    open_to_all = {
+        (name, port)
+        for name, service in services.items()
+        for host, port in published(service)
+        if host not in ("127.0.0.1", "::1", "localhost")
+    }
+    assert open_to_all == {("gateway", "8000")}, f"published on every interface: {open_to_all}"
+    assert not published(services["postgres"])
+    assert all(port != "5672" for _, port in published(services["rabbitmq"])), "AMQP published"
+
+
+def test_each_process_connects_to_the_broker_as_its_own_user(services: Services) -> None:
+    expected = dict.fromkeys(workers_of(services, "gateway"), "gateway")
+    for service in LEVELED_SERVICES:
+        expected.update(dict.fromkeys(workers_of(services, service), service))
+    expected["topology"] = brokerusers.OPS_USER
+    users = {
+        name: amqp_user(service)[0]
+        for name, service in services.items()
+        if "AMQP_URI" in environment_of(service)
+    }
+    assert users == expected
+
+
+def test_no_guest_and_every_broker_password_from_the_environment(services: Services) -> None:
+    for name, service in services.items():
+        user, password = amqp_user(service)
+        if user is None:
+            continue
+        assert user != "guest", name
+        match = FROM_ENV.match(password or "")
+        assert match, f"{name}: the AMQP password is not a required environment variable"
+        assert match["name"] == brokerusers.password_variable(user), name
+    assert "guest" not in json.dumps(services), "a guest in docker-compose.yml"
+
+
+def test_every_password_variable_is_required_and_has_no_default(services: Services) -> None:
+    for name, service in services.items():
+        for key, value in environment_of(service).items():
+            if "PASSWORD" in key and key not in LOCAL_ONLY_PASSWORDS:
+                assert FROM_ENV.match(value), f"{name}: {key} has a default or is written out"
+    grafana = environment_of(services["grafana"])["GF_SECURITY_ADMIN_PASSWORD"]
+    assert FROM_ENV.match(grafana)["name"] == "GRAFANA_ADMIN_PASSWORD"
+
+
+def test_the_broker_loads_the_users_the_broker_users_job_writes(services: Services) -> None:
+    job = services["broker-users"]
+    variables = {brokerusers.password_variable(user) for user in brokerusers.users()}
+    given = {FROM_ENV.match(v)["name"] for v in environment_of(job).values() if FROM_ENV.match(v)}
+    assert given == variables, "the job needs exactly every user's password"
+    assert "servicekit.brokerusers" in command_of(job)
+    written = command_of(job).split()[-1]
+    rabbitmq = services["rabbitmq"]
+    assert depends_on(rabbitmq).get("broker-users") == "service_completed_successfully"
+    mounts = {v.split(":")[0]: v.split(":")[1] for v in rabbitmq["volumes"]}
+    assert mounts.get("./deploy/rabbitmq/rabbitmq.conf") == "/etc/rabbitmq/rabbitmq.conf"
+    job_mounts = {v.split(":")[0]: v.split(":")[1] for v in job["volumes"]}
+    (volume,) = [v for v, target in job_mounts.items() if written.startswith(target + "/")]
+    loaded = load_definitions_path()
+    assert loaded == mounts[volume] + written[len(job_mounts[volume]) :], (loaded, written)
+    # Definitions at boot: RabbitMQ then creates no default (guest) user.
+    assert "default_user" not in RABBITMQ_CONF.read_text(encoding="utf-8")

@@ -11,14 +11,25 @@ from functools import partial
 from typing import Any
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.connection import Connection
 from kombu.exceptions import OperationalError
 from nameko.messaging import QueueConsumer
+
+from . import config
 
 log = logging.getLogger(__name__)
 
 # What a broker that just died looks like from this side: a reset socket, amqp's own
 # connection errors, or kombu's wrapper around either.
 CONNECTION_ERRORS = (OSError, AmqpConnectionError, OperationalError)
+
+
+def connection(uri: str | None = None, **options: Any) -> Connection:
+    """A kombu connection with the process's TLS settings (config.amqp_ssl), the same nameko's
+    own connections get from AMQP_SSL: every connection servicekit opens is made here, so
+    none falls back to plain AMQP next to the workers' TLS."""
+    uri = uri or config.amqp_uri()
+    return Connection(uri, ssl=config.amqp_ssl(uri) or False, **options)
 
 
 class BrokerTolerantQueueConsumer(QueueConsumer):  # type: ignore[misc]  # subclasses untyped nameko

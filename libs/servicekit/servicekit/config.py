@@ -4,8 +4,11 @@ at import time, so tests can point a process at their own vhost and databases.""
 import hmac
 import logging
 import os
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from contracts.reference import LEVELS
 
@@ -112,11 +115,48 @@ class RateLimit:
         return cls(int(count), float(seconds or 60))
 
 
+def amqp_uri() -> str:
+    return env("AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def amqp_ssl(uri: str | None = None) -> dict[str, Any] | None:
+    """TLS options for every broker connection (nameko's AMQP_SSL, kombu's `ssl`), or None for
+    plain `amqp://`. An `amqps://` URI verifies the broker's certificate against AMQP_CA_FILE
+    (the system's CAs without it) and its host name; AMQP_CERT_FILE/AMQP_KEY_FILE add a client
+    certificate. A CA with a plain URI is refused: the operator meant TLS and would not get it."""
+    uri = uri or amqp_uri()
+    ca_file, cert_file = os.environ.get("AMQP_CA_FILE"), os.environ.get("AMQP_CERT_FILE")
+    if urlsplit(uri).scheme != "amqps":
+        if ca_file or cert_file:
+            raise ConfigError(AMQP_TLS_REFUSED)
+        return None
+    options: dict[str, Any] = {
+        "cert_reqs": ssl.CERT_REQUIRED,
+        "server_hostname": urlsplit(uri).hostname,
+    }
+    # py-amqp's context loads no CA by itself: without AMQP_CA_FILE, the system's bundle.
+    options["ca_certs"] = ca_file or ssl.get_default_verify_paths().cafile
+    if cert_file:
+        options["certfile"] = cert_file
+        options["keyfile"] = os.environ.get("AMQP_KEY_FILE") or None
+    return options
+
+
+AMQP_TLS_REFUSED = (
+    "设置了 AMQP_CA_FILE/AMQP_CERT_FILE，但 AMQP_URI 不是 amqps://，拒绝以明文连接 "
+    "(AMQP_CA_FILE or AMQP_CERT_FILE set but AMQP_URI is not amqps://: refusing plain AMQP)"
+)
+
+
 def nameko_config(**extra: object) -> dict[str, object]:
+    uri = amqp_uri()
     config: dict[str, object] = {
-        "AMQP_URI": env("AMQP_URI", DEFAULT_AMQP_URI),
+        "AMQP_URI": uri,
         "max_workers": int(env("MAX_WORKERS", "32")),
         "parent_calls_tracked": 10,
     }
+    tls = amqp_ssl(uri)
+    if tls is not None:
+        config["AMQP_SSL"] = tls  # nameko 2.14's key: its consumers, publishers and proxies
     config.update(extra)
     return config

@@ -21,13 +21,12 @@ from typing import Any
 
 from contracts.envelope import EnvelopeSchema
 from contracts.events import EventSpec, Subscription
-from kombu.connection import Connection
 from nameko.events import SERVICE_POOL, EventHandler
 from sqlalchemy import MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import metrics, topology
+from . import broker, metrics, topology
 from .broker import BrokerTolerantQueueConsumer
 from .clock import utcnow
 from .errors import ValidationFailed
@@ -131,7 +130,7 @@ class ContractEventHandler(EventHandler):  # type: ignore[misc]  # subclasses un
 
     def start(self) -> None:
         # nameko declares only the main queue; its dead-letter and delay queues are ours.
-        with Connection(self.container.config["AMQP_URI"], connect_timeout=5) as connection:
+        with broker.connection(self.container.config["AMQP_URI"], connect_timeout=5) as connection:
             topology.declare(connection, [self.subscription])
 
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:

@@ -23,7 +23,7 @@ from contracts.events import SUBSCRIPTIONS
 from kombu.connection import Connection
 from kombu.messaging import Producer
 
-from . import config, retry, topology
+from . import broker, retry, topology
 
 OUR_HEADERS = (retry.ATTEMPT, retry.ERROR, retry.ERROR_TYPE, retry.FAILED_AT, retry.ORIGIN)
 
@@ -125,8 +125,7 @@ def replay(connection: Connection, queue: str, ids: Sequence[str]) -> int:
 
 
 def connect() -> Connection:
-    uri = config.env("AMQP_URI", config.DEFAULT_AMQP_URI)
-    return Connection(uri, connect_timeout=5, transport_options={"confirm_publish": True})
+    return broker.connection(connect_timeout=5, transport_options={"confirm_publish": True})
 
 
 def main(argv: list[str]) -> int:

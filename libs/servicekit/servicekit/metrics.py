@@ -157,9 +157,8 @@ class DeadLetterCollector:
         self.subscriptions = subscriptions
 
     def collect(self) -> Any:
-        from kombu.connection import Connection
-
         from . import topology
+        from .broker import connection as broker_connection
 
         family = GaugeMetricFamily(
             f"{NAMESPACE}_dead_letters_messages",
@@ -170,7 +169,7 @@ class DeadLetterCollector:
             # A connection per queue: a failed passive declare closes its channel, and one
             # missing queue (or an absent broker) must not hide the others.
             try:
-                with Connection(self.amqp_uri, connect_timeout=2) as connection:
+                with broker_connection(self.amqp_uri, connect_timeout=2) as connection:
                     depth = topology.dead_letter_depth(connection, subscription)
             except Exception:
                 log.warning("dead-letter depth of %s unavailable", subscription.queue)

@@ -13,7 +13,7 @@ from typing import Any
 from nameko.amqp.publish import get_producer
 from nameko.extensions import SharedExtension
 
-from . import retry, topology
+from . import config, retry, topology
 from .broker import BrokerTolerantQueueConsumer
 from .clock import utcnow
 
@@ -72,7 +72,10 @@ class Redelivery(SharedExtension):  # type: ignore[misc]  # subclasses untyped n
             exchange = topology.DEAD_LETTER_EXCHANGE
             declare = [topology.dead_letter_queue_named(queue)]
         with get_producer(
-            self.amqp_uri, True, transport_options=dict(TRANSPORT_OPTIONS)
+            self.amqp_uri,
+            True,
+            ssl=config.amqp_ssl(self.amqp_uri),
+            transport_options=dict(TRANSPORT_OPTIONS),
         ) as producer:
             producer.publish(
                 message.body,

@@ -30,7 +30,7 @@ from kombu.messaging import Producer
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine, MetaData, and_, bindparam, func, or_, select, true, update
 
-from . import config, metrics, topology
+from . import broker, config, metrics, topology
 from .clock import as_utc, utcnow
 from .db import make_engine
 from .levels import level_of_service, logical_name
@@ -79,7 +79,7 @@ class OutboxRelay:
     # ---- broker ---------------------------------------------------------------------------
     def _producer(self) -> Producer:
         if self.producer is None:
-            self.connection = Connection(
+            self.connection = broker.connection(
                 self.amqp_uri,
                 connect_timeout=5,
                 heartbeat=HEARTBEAT_SECONDS,

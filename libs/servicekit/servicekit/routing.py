@@ -25,7 +25,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
 
 from . import areas
-from .broker import AutoAckQueueConsumer
+from .broker import AutoAckQueueConsumer, connection
 from .errors import LevelUnavailable, ValidationFailed
 from .levels import service_name_for
 
@@ -48,7 +48,7 @@ class ConsumerCounts:
 
     def _ask(self, service_name: str) -> int:
         if self.connection is None:
-            self.connection = Connection(self.amqp_uri, connect_timeout=2)
+            self.connection = connection(self.amqp_uri, connect_timeout=2)
         try:
             channel = self.connection.default_channel
             _, _, consumers = channel.queue_declare(queue=f"rpc-{service_name}", passive=True)

@@ -25,10 +25,10 @@ BROKER_HELP = (
 
 
 def broker_reachable(uri: str) -> bool:
-    from kombu.connection import Connection
+    from .broker import connection as broker_connection
 
     try:
-        with Connection(uri, connect_timeout=3) as connection:
+        with broker_connection(uri, connect_timeout=3) as connection:
             connection.ensure_connection(max_retries=1, timeout=3)
         return True
     except Exception:

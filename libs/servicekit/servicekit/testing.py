@@ -4,6 +4,7 @@ helpers to start processes the way `make run` does.
 When CI is set, an unreachable broker or database fails the run instead of skipping it.
 """
 
+import functools
 import glob
 import os
 import random
@@ -14,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import closing
+from dataclasses import dataclass
 from typing import Any
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -257,7 +259,8 @@ class PrivateRabbit:
     survive, as after a crash. epmd is shared by every node on the machine and is left alone.
     """
 
-    def __init__(self, base_dir: str, name: str | None = None):
+    def __init__(self, base_dir: str, name: str | None = None, extra_conf: str = ""):
+        """`extra_conf`: more rabbitmq.conf lines (definitions to load, a TLS listener)."""
         self.base_dir = os.path.abspath(base_dir)
         self.node = f"{name or 'ms-fault-' + uuid.uuid4().hex[:8]}@localhost"
         self.port = free_port()
@@ -277,7 +280,7 @@ class PrivateRabbit:
             handle.write("[].\n")  # no management listener to clash with the shared node's
         conf = os.path.join(self.base_dir, "rabbitmq.conf")
         with open(conf, "w") as handle:
-            handle.write(f"listeners.tcp.local = 127.0.0.1:{self.port}\n")
+            handle.write(f"listeners.tcp.local = 127.0.0.1:{self.port}\n{extra_conf}")
         self.pid_file = os.path.join(self.base_dir, "rabbitmq.pid")
         self.env = {
             **os.environ,
@@ -469,3 +472,46 @@ class PrivatePostgres:
         with suppress(Exception):
             self.stop()
         shutil.rmtree(self.base_dir, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    ca: str  # the CA certificate clients trust (AMQP_CA_FILE)
+    cert: str  # the server's certificate, signed by that CA, for localhost and 127.0.0.1
+    key: str
+
+
+def make_tls_files(folder: str, days: int = 2) -> TlsFiles:
+    """A throw-away CA and a server certificate it signed, made with the openssl CLI (the same
+    commands README's "Broker and ops" gives for a deployment)."""
+    os.makedirs(folder, exist_ok=True)
+    path = functools.partial(os.path.join, folder)
+    with open(path("san.cnf"), "w") as handle:
+        handle.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    for command in (
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("ca.key"),
+         "-out", path("ca.pem"), "-days", str(days), "-subj", "/CN=Minsheng test CA"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("server.key"),
+         "-out", path("server.csr"), "-subj", "/CN=localhost"],
+        ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey",
+         path("ca.key"), "-CAcreateserial", "-out", path("server.pem"), "-days", str(days),
+         "-extfile", path("san.cnf")],
+    ):  # fmt: skip
+        subprocess.run(["openssl", *command], check=True, capture_output=True, timeout=60)
+    return TlsFiles(path("ca.pem"), path("server.pem"), path("server.key"))
+
+
+def tls_conf(tls: TlsFiles, port: int, definitions: str | None = None) -> str:
+    """rabbitmq.conf lines: a TLS listener on 127.0.0.1:port (clients need no certificate),
+    and the definitions to load at boot (no default guest user is created then)."""
+    lines = [
+        f"listeners.ssl.default = 127.0.0.1:{port}",
+        f"ssl_options.cacertfile = {tls.ca}",
+        f"ssl_options.certfile = {tls.cert}",
+        f"ssl_options.keyfile = {tls.key}",
+        "ssl_options.verify = verify_none",
+        "ssl_options.fail_if_no_peer_cert = false",
+    ]
+    if definitions:
+        lines.append(f"load_definitions = {definitions}")
+    return "".join(f"{line}\n" for line in lines)

@@ -19,7 +19,7 @@ from kombu.connection import Connection
 from kombu.entity import Exchange, Queue
 from nameko.constants import PERSISTENT
 
-from . import config, retry
+from . import broker, retry
 
 DEAD_LETTER_EXCHANGE = Exchange("minsheng.dead-letter", type="direct", durable=True)
 DELIVERY_LIMIT = 5
@@ -86,8 +86,7 @@ def dead_letter_depth(connection: Connection, subscription: Subscription) -> int
 
 
 def main(argv: list[str]) -> int:
-    uri = config.env("AMQP_URI", config.DEFAULT_AMQP_URI)
-    with Connection(uri, connect_timeout=5) as connection:
+    with broker.connection(connect_timeout=5) as connection:
         declare_exchanges(connection, {s.event.source for s in SUBSCRIPTIONS})
         names = declare(connection, SUBSCRIPTIONS)
     print(f"已声明 {len(names)} 个事件队列 (declared {len(names)} event queues)")
