@@ -11,7 +11,7 @@ import uuid
 import pytest
 from contracts.envelope import CANONICAL_PREFIX, EnvelopeSchema, canonical
 from contracts.events import PROPOSAL_SUBMITTED, SESSION_RESULTS_ANNOUNCED
-from servicekit import config, event_seal
+from servicekit import config, event_seal, runner
 from servicekit.event_seal import BadEventSignature
 from servicekit.outbox import build_envelope
 
@@ -215,3 +215,9 @@ class TestEventKey:
         derived = config.event_key()
         monkeypatch.setenv("EVENT_SECRET", "short")
         assert config.event_key() == derived
+
+    def test_a_worker_with_a_short_event_secret_refuses_before_anything_starts(self, monkeypatch):
+        monkeypatch.setenv("TOKEN_SECRET", "t" * 40)
+        monkeypatch.setenv("EVENT_SECRET", "short")
+        with pytest.raises(config.ConfigError, match="EVENT_SECRET"):
+            runner.configured("collection")
