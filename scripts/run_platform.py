@@ -60,6 +60,8 @@ def signing_mode() -> str:
     Returns the banner's line."""
     if os.environ.get("TOKEN_SECRET"):
         config.token_secret()
+        config.identity_key()  # and the keys every worker derives: one line here, not 4 exits
+        config.event_key()
         return SECRET_SIGNING
     os.environ[config.DEV_FLAG] = "1"  # inherited by every child started below
     return DEV_SIGNING

@@ -16,7 +16,7 @@ import pytest
 from contracts.events import PROPOSAL_SUBMITTED
 from kombu import Connection
 from nameko.containers import ServiceContainer
-from servicekit import deadletters, metrics, retry, topology
+from servicekit import config, deadletters, event_seal, metrics, retry, topology
 from servicekit.db import make_engine
 from servicekit.outbox import build_envelope
 from servicekit.testing import wait_until
@@ -235,6 +235,7 @@ class TestDeadLetters:
         failures_before = handler_failures()
         event = envelope("合同之外")
         event["payload"]["category"] = "不存在的类别"
+        event = event_seal.sign(event, config.event_key())  # its producer's bug, signed
 
         publish(amqp_uri, PROPOSAL_SUBMITTED, event)
 

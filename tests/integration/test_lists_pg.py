@@ -24,7 +24,7 @@ from servicekit import topology
 from servicekit.auth import Guard, Principal
 from servicekit.consumer import PROCESSED
 from servicekit.errors import RuleViolation
-from servicekit.outbox import OutboxWriter, build_envelope
+from servicekit.outbox import build_envelope
 from servicekit.relay import OUTBOX, OutboxRelay
 from servicekit.runner import subscriptions_of
 from servicekit.validation import load
@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from tests.support.collection_worker import collection_worker
-from tests.support.lists import NOW, results_payload, seed_library
+from tests.support.lists import NOW, frozen_list, results_payload, seed_library
 
 pytestmark = pytest.mark.integration
 
@@ -52,32 +52,6 @@ def guard() -> Guard:
 def count(engine, table, *where) -> int:
     with engine.connect() as conn:
         return int(conn.scalar(select(func.count()).select_from(table).where(*where)))
-
-
-def frozen_list(sessions, seats: int = 10) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Build a list of 12 from the library, run the area's one round, freeze it."""
-    with sessions() as session:
-        use_cases.update_area_settings(
-            session, guard(), AREA, {"rounds": 1, "differential_ratio_permille": 200}, NOW
-        )
-        seed_library(session, AREA, 12)
-        raw = {"area_code": AREA, "year": 2027, "title": "2027年候选项目"}
-        data = load(contract.DraftListCreate, raw)
-        draft = use_cases.create_draft_list(session, guard(), data, raw, None, NOW)
-    with sessions() as session:
-        opened = {
-            "recipients": [{"kind": "township", "recipient": "林荫街道", "account": "linyin"}]
-        }
-        rounds.open_round(session, guard(), draft["id"], opened, NOW)
-    with sessions() as session:
-        items = use_cases.get_version(session, guard(), draft["id"], 0)["items"]
-        revised = [{"proposal_id": uuid.UUID(i["proposal_id"])} for i in reversed(items)]
-        body = {"items": revised, "reasons": {}}
-        version = rounds.close_round(session, guard(), draft["id"], 1, body, NOW)
-    with sessions() as session:
-        outbox = OutboxWriter(OUTBOX, "corr-lists")
-        frozen = use_cases.freeze_list(session, outbox, guard(), draft["id"], {"seats": seats}, NOW)
-    return frozen, version["items"]
 
 
 def deliver(sessions, envelope: dict[str, Any]) -> bool:

@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from collection.db.models import LibraryItem, Notice, Proposal
+from collection.use_cases import lists as use_cases
+from collection.use_cases import rounds
+from contracts import lists as contract
 from servicekit import areas
+from servicekit.auth import Guard, Principal
+from servicekit.outbox import OutboxWriter
+from servicekit.relay import OUTBOX
+from servicekit.validation import load
 from sqlalchemy.orm import Session
 
 NOW = datetime(2027, 1, 5, 2, 0, tzinfo=UTC)
@@ -103,3 +110,34 @@ def results_payload(candidate_list_id: str, elected: list[str], other: list[str]
         "ballots": {"issued": 60, "returned": 58, "valid": 57, "invalid": 1},
         "candidates": [candidate(pid, won, i) for i, (pid, won) in enumerate(ranked, 1)],
     }
+
+
+LIST_AREA = "150602001"  # a township (林荫街道), the area results_payload announces for
+LIST_STAFF = Principal("g-1", ("government_staff",), "150602")
+
+
+def frozen_list(sessions: Any, seats: int = 10) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Build a list of 12 from the library of LIST_AREA, run its one round, freeze it."""
+    guard = Guard(LIST_STAFF, "collection", "all")
+    with sessions() as session:
+        use_cases.update_area_settings(
+            session, guard, LIST_AREA, {"rounds": 1, "differential_ratio_permille": 200}, NOW
+        )
+        seed_library(session, LIST_AREA, 12)
+        raw = {"area_code": LIST_AREA, "year": 2027, "title": "2027年候选项目"}
+        data = load(contract.DraftListCreate, raw)
+        draft = use_cases.create_draft_list(session, guard, data, raw, None, NOW)
+    with sessions() as session:
+        opened = {
+            "recipients": [{"kind": "township", "recipient": "林荫街道", "account": "linyin"}]
+        }
+        rounds.open_round(session, guard, draft["id"], opened, NOW)
+    with sessions() as session:
+        items = use_cases.get_version(session, guard, draft["id"], 0)["items"]
+        revised = [{"proposal_id": uuid.UUID(i["proposal_id"])} for i in reversed(items)]
+        body = {"items": revised, "reasons": {}}
+        version = rounds.close_round(session, guard, draft["id"], 1, body, NOW)
+    with sessions() as session:
+        outbox = OutboxWriter(OUTBOX, "corr-lists")
+        frozen = use_cases.freeze_list(session, outbox, guard, draft["id"], {"seats": seats}, NOW)
+    return frozen, version["items"]

@@ -103,6 +103,25 @@ def identity_key() -> bytes:
     return hmac.new(token_secret().encode(), b"minsheng identity context v1", "sha256").digest()
 
 
+EVENT_REFUSED = (
+    f"EVENT_SECRET 不足 {SECRET_MIN_BYTES} 字节，拒绝启动 (EVENT_SECRET shorter than "
+    f"{SECRET_MIN_BYTES} bytes: refusing to start; `openssl rand -hex 32`)"
+)
+
+
+def event_key() -> bytes:
+    """The key that signs and checks events (servicekit.event_seal). EVENT_SECRET when set —
+    only the services need it, never the gateway — else derived from the identity key with
+    its own label (one secret for a small deployment), so it fails closed as identity_key
+    does: without a secret, no start outside MINSHENG_DEV=1."""
+    secret = os.environ.get("EVENT_SECRET", "")
+    if len(secret.encode()) >= SECRET_MIN_BYTES:
+        return secret.encode()
+    if secret and not dev_mode():
+        raise ConfigError(EVENT_REFUSED)
+    return hmac.new(identity_key(), b"minsheng event signature v1", "sha256").digest()
+
+
 @dataclass(frozen=True)
 class RateLimit:
     requests: int

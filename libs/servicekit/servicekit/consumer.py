@@ -11,6 +11,11 @@ names the handler after the method (`<service>.<method>`), and runs the method's
 neither does, on SQLite and PostgreSQL alike. A redelivered or duplicated event changes nothing.
 A payload that breaks its contract is dead-lettered at once (retrying cannot fix it); any other
 failure is retried with backoff, then dead-lettered with its error (servicekit.retry).
+
+Before any of that, before a worker even starts, the envelope's signature is checked
+(servicekit.event_seal): an unsigned, badly signed or altered event, or one signed as another
+producer's, is dead-lettered at once with the reason in `x-minsheng-error`, counted as a
+security refusal (`bad_event_signature`) and logged at WARNING, without its payload.
 """
 
 import functools
@@ -26,7 +31,7 @@ from sqlalchemy import MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import broker, metrics, topology
+from . import broker, config, event_seal, metrics, topology
 from .broker import BrokerTolerantQueueConsumer
 from .clock import utcnow
 from .errors import ValidationFailed
@@ -36,7 +41,9 @@ from .redelivery import Redelivery
 from .validation import load
 
 PROCESSED = messaging_tables(MetaData())["processed_events"]
+BAD_SIGNATURE = "bad_event_signature"  # the security refusal's reason label
 log = logging.getLogger(__name__)
+security_log = logging.getLogger("minsheng.security")  # where servicekit.auth logs bad_context
 
 
 class InvalidEvent(Exception):
@@ -126,6 +133,7 @@ class ContractEventHandler(EventHandler):  # type: ignore[misc]  # subclasses un
         # Replaces nameko's queue with the pre-declared quorum queue (same name for every level's
         # workers of one service, so they compete for one stream of events).
         self.queue = topology.queue_for(self.subscription)
+        self.event_key = config.event_key()  # fail closed: no key, no consumer
         self.queue_consumer.register_provider(self)
 
     def start(self) -> None:
@@ -133,13 +141,45 @@ class ContractEventHandler(EventHandler):  # type: ignore[misc]  # subclasses un
         with broker.connection(self.container.config["AMQP_URI"], connect_timeout=5) as connection:
             topology.declare(connection, [self.subscription])
 
+    @property
+    def service(self) -> str:
+        return logical_name(self.container.service_name)
+
+    @property
+    def level(self) -> str:
+        return level_of_service(self.container.service_name) or "all"
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        """Runs in its own green thread (nameko's QueueConsumer): checks the signature before
+        a worker, a database session or the handler sees the event."""
+        try:
+            event_seal.verify(body, self.event_key, self.spec.source, self.spec.name)
+        except event_seal.BadEventSignature as problem:
+            self.refuse(message, problem)
+            return
+        super().handle_message(body, message)
+
+    def refuse(self, message: Any, problem: event_seal.BadEventSignature) -> None:
+        """Dead-letter at once (a signature does not improve with retries) and tell ops."""
+        metrics.SECURITY_REFUSALS.labels(self.service, self.level, BAD_SIGNATURE).inc()
+        security_log.warning(
+            "event refused",
+            extra={
+                "security_event": BAD_SIGNATURE,
+                "reason": str(problem),
+                "event_type": self.spec.name,
+                "queue": self.subscription.queue,
+            },
+        )
+        self.redelivery.after_failure(
+            self.queue_consumer, self.subscription.queue, message, problem, permanent=True
+        )
+
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
         if exc_info is None:
             self.queue_consumer.ack_message(message)
             return result, exc_info
-        service = logical_name(self.container.service_name)
-        level = level_of_service(self.container.service_name) or "all"
-        metrics.HANDLER_FAILURES.labels(service, level, self.method_name).inc()
+        metrics.HANDLER_FAILURES.labels(self.service, self.level, self.method_name).inc()
         permanent = isinstance(exc_info[1], InvalidEvent)
         self.redelivery.after_failure(
             self.queue_consumer, self.subscription.queue, message, exc_info[1], permanent

@@ -9,23 +9,29 @@ letter back into its subscription queue as a first attempt and removes it from t
 queue only after the broker confirmed the copy. Replaying is safe because consumers are
 idempotent: an event that was applied after all changes nothing. Letters are read without
 being removed (unacked, then returned), so `list` changes nothing.
+
+Replay is not a way to launder a forged event: each letter's signature is checked again
+(servicekit.event_seal) with the services' key, and one that fails stays in the dead-letter
+queue, named on the output and logged as a security event.
 """
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.events import SUBSCRIPTIONS
+from contracts.events import EVENTS, SUBSCRIPTIONS, EventSpec
 from kombu.connection import Connection
 from kombu.messaging import Producer
 
-from . import broker, retry, topology
+from . import broker, config, event_seal, retry, topology
 
 OUR_HEADERS = (retry.ATTEMPT, retry.ERROR, retry.ERROR_TYPE, retry.FAILED_AT, retry.ORIGIN)
+security_log = logging.getLogger("minsheng.security")
 
 
 @dataclass(frozen=True)
@@ -100,12 +106,47 @@ def letters(connection: Connection, queue_name: str) -> Iterator[list[Letter]]:
         channel.close()  # returns the unacked letters to the queue, in order
 
 
-def replay(connection: Connection, queue: str, ids: Sequence[str]) -> int:
+@dataclass
+class Replayed:
+    replayed: int = 0
+    refused: list[str] = field(default_factory=list)  # "event id: why", left in place
+
+
+def spec_of(queue: str, letter: Letter) -> EventSpec | None:
+    """The event a queue carries: its subscription's, else (another consumer's `evt-…` queue)
+    the contract of the type the letter claims — the registry says who produces it."""
+    for subscription in SUBSCRIPTIONS:
+        if subscription.queue == queue:
+            return subscription.event
+    return EVENTS.get(str(letter.body.get("event_type")))
+
+
+def refusal(queue: str, letter: Letter, key: bytes) -> str | None:
+    """Why `letter` must not be replayed, or None if its producer signed it."""
+    spec = spec_of(queue, letter)
+    if spec is None:
+        return "未知事件类型 (unknown event type)"
+    try:
+        event_seal.verify(letter.body, key, spec.source, spec.name)
+    except event_seal.BadEventSignature as problem:
+        return str(problem)
+    return None
+
+
+def replay(connection: Connection, queue: str, ids: Sequence[str], key: bytes) -> Replayed:
     producer = Producer(connection.channel())
-    replayed = 0
+    done = Replayed()
     with letters(connection, queue) as held:
         for letter in held:
             if ids and letter.event_id not in ids:
+                continue
+            why = refusal(queue, letter, key)
+            if why is not None:  # left unacked: back into the dead-letter queue
+                done.refused.append(f"{letter.event_id}: {why}")
+                security_log.warning(
+                    "dead letter not replayed",
+                    extra={"security_event": "bad_event_signature", "reason": why, "queue": queue},
+                )
                 continue
             dropped = (*OUR_HEADERS, "x-death")  # a replay is a first attempt again
             headers = {k: v for k, v in letter.headers.items() if k not in dropped}
@@ -120,8 +161,8 @@ def replay(connection: Connection, queue: str, ids: Sequence[str]) -> int:
                 retry=False,
             )
             letter.message.ack()  # after the broker confirmed the copy
-            replayed += 1
-    return replayed
+            done.replayed += 1
+    return done
 
 
 def connect() -> Connection:
@@ -137,10 +178,13 @@ def main(argv: list[str]) -> int:
     replaying.add_argument("queue")
     replaying.add_argument("--id", dest="ids", action="append", default=[], metavar="EVENT_ID")
     args = parser.parse_args(argv)
+    try:
+        key = config.event_key() if args.command == "replay" else b""
+    except config.ConfigError as exc:
+        raise SystemExit(str(exc)) from None
     with connect() as connection:
         if args.command == "replay":
-            count = replay(connection, queue_named(connection, args.queue), args.ids)
-            print(f"已重放 {count} 条死信 (replayed {count} dead letters)")
+            report(replay(connection, queue_named(connection, args.queue), args.ids, key))
         elif args.queue:
             with letters(connection, queue_named(connection, args.queue)) as held:
                 print(f"{len(held)} 条死信 (dead letters) in {args.queue}")
@@ -151,6 +195,12 @@ def main(argv: list[str]) -> int:
                 with letters(connection, subscription.queue) as held:
                     print(f"{len(held):>6}  {subscription.queue}.dead")
     return 0
+
+
+def report(done: Replayed) -> None:
+    print(f"已重放 {done.replayed} 条死信 (replayed {done.replayed} dead letters)")
+    for line in done.refused:
+        print(f"  签名无效，未重放，留在死信队列 (bad signature, not replayed, kept): {line}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from . import config, event_seal
 from .db import UtcDateTime
 from .validation import instance_of
 
@@ -76,8 +77,15 @@ class ContractViolation(Exception):
 
 
 def build_envelope(
-    spec: EventSpec, payload: dict[str, Any], *, area_code: str, level: str, correlation_id: str
+    spec: EventSpec,
+    payload: dict[str, Any],
+    *,
+    area_code: str,
+    level: str,
+    correlation_id: str,
+    key: bytes | None = None,
 ) -> dict[str, Any]:
+    """The signed envelope of `payload` (with `key`, else `config.event_key()`)."""
     errors = instance_of(spec.schema).validate(payload)
     if errors:
         raise ContractViolation(f"{spec.name}: {errors}")
@@ -92,6 +100,7 @@ def build_envelope(
         "correlation_id": correlation_id,
         "payload": payload,
     }
+    envelope = event_seal.sign(envelope, config.event_key() if key is None else key)
     problems = instance_of(EnvelopeSchema).validate(envelope)
     if problems:
         raise ContractViolation(f"envelope of {spec.name}: {problems}")
@@ -126,12 +135,23 @@ class OutboxWriter:
 
     With a relay, the row is written already leased to it, and after the commit the event is
     handed over in memory: the relay publishes it without claiming or reading it back. If this
-    process dies first, the lease runs out and any relay takes the row from the table."""
+    process dies first, the lease runs out and any relay takes the row from the table.
 
-    def __init__(self, table: Table, correlation_id: str, relay: Handoff | None = None):
+    The envelope is signed here, before it is written: the table holds only signed events and
+    the relay publishes them as stored, so whoever can write the outbox table but does not hold
+    the key (a DBA, an injected statement) cannot have an event of theirs published as ours."""
+
+    def __init__(
+        self,
+        table: Table,
+        correlation_id: str,
+        relay: Handoff | None = None,
+        key: bytes | None = None,
+    ):
         self.table = table
         self.correlation_id = correlation_id
         self.relay = relay
+        self.key = config.event_key() if key is None else key
 
     def add(
         self,
@@ -143,7 +163,12 @@ class OutboxWriter:
         level: str,
     ) -> dict[str, Any]:
         envelope = build_envelope(
-            spec, payload, area_code=area_code, level=level, correlation_id=self.correlation_id
+            spec,
+            payload,
+            area_code=area_code,
+            level=level,
+            correlation_id=self.correlation_id,
+            key=self.key,
         )
         now = datetime.now(UTC)
         row = {

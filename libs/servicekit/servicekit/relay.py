@@ -309,6 +309,7 @@ class Outbox(DependencyProvider):  # type: ignore[misc]  # subclasses untyped na
         self.relay = OutboxRelay(
             engine, self.container.config["AMQP_URI"], logical_name(self.service), level
         )
+        self.event_key = config.event_key()  # writers sign with it (fail closed at setup)
 
     def start(self) -> None:
         assert self.relay is not None
@@ -330,4 +331,4 @@ class Outbox(DependencyProvider):  # type: ignore[misc]  # subclasses untyped na
     def get_dependency(self, worker_ctx: Any) -> OutboxWriter:
         assert self.relay is not None
         correlation_id = worker_ctx.context_data.get("request_id") or worker_ctx.call_id
-        return OutboxWriter(OUTBOX, correlation_id, relay=self.relay)
+        return OutboxWriter(OUTBOX, correlation_id, relay=self.relay, key=self.event_key)

@@ -202,6 +202,7 @@ def configured(service: str) -> tuple[ModuleType, dict[str, Any]]:
     it cannot run without is missing (a signing secret), before anything else is touched."""
     module = importlib.import_module(f"{service}.service")
     config.identity_key()  # every process seals or checks the caller's identity (fail closed)
+    config.event_key()  # and signs or checks events (a short EVENT_SECRET: one line, no start)
     nameko_config = config.nameko_config()
     if hasattr(module, "configure"):
         nameko_config = module.configure(nameko_config)
