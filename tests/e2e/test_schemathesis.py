@@ -123,6 +123,7 @@ def _problem(caller: str, case, response: requests.Response) -> str | None:
 
 
 # The admin last: what it changes (a session closed, a list frozen) is what the others met.
+@pytest.mark.timeout(1800)  # generating the cases (the fixture's setup) is minutes
 @pytest.mark.parametrize("caller", ["anonymous", "zhengfu", "admin"])
 def test_no_operation_answers_5xx(make_run, cases, caller):
     headers = {} if caller == "anonymous" else make_run.login(caller, PASSWORDS[caller])
