@@ -292,9 +292,7 @@ class TestRouting:
         assert gateway.calls[0].args == (NEW_SESSION, "k-1")
 
     def test_an_issued_token_is_never_cached(self, gateway):
-        response = gateway.request(
-            "post", f"{S}/tokens", json=TOKEN_ISSUE, headers=bearer()
-        )
+        response = gateway.request("post", f"{S}/tokens", json=TOKEN_ISSUE, headers=bearer())
         assert response.status_code == 201
         assert response.headers["Cache-Control"] == "no-store"
 

@@ -3,9 +3,9 @@ ballots and try to cast (some twice, some with too many approvals), the tally's 
 ballots in the box, which equal the tokens spent, which never exceed the deputies checked in."""
 
 import pytest
+from contracts.ballot_tokens import new_ballot_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from contracts.ballot_tokens import new_ballot_token
 from servicekit.errors import Conflict, RuleViolation
 
 from tests.support.voting_worker import STAFF, migrated_databases, prepared_session, voting_worker

@@ -108,6 +108,7 @@ def prepared_session(
     seats: int = 3,
     kind: str = "congress_session",
     present: int | None = None,
+    usernames: bool = False,
     **rules: Any,
 ) -> Prepared:
     """Rules adopted, roster imported, list received, session in deliberation, deputies in."""
@@ -121,7 +122,13 @@ def prepared_session(
             **rules,
         }
     )
-    staff.import_roster({"area_code": TOWN, "title": "镇人大代表名册", "csv": roster_csv(deputies)})
+    staff.import_roster(
+        {
+            "area_code": TOWN,
+            "title": "镇人大代表名册",
+            "csv": roster_csv(deputies, usernames=usernames),
+        }
+    )
     ids = frozen_list(dbs, candidates, seats) if kind != "satisfaction" else []
     body = {"area_code": TOWN, "year": 2027, "kind": kind, "title": "2027年民生实事项目票决"}
     if kind == "satisfaction":
