@@ -10,7 +10,9 @@ nobody without the token can tell which receipt is whose.
 
 import hashlib
 import hmac
+import json
 import secrets
+import sys
 
 from .reference import CROCKFORD_ALPHABET, LEVEL_LETTERS
 
@@ -45,3 +47,19 @@ def receipt_for(token: str) -> str:
     digest = hmac.new(token.encode("ascii"), RECEIPT_CONTEXT, hashlib.sha256).digest()
     body = _base32(int.from_bytes(digest[: RECEIPT_BITS // 8], "big"), RECEIPT_BITS)
     return "-".join(body[i : i + 4] for i in range(0, len(body), 4))
+
+
+def main(argv: list[str]) -> int:
+    """`python -m contracts.ballot_tokens township`: the desk printer's (or a demo's) token,
+    one JSON line {token, token_hash, receipt}; print the token (voting.qr draws its QR code)
+    and send only token_hash to `POST /api/v1/sessions/{id}/tokens`."""
+    if len(argv) != 1 or argv[0] not in LEVEL_LETTERS:
+        print(f"用法 (usage): python -m contracts.ballot_tokens {{{'|'.join(LEVEL_LETTERS)}}}")
+        return 2
+    token, hashed = new_ballot_token(argv[0])
+    print(json.dumps({"token": token, "token_hash": hashed, "receipt": receipt_for(token)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -68,23 +68,6 @@ def checked_in(session: Session, session_id: str) -> set[str]:
     )
 
 
-def check_ins(session: Session, session_id: str) -> list[CheckIn]:
-    return list(session.scalars(select(CheckIn).where(CheckIn.session_id == session_id)))
-
-
-def confirmed(session: Session, session_id: str) -> int:
-    """Check-ins the deputy made or confirmed on their own account."""
-    query = select(func.count()).where(
-        CheckIn.session_id == session_id, CheckIn.confirmed_at.is_not(None)
-    )
-    return session.scalar(query) or 0
-
-
-def issuances(session: Session, session_id: str, number: int) -> list[Issuance]:
-    query = select(Issuance).where(Issuance.session_id == session_id, Issuance.round == number)
-    return list(session.scalars(query))
-
-
 def issuance(session: Session, session_id: str, number: int, deputy: str) -> Issuance | None:
     return session.get(Issuance, (session_id, number, deputy))
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from .. import errors
 from ..box import store
+from ..db import roll as roll_db
 from ..db import sessions as db
 from ..db import setup as setup_db
 from ..db.models import CheckIn, Issuance, VotingSession
@@ -74,7 +75,7 @@ def check_in(
     unknown = [n for n in numbers if setup_db.deputy(session, row.roster_id, n) is None]
     if unknown:
         raise errors.rule("名册中没有这些代表 (not on the roster)", {"unknown": unknown})
-    rows = {r.deputy_number: r for r in db.check_ins(session, row.id)}
+    rows = {r.deputy_number: r for r in roll_db.check_ins(session, row.id)}
     by_self, user = _is_self(guard), guard.principal.user_id or ""
     new = [n for n in numbers if n not in rows]
     session.add_all(_check_in(row.id, n, user, now, by_self) for n in new)
@@ -89,7 +90,7 @@ def check_in(
         {
             "session_id": row.id,
             "present": present,
-            "confirmed": db.confirmed(session, row.id),
+            "confirmed": roll_db.confirmed(session, row.id),
             "deputies_total": row.deputies_total,
             "quorum_needed": quorum_needed(rules),
             "quorum_met": quorum_met(rules, present),
@@ -112,8 +113,10 @@ def _check_in(session_id: str, number: str, by: str, now: datetime, by_self: boo
 def attendance(session: Session, guard: Guard, session_id: str) -> dict[str, Any]:
     """Who checked whom in, who confirmed, who issued each ballot: the roll, never the box."""
     row = load_session(session, guard, session_id, READ_ROLES)
-    issued = {i.deputy_number: i for i in db.issuances(session, row.id, row.round)}
-    rows = [_attendance_row(c, issued.get(c.deputy_number)) for c in db.check_ins(session, row.id)]
+    issued = {i.deputy_number: i for i in roll_db.issuances(session, row.id, row.round)}
+    rows = [
+        _attendance_row(c, issued.get(c.deputy_number)) for c in roll_db.check_ins(session, row.id)
+    ]
     confirmed = sum(r["confirmed_by_deputy"] for r in rows)
     rules = round_rules(db.round_row(session, row.id, row.round))
     return dump(
@@ -210,7 +213,7 @@ def _put_token(session: Session, box: Session, row: VotingSession, hash_: str) -
 
 
 def _claimed(session: Session, row: VotingSession, hash_: str) -> bool:
-    return any(_hash_of(row, i) == hash_ for i in db.issuances(session, row.id, row.round))
+    return any(_hash_of(row, i) == hash_ for i in roll_db.issuances(session, row.id, row.round))
 
 
 def _ref(row: VotingSession, number: str, generation: int, hash_: str | None) -> str | None:
