@@ -54,10 +54,14 @@ def main(argv: list[str]) -> int:
     one JSON line {token, token_hash, receipt}; print the token (voting.qr draws its QR code)
     and send only token_hash to `POST /api/v1/sessions/{id}/tokens`."""
     if len(argv) != 1 or argv[0] not in LEVEL_LETTERS:
-        print(f"用法 (usage): python -m contracts.ballot_tokens {{{'|'.join(LEVEL_LETTERS)}}}")
+        sys.stderr.write(
+            f"用法 (usage): python -m contracts.ballot_tokens {{{'|'.join(LEVEL_LETTERS)}}}\n"
+        )
         return 2
     token, hashed = new_ballot_token(argv[0])
-    print(json.dumps({"token": token, "token_hash": hashed, "receipt": receipt_for(token)}))
+    sys.stdout.write(
+        json.dumps({"token": token, "token_hash": hashed, "receipt": receipt_for(token)}) + "\n"
+    )
     return 0
 
 
