@@ -439,7 +439,9 @@ class TestStreetConsultation:
         )
         sid, path = session["id"], f"/api/v1/sessions/{session['id']}"
         start(people.staff, sid, [number("HB", n) for n in range(1, 10)])
-        people.staff.refused("POST", f"{path}/tokens", 422, json={"deputy_number": "HB-001"})
+        people.staff.refused(
+            "POST", f"{path}/tokens", 422, json={"deputy_number": "HB-001", "token_hash": "ab" * 32}
+        )
         people.staff.refused("POST", f"{path}/close", 409, json={})  # nothing recorded yet
         record = {
             "participants": ["居民代表", "驻街单位代表", "街道办事处干部", "人大街道工委"],
