@@ -94,8 +94,9 @@ def spend_and_store(
 ) -> CastOutcome:
     """Spend the token and store the ballot and receipt, uncommitted; or say why not (the
     caller then rolls back, spend included)."""
+    # A plain read, no lock: pysqlite begins the transaction only at the UPDATE below, which so
+    # still starts it as a write; PostgreSQL's UPDATE (read committed) sees the latest commit.
     known = box.execute(LOOKUP, {"hash_of_token": token_hash}).first()
-    box.rollback()  # a read only: the spend below starts the transaction as a write
     if known is None:
         return CastOutcome("unknown_token")
     if known.session_id != session_id:
