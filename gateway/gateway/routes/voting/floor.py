@@ -96,6 +96,10 @@ ROUTES = (
         who="人大代表只能为本人领取 (a deputy takes only their own ballot)",
         where=IN_SESSION,
         body=v.TokenIssue,
+        body_note=(
+            "电子选票：token_hash 为设备生成的凭证的 SHA-256；纸质选票不带 (electronic: "
+            "token_hash, the SHA-256 of the token the device made; paper: none)"
+        ),
         response=v.IssuedBallot,
         status=201,
         no_store=True,
