@@ -53,6 +53,11 @@ def test_retried_issue_and_cast_answer_the_same_and_the_box_holds_one(platform, 
     again = public.post("/api/v1/ballots", cast_body(floor, token, {}), 201)
     assert receipt["receipt"] == again["receipt"] == receipt_for(token) and again["repeated"]
     assert box_rows(platform, floor.session_id) == 1
+    view = floor.staff.call("GET", f"/api/v1/sessions/{floor.session_id}/attendance", 200)
+    (row,) = [r for r in view["deputies"] if r["deputy_number"] == "D001"]
+    assert row["issued_by"] and row["issued_by"] == row["checked_in_by"] == first["issued_by"]
+    assert not row["confirmed_by_deputy"] and row["medium"] == "electronic"
+    assert (view["present"], view["confirmed"], view["desk_only"]) == (DEPUTIES, 0, DEPUTIES)
 
 
 def test_reissue_voids_the_unspent_token_and_never_a_spent_one(platform, floor):
