@@ -15,6 +15,7 @@ from sqlalchemy import select
 from voting.box import store
 from voting.box.models import BallotToken
 from voting.db.models import Issuance
+from voting.use_cases import roll
 
 from tests.support.voting_worker import (
     STAFF,
@@ -119,6 +120,33 @@ class TestRetriedIssue:
         dbs.box.commit()
         assert issue(dbs, floor.session_id, "D001", hashed)["issued"] == 1
         assert cast(dbs, floor.session_id, token, approving(floor.candidates))["receipt"]
+
+    def test_a_retry_racing_the_original_answers_it_and_keeps_the_hash(
+        self, dbs, floor, monkeypatch
+    ):
+        """The retry looked for the deputy's issuance before the original committed it: the
+        roll then refuses its row. It used to take the hash out of the box — the hash the
+        original's roll row points at — so the deputy's token could no longer vote."""
+        token, hashed = new_ballot_token("township")
+        first = issue(dbs, floor.session_id, "D001", hashed)  # the original, committed
+        looked = roll.db.issuance
+        misses = iter([None])  # the retry's first look, taken before that commit
+        monkeypatch.setattr(roll.db, "issuance", lambda *a: next(misses, None) or looked(*a))
+        assert issue(dbs, floor.session_id, "D001", hashed) == first
+        assert [t.token_hash for t in box_tokens(dbs, floor.session_id)] == [hashed]
+        assert cast(dbs, floor.session_id, token, approving(floor.candidates))["receipt"]
+
+    def test_a_racing_issue_with_another_hash_is_409_and_its_hash_removed(
+        self, dbs, floor, monkeypatch
+    ):
+        issue(dbs, floor.session_id, "D001", new_ballot_token("township")[1])
+        looked = roll.db.issuance
+        misses = iter([None])
+        monkeypatch.setattr(roll.db, "issuance", lambda *a: next(misses, None) or looked(*a))
+        _, other = new_ballot_token("township")
+        with pytest.raises(Conflict, match="已领取"):
+            issue(dbs, floor.session_id, "D001", other)
+        assert other not in {t.token_hash for t in box_tokens(dbs, floor.session_id)}
 
 
 class TestRetriedCast:

@@ -161,7 +161,7 @@ def issue_ballot(
         if hash_ is None or _hash_of(row, existing) != hash_:
             raise errors.already_issued(number, row.round)
         return _reply(session, row, existing, hash_)  # the same hash again: a retried issue
-    added = hash_ is not None and _put_token(session, box, row, hash_)
+    added = hash_ is not None and _put_token(session, box, row, number, hash_)
     issuance = Issuance(
         session_id=row.id,
         round=row.round,
@@ -176,11 +176,23 @@ def issue_ballot(
         session.commit()
     except IntegrityError:
         session.rollback()
-        if added:
-            store.remove_token(box, hash_)
-            box.commit()
-        raise errors.already_issued(number, row.round) from None
+        return _raced(session, box, row, number, hash_, added)
     return _reply(session, row, issuance, hash_)
+
+
+def _raced(
+    session: Session, box: Session, row: VotingSession, number: str, hash_: str | None, added: bool
+) -> dict[str, Any]:
+    """Another issue for this deputy committed first. With the same hash it was this request's
+    own retry (or the original): answer it, and keep the hash it now owns. Else 409, and the
+    hash this request added comes out of the box again."""
+    existing = db.issuance(session, row.id, row.round, number)
+    if existing is not None and hash_ is not None and _hash_of(row, existing) == hash_:
+        return _reply(session, row, existing, hash_)
+    if added and hash_ is not None:
+        store.remove_token(box, hash_)
+        box.commit()
+    raise errors.already_issued(number, row.round)
 
 
 def _issuing(
@@ -195,12 +207,13 @@ def _issuing(
     return row
 
 
-def _put_token(session: Session, box: Session, row: VotingSession, hash_: str) -> bool:
-    """The hash into the box (committed); False when it is there already, claimed by nobody:
-    an issue that died before its roll row, now retried. Anyone else's hash is 409."""
+def _put_token(session: Session, box: Session, row: VotingSession, number: str, hash_: str) -> bool:
+    """The hash into the box (committed); False when it is there already and not another
+    deputy's: an issue that died before its roll row, or one still running, now retried.
+    Another deputy's hash is 409."""
     if store.token_of_round(box, row.id, row.round, hash_):
         box.rollback()
-        if _claimed(session, row, hash_):
+        if _claimed(session, row, hash_, number):
             raise errors.conflict(HASH_TAKEN)
         return False
     store.add_token(box, row.id, row.round, hash_)
@@ -212,8 +225,10 @@ def _put_token(session: Session, box: Session, row: VotingSession, hash_: str) -
     return True
 
 
-def _claimed(session: Session, row: VotingSession, hash_: str) -> bool:
-    return any(_hash_of(row, i) == hash_ for i in roll_db.issuances(session, row.id, row.round))
+def _claimed(session: Session, row: VotingSession, hash_: str, number: str) -> bool:
+    """Whether another deputy's issuance of this round holds this hash."""
+    others = (i for i in roll_db.issuances(session, row.id, row.round) if i.deputy_number != number)
+    return any(_hash_of(row, i) == hash_ for i in others)
 
 
 def _ref(row: VotingSession, number: str, generation: int, hash_: str | None) -> str | None:
