@@ -14,6 +14,7 @@ from servicekit.errors import Conflict, NotFound, RuleViolation, ValidationFaile
 from sqlalchemy import select
 from voting.box import store
 from voting.box.models import BallotToken
+from voting.db import roll as roll_db
 from voting.db.models import Issuance
 from voting.use_cases import roll
 
@@ -193,6 +194,25 @@ class TestReissue:
         for kind in ("ballot_token_voided", "ballot_token_reissued"):
             assert kinds[kind]["by"] == STAFF.user_id and kinds[kind]["deputy_number"] == "D001"
         assert old_hash not in repr(audit) and new_hash not in repr(audit)
+
+    def test_a_reissue_that_lost_a_race_is_409_and_adds_no_token(self, dbs, floor, monkeypatch):
+        """SQLite takes no row lock on the read: another reissue of the deputy may land between
+        this one's read and its write. It must not leave a second live token in the box."""
+        sid = floor.session_id
+        issue(dbs, sid, "D001", new_ballot_token("township")[1])
+        record = roll_db.record_reissue
+
+        def another_lands_first(session, issuance, ref):
+            path = dbs.db.get_bind().url.database
+            with sqlite3.connect(path) as other:  # another worker's reissue, committed
+                other.execute("UPDATE issuances SET reissues = reissues + 1")
+            return record(session, issuance, ref)
+
+        monkeypatch.setattr(roll.roll_db, "record_reissue", another_lands_first)
+        _, hashed = new_ballot_token("township")
+        with pytest.raises(Conflict, match="补发"):
+            self.reissue(dbs, sid, "D001", hashed)
+        assert hashed not in {t.token_hash for t in box_tokens(dbs, sid)}
 
     def test_a_spent_token_cannot_be_reissued(self, dbs, floor):
         sid = floor.session_id

@@ -24,6 +24,24 @@ def issuances(session: Session, session_id: str, number: int) -> list[Issuance]:
     return list(session.scalars(query))
 
 
+def record_reissue(session: Session, issuance: Issuance, ref: str | None) -> bool:
+    """The next reissue and its padded reference (uncommitted), only if no other reissue of
+    this deputy landed since `issuance` was read: SQLite takes no row lock on the read."""
+    done = session.execute(
+        update(Issuance)
+        .where(
+            Issuance.session_id == issuance.session_id,
+            Issuance.round == issuance.round,
+            Issuance.deputy_number == issuance.deputy_number,
+            Issuance.reissues == issuance.reissues,
+        )
+        .values(reissues=Issuance.reissues + 1, token_ref=ref)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(issuance)
+    return bool(done.rowcount)  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+
+
 def forget_token_refs(session: Session, session_id: str, number: int) -> None:
     """For the seal (uncommitted): once a round is closed nothing is retried or reissued, so
     the padded references to the box's tokens need not outlive it."""

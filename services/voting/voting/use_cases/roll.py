@@ -42,6 +42,7 @@ from .common import (
 
 ROLL_ROLES = RUN_ROLES | {DEPUTY}
 HASH_TAKEN = "该凭证哈希已登记，请在设备上重新生成凭证 (this token hash is already registered)"
+REISSUED_MEANWHILE = "该代表的凭证刚被他人补发，请刷新后重试 (reissued meanwhile; reload and retry)"
 SPENT = (
     "该代表本轮的选票凭证已经投出，不能补发 (the deputy's token was already used to vote; it "
     "cannot be reissued)"
@@ -275,32 +276,38 @@ def reissue_ballot(
     old = _hash_of(row, issuance)
     if old == new:
         return _reply(session, row, issuance, new)  # a retried reissue
-    _swap_tokens(box, row, old, new)
+    added, seen = _swap_tokens(box, row, old, new), issuance.reissues
+    if not roll_db.record_reissue(session, issuance, _ref(row, number, seen + 1, new)):
+        session.rollback()  # another reissue of this deputy got there first (SQLite: no lock)
+        if added:
+            store.remove_token(box, new)
+            box.commit()
+        raise errors.conflict(REISSUED_MEANWHILE)
     by = guard.principal.user_id or ""
-    issuance.reissues += 1
-    issuance.token_ref = _ref(row, number, issuance.reissues, new)
     entry = {"round": row.round, "deputy_number": number, "by": by, "reason": data["reason"]}
     append_audit(session, row.id, "ballot_token_voided", entry)
-    append_audit(session, row.id, "ballot_token_reissued", {**entry, "reissues": issuance.reissues})
+    append_audit(session, row.id, "ballot_token_reissued", {**entry, "reissues": seen + 1})
     commit(session)
-    return _reply(session, row, issuance, new)
+    return _reply(session, row, db.issuance(session, row.id, row.round, number) or issuance, new)
 
 
-def _swap_tokens(box: Session, row: VotingSession, old: str | None, new: str) -> None:
-    """Void `old` and add `new`, in one box transaction. A box already holding `new` while
-    `old` is gone is a reissue that died before the roll was updated: it is completed."""
+def _swap_tokens(box: Session, row: VotingSession, old: str | None, new: str) -> bool:
+    """Void `old` and add `new`, in one box transaction; whether `new` was added. A box already
+    holding `new` while `old` is gone is a reissue that died before the roll was updated: it
+    is completed."""
     voided = store.void_token(box, old) if old is not None else "absent"
     if voided == "spent":
         box.rollback()
         raise errors.conflict(SPENT)
-    if store.token_of_round(box, row.id, row.round, new):
-        if voided != "absent":
-            box.rollback()
-            raise errors.conflict(HASH_TAKEN)
-    else:
+    present = store.token_of_round(box, row.id, row.round, new)
+    if present and voided != "absent":
+        box.rollback()
+        raise errors.conflict(HASH_TAKEN)
+    if not present:
         store.add_token(box, row.id, row.round, new)
     try:
         box.commit()
     except IntegrityError:
         box.rollback()
         raise errors.conflict(HASH_TAKEN) from None
+    return not present
