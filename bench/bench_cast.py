@@ -11,7 +11,8 @@ level each) and the gateway (servicekit.testing.Platform), plus the echo baselin
 bench.bench_intake (max_workers pinned to the platform's MAX_WORKERS). Over HTTP, as congress
 staff: voting rules and a roster of N deputies; for each burst a frozen candidate list (published
 on the broker as collection's relay does), a session, deliberation, everyone checked in, voting
-open and N tokens issued (tests/support/voting_floor.py). Then a burst: N threads, each with its
+open and N tokens made as the deputies' phones make them (contracts.ballot_tokens), only their
+hashes issued at the desk (tests/support/voting_floor.py). Then a burst: N threads, each with its
 own new connection (a deputy's phone), released together by a barrier, each POSTing one ballot
 to /api/v1/ballots; and a burst of N requests to the echo with a body of the same size. Bursts
 alternate cast, echo, echo, cast, … so drift in the machine's load lands on both.

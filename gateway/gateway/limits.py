@@ -3,7 +3,9 @@
 Lifecycle: setup() reads RATE_LIMIT_PUBLIC ("30/60": 30 requests a minute per client on public
 routes), the login's limits — RATE_LIMIT_LOGIN_CLIENT (every attempt per client, counted before
 the password KDF runs), RATE_LIMIT_LOGIN (failures per username and client), and how many KDF
-jobs run and wait at once (GATEWAY_KDF_THREADS, GATEWAY_KDF_QUEUE: gateway.kdf) — and
+jobs run and wait at once (GATEWAY_KDF_THREADS, GATEWAY_KDF_QUEUE: gateway.kdf) —,
+RATE_LIMIT_BOGUS_TOKENS (casts with an unknown token per client and session; valid casts are
+never counted, so a hall behind one address is not slowed) — and
 TRUSTED_PROXIES (who may say, in X-Forwarded-For, which client a request comes from:
 gateway.clients).
 """
@@ -50,6 +52,7 @@ class Limits(DependencyProvider):
                 int(config.env("GATEWAY_KDF_QUEUE", "32")),
             ),
         )
+        self.bogus_tokens = _limiter("RATE_LIMIT_BOGUS_TOKENS", "30/60")
         self.proxies = clients.Proxies(clients.networks(config.env("TRUSTED_PROXIES", "")))
 
     def client(self, request: Request) -> str:

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 import requests
+from contracts.ballot_tokens import new_ballot_token
 from servicekit.testing import wait_until
 
 from scripts import demo_data, run_platform
@@ -144,12 +145,13 @@ def test_the_printed_accounts_run_a_session_with_paper_ballots(make_run, login):
     renda.call("POST", f"{path}/check-in", 200, json={"deputy_numbers": rest})
     assert renda.call("POST", f"{path}/open", 200, json={})["state"] == "open"
 
-    # … and takes their own token and votes with it, no login needed to cast
-    issued = deputy.call(
-        "POST", f"{path}/tokens", 201, json={"deputy_number": "DEMO-001", "medium": "electronic"}
-    )
+    # … and makes their own token on their phone, registers its hash, and votes with it, no
+    # login needed to cast
+    token, hashed = new_ballot_token("township")
+    own = {"deputy_number": "DEMO-001", "medium": "electronic", "token_hash": hashed}
+    deputy.call("POST", f"{path}/tokens", 201, json=own)
     choices = {c[0]: "approve", c[1]: "approve", c[4]: "oppose"}
-    body = {"session_id": sid, "token": issued["token"], "choices": choices}
+    body = {"session_id": sid, "token": token, "choices": choices}
     assert public.call("POST", "/api/v1/ballots", 201, json=body)["receipt"]
 
     for number in ("DEMO-002", "DEMO-003"):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import openpyxl
 import pytest
+from contracts.ballot_tokens import new_ballot_token
 from contracts.events import SATISFACTION_VOTE_COMPLETED
 from pabutools.election import parse_pabulib
 from servicekit.testing import wait_until
@@ -215,8 +216,12 @@ def start(staff: Api, session_id: str, numbers: list[str]) -> dict:
 
 
 def token_for(staff: Api, session_id: str, deputy: str) -> str:
-    body = {"deputy_number": deputy, "medium": "electronic"}
-    return staff.call("POST", f"/api/v1/sessions/{session_id}/tokens", 201, json=body)["token"]
+    """The token as the deputy's device makes it; the desk registers only its hash."""
+    token, hashed = new_ballot_token("township")
+    body = {"deputy_number": deputy, "medium": "electronic", "token_hash": hashed}
+    issued = staff.call("POST", f"/api/v1/sessions/{session_id}/tokens", 201, json=body)
+    assert issued["token_hash"] == hashed and token not in json.dumps(issued)
+    return token
 
 
 def cast(public: Api, session_id: str, token: str, choices: dict, expect: int = 201) -> dict:
@@ -341,18 +346,25 @@ class TestCongressSession:
         assert staff.call("POST", f"{path}/open", 200, json={})["state"] == "open"
 
     def vote_electronically(self, people: People, sid: str, c: list[str]) -> list[str]:
-        """60 tokens, each shown once (no-store) with its QR code, each cast without login."""
-        path, issued = f"/api/v1/sessions/{sid}/tokens", []
+        """60 tokens made on the deputies' devices, only their hashes registered at the desk
+        (no-store), each cast without login; one issue and one cast retried as after a lost
+        reply answer the same."""
+        path, tokens = f"/api/v1/sessions/{sid}/tokens", []
         for n in range(1, 61):
-            response = people.staff.raw("POST", path, json={"deputy_number": number("WS", n)})
+            token, hashed = new_ballot_token("township")
+            body = {"deputy_number": number("WS", n), "token_hash": hashed}
+            response = people.staff.raw("POST", path, json=body)
             assert response.status_code == 201 and response.headers["Cache-Control"] == "no-store"
-            issued.append(response.json())
-        assert all("<svg" in i["qr_svg"] and i["token"].startswith("T") for i in issued)
-        assert len({i["token"] for i in issued}) == 60
+            assert token not in response.text and "qr_svg" not in response.json()
+            tokens.append(token)
+        retried = people.staff.call("POST", path, 201, json=body)  # the last reply was lost
+        assert retried["token_hash"] == hashed and retried["issued"] == 60
         receipts = [
-            cast(people.public, sid, i["token"], choices)["receipt"]
-            for i, choices in zip(issued, ballots_for(ELECTRONIC, c), strict=True)
+            cast(people.public, sid, token, choices)["receipt"]
+            for token, choices in zip(tokens, ballots_for(ELECTRONIC, c), strict=True)
         ]
+        again = cast(people.public, sid, tokens[0], ballots_for(ELECTRONIC, c)[1])
+        assert again["repeated"] is True and again["receipt"] == receipts[0]
         assert len(set(receipts)) == 60
         return receipts
 
@@ -363,7 +375,7 @@ class TestCongressSession:
         for n in range(61, 81):
             body = {"deputy_number": number("WS", n), "medium": "paper"}
             paper = people.staff.call("POST", f"{path}/tokens", 201, json=body)
-            assert paper["token"] is None and paper["qr_svg"] is None
+            assert paper["token_hash"] is None and paper["medium"] == "paper"
         assert step(people.staff, sid, "close")["cast"] == 60
         sheets = ballots_for(PAPER_AS_COUNTED, c)
         for sheet, choices in enumerate(sheets[:-1], 1):
@@ -427,7 +439,9 @@ class TestStreetConsultation:
         )
         sid, path = session["id"], f"/api/v1/sessions/{session['id']}"
         start(people.staff, sid, [number("HB", n) for n in range(1, 10)])
-        people.staff.refused("POST", f"{path}/tokens", 422, json={"deputy_number": "HB-001"})
+        people.staff.refused(
+            "POST", f"{path}/tokens", 422, json={"deputy_number": "HB-001", "token_hash": "ab" * 32}
+        )
         people.staff.refused("POST", f"{path}/close", 409, json={})  # nothing recorded yet
         record = {
             "participants": ["居民代表", "驻街单位代表", "街道办事处干部", "人大街道工委"],
@@ -499,9 +513,39 @@ class TestDeputyForThemselves:
         people.staff.call("POST", f"{path}/check-in", 200, json=others)
         deputy.refused("POST", f"{path}/open", 403, json={})  # only staff run the session
         step(people.staff, session["id"], "open")
-        token = deputy.raw("POST", f"{path}/tokens", json={"deputy_number": "WZ-001"})
-        assert token.status_code == 201 and token.headers["Cache-Control"] == "no-store"
-        deputy.refused("POST", f"{path}/tokens", 403, json={"deputy_number": "WZ-002"})
+        token, hashed = new_ballot_token("township")  # on the deputy's own phone
+        own_hash = {"deputy_number": "WZ-001", "token_hash": hashed}
+        issued = deputy.raw("POST", f"{path}/tokens", json=own_hash)
+        assert issued.status_code == 201 and issued.headers["Cache-Control"] == "no-store"
+        other = {"deputy_number": "WZ-002", "token_hash": new_ballot_token("township")[1]}
+        deputy.refused("POST", f"{path}/tokens", 403, json=other)
+        view = people.staff.call("GET", f"{path}/attendance", 200)
+        rows = {r["deputy_number"]: r for r in view["deputies"]}
+        assert rows["WZ-001"]["confirmed_by_deputy"] and not rows["WZ-002"]["confirmed_by_deputy"]
+        assert rows["WZ-001"]["issued_by"] == rows["WZ-001"]["checked_in_by"]  # the deputy
+        assert (view["confirmed"], view["desk_only"]) == (1, len(TEN_PRESENT) - 1)
+        cast(people.public, session["id"], token, {small_town.candidates[0]: "approve"})
+
+    def test_a_lost_phone_is_reissued_and_the_old_token_no_longer_votes(self, people, small_town):
+        session = new_session(
+            people.staff, SMALL_TOWN, small_town.year, "between_sessions",
+            candidate_list_id=small_town.id,
+        )  # fmt: skip
+        sid, path = session["id"], f"/api/v1/sessions/{session['id']}"
+        start(people.staff, sid, TEN_PRESENT)
+        lost, kept = token_for(people.staff, sid, "WZ-001"), token_for(people.staff, sid, "WZ-002")
+        new, hashed = new_ballot_token("township")
+        body = {"deputy_number": "WZ-001", "token_hash": hashed, "reason": "手机遗失"}
+        assert people.staff.call("POST", f"{path}/tokens/reissue", 200, json=body)["reissues"] == 1
+        one = {small_town.candidates[0]: "approve"}
+        cast(people.public, sid, lost, one, expect=404)
+        cast(people.public, sid, new, one)
+        cast(people.public, sid, kept, one)
+        spent = {"deputy_number": "WZ-002", "token_hash": new_ballot_token("township")[1]}
+        refused = people.staff.refused(
+            "POST", f"{path}/tokens/reissue", 409, json={**body, **spent}
+        )
+        assert "不能补发" in refused["message"]
 
 
 # ---- D: a satisfaction vote (满意度测评) -------------------------------------------------------
@@ -577,8 +621,8 @@ class TestBadInput:
         refused(404, "T-" + "0" * 32, token, one)  # unknown session
         refused(400, x, "not-a-token", one)
         refused(400, "not-a-session", token, one)
-        cast(public, x, token, one)
-        assert "只能投一次" in refused(409, x, token, one)  # spent
+        first = cast(public, x, token, one)
+        assert cast(public, x, token, one) == {**first, "repeated": True}  # a retry
 
         path = f"/api/v1/sessions/{x}"
         for deputy in ("WZ-003", "WZ-004"):

@@ -26,7 +26,13 @@ from sqlalchemy import create_engine, text
 from voting.tokens import token_hash
 
 from tests.support import box_attacks as attack
-from tests.support.voting_worker import STAFF, migrated_databases, prepared_session, voting_worker
+from tests.support.voting_worker import (
+    STAFF,
+    issue_electronic,
+    migrated_databases,
+    prepared_session,
+    voting_worker,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -54,10 +60,7 @@ def run_round(dbs, seed: int = 11) -> dict:
     staff.open_session(sid, {})
     deputies = [f"D{n:03d}" for n in range(1, CASTS + 1)]
     rng.shuffle(deputies)  # the issue order, which the roll must not keep
-    tokens = [
-        staff.issue_ballot(sid, {"deputy_number": d, "medium": "electronic"})["token"]
-        for d in deputies
-    ]
+    tokens = [issue_electronic(staff, sid, d) for d in deputies]
     ballots = distinct_ballots(prepared.candidates, CASTS, rng)
     order = list(range(CASTS))
     rng.shuffle(order)  # the cast order, unlike the issue order

@@ -20,7 +20,13 @@ from sqlalchemy.engine import make_url
 from voting.box.models import BallotToken
 from voting.db.models import Issuance
 
-from tests.support.voting_worker import STAFF, migrated_databases, prepared_session, voting_worker
+from tests.support.voting_worker import (
+    STAFF,
+    issue_electronic,
+    migrated_databases,
+    prepared_session,
+    voting_worker,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -96,7 +102,7 @@ def test_an_issue_that_read_open_lands_before_the_close_or_not_at_all(pg, tmp_pa
         sid = prepared_session(dbs, deputies=3).session_id
         staff = voting_worker(dbs, STAFF)
         staff.open_session(sid, {})
-        staff.issue_ballot(sid, {"deputy_number": "D001", "medium": "electronic"})
+        issue_electronic(staff, sid, "D001")
         dbs.db.commit(), dbs.box.commit()
         holder = make_engine(urls["voting_ballots"]).connect()
         holder.execute(text("LOCK TABLE ballot_tokens IN SHARE ROW EXCLUSIVE MODE"))

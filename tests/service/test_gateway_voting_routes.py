@@ -2,8 +2,8 @@
 level RPC is a recording fake; no broker, no voting service). Pins, for every route, which
 VotingRpc method it calls at which level with which arguments, and the gateway's own answers:
 401 before anything else, 404 for a malformed session id, 400 for a malformed ballot token,
-403 for a role the route does not declare, and the cast route's exemption from the
-per-client public rate limit."""
+403 for a role the route does not declare, the cast route's exemption from the per-client
+public rate limit, and its cap on unknown tokens per client and session."""
 
 import uuid
 
@@ -12,6 +12,7 @@ from contracts.reference import ROLES
 from contracts.rpc import VOTING
 from gateway.table.mount import declared
 from servicekit.auth import ANONYMOUS, Principal
+from servicekit.errors import NotFound
 
 from tests.support import gateway as support
 from tests.support.gateway import SESSION_ID, Call, envelope, running_gateway
@@ -76,7 +77,8 @@ NEW_SESSION = {
 }
 OPINIONS = {"delegation": "第一代表团", "opinions": [{"candidate_id": "p1", "stance": "support"}]}
 CHECK_IN = {"deputy_numbers": ["001", "002"]}
-TOKEN_ISSUE = {"deputy_number": "001"}
+TOKEN_ISSUE = {"deputy_number": "001", "token_hash": "ab" * 32}
+REISSUE = {"deputy_number": "001", "token_hash": "cd" * 32, "reason": "手机遗失"}
 PAPER_SHEET = {"sheet": 3, "choices": {"p1": "approve"}}
 RESOLUTION = {"choices": None, "note": "字迹无法辨认，按废票处理"}
 CONSULTATION = {
@@ -158,6 +160,16 @@ ROUTES = [
     ("get", f"{S}/deliberations", None, None, "deliberation_summary", "banner", (SESSION_ID,)),
     ("post", f"{S}/check-in", None, CHECK_IN, "check_in", "banner", (SESSION_ID, CHECK_IN)),
     ("post", f"{S}/tokens", None, TOKEN_ISSUE, "issue_ballot", "banner", (SESSION_ID, TOKEN_ISSUE)),
+    (
+        "post",
+        f"{S}/tokens/reissue",
+        None,
+        REISSUE,
+        "reissue_ballot",
+        "banner",
+        (SESSION_ID, REISSUE),
+    ),
+    ("get", f"{S}/attendance", None, None, "attendance_report", "banner", (SESSION_ID,)),
     ("post", "/api/v1/ballots", None, CAST, "cast_ballot", "township", (CAST,)),
     ("get", f"{S}/receipts/R1234", None, None, "check_receipt", "banner", (SESSION_ID, "R1234")),
     (
@@ -224,7 +236,7 @@ STATUS = {
 class TestDeclaration:
     def test_every_route_of_the_table_is_declared_once(self):
         declared = [(route.method, route.path) for route in VOTING_ROUTES]
-        assert len(declared) == len(set(declared)) == len(ROUTES) == 28
+        assert len(declared) == len(set(declared)) == len(ROUTES) == 30
 
     def test_every_voting_route_is_in_openapi_json_with_its_method(self, gateway):
         paths = gateway.request("get", "/api/v1/openapi.json").json()["paths"]
@@ -280,9 +292,7 @@ class TestRouting:
         assert gateway.calls[0].args == (NEW_SESSION, "k-1")
 
     def test_an_issued_token_is_never_cached(self, gateway):
-        response = gateway.request(
-            "post", f"{S}/tokens", json={"deputy_number": "1"}, headers=bearer()
-        )
+        response = gateway.request("post", f"{S}/tokens", json=TOKEN_ISSUE, headers=bearer())
         assert response.status_code == 201
         assert response.headers["Cache-Control"] == "no-store"
 
@@ -370,6 +380,30 @@ class TestPublicRateLimit:
         assert envelope(limited, 429)["code"] == "rate_limited"
         assert limited.headers["Retry-After"]
         assert gateway.request("post", "/api/v1/ballots", json=CAST).status_code == 201
+
+
+class TestUnknownTokenCap:
+    """RATE_LIMIT_BOGUS_TOKENS (default 30/60): unknown tokens per client and session."""
+
+    def test_a_flood_of_unknown_tokens_gets_429_and_valid_casts_are_never_counted(self, gateway):
+        for _ in range(200):  # a hall's valid casts from one address: never counted
+            assert gateway.request("post", "/api/v1/ballots", json=CAST).status_code == 201
+        gateway.fake.replies["cast_ballot"] = NotFound("未知的选票凭证 (unknown ballot token)")
+        statuses = [
+            gateway.request("post", "/api/v1/ballots", json=CAST).status_code for _ in range(31)
+        ]
+        assert statuses == [404] * 30 + [429]
+        limited = gateway.request("post", "/api/v1/ballots", json=CAST)
+        assert envelope(limited, 429)["code"] == "rate_limited"
+        assert int(limited.headers["Retry-After"]) > 0
+        assert len(gateway.calls) == 230  # the refused ones never reached the service
+
+    def test_the_cap_is_per_session(self, gateway):
+        gateway.fake.replies["cast_ballot"] = NotFound("未知的选票凭证 (unknown ballot token)")
+        for _ in range(31):
+            gateway.request("post", "/api/v1/ballots", json=CAST)
+        other = {**CAST, "session_id": "T-" + "b" * 32}
+        assert gateway.request("post", "/api/v1/ballots", json=other).status_code == 404
 
 
 DECLARED = {route.rpc: route for route in VOTING_ROUTES}

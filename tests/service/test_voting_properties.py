@@ -3,6 +3,7 @@ ballots and try to cast (some twice, some with too many approvals), the tally's 
 ballots in the box, which equal the tokens spent, which never exceed the deputies checked in."""
 
 import pytest
+from contracts.ballot_tokens import new_ballot_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servicekit.errors import Conflict, RuleViolation
@@ -41,16 +42,21 @@ def test_counts_agree_from_check_in_to_tally(dbs, plan):
     staff = voting_worker(dbs, STAFF)
     staff.open_session(sid, {})
     holders = [f"D{n:03d}" for n in range(1, min(plan["issued"], plan["present"]) + 1)]
-    tokens = [staff.issue_ballot(sid, {"deputy_number": n})["token"] for n in holders]
+    tokens = []
+    for number in holders:
+        token, hashed = new_ballot_token("township")
+        staff.issue_ballot(sid, {"deputy_number": number, "token_hash": hashed})
+        tokens.append(token)
     accepted = set()
     for who, approvals in plan["casts"]:
         if who >= len(tokens):
             continue
         choices = {c: "approve" if i < approvals else "abstain" for i, c in enumerate(ids)}
         try:
-            voting_worker(dbs).cast_ballot(
+            receipt = voting_worker(dbs).cast_ballot(
                 {"session_id": sid, "token": tokens[who], "choices": choices}
             )
+            assert receipt["repeated"] == (who in accepted)  # a second cast is a retry
             accepted.add(who)
         except (Conflict, RuleViolation):
             assert who in accepted or approvals > 3

@@ -65,7 +65,10 @@ class RecordingCaller(LevelCaller):  # for_area (area → level) stays the real 
     def call(self, service: str, level: str, method: str, *args: Any, **kwargs: Any) -> Any:
         principal = Principal.from_context(self.worker_ctx.data, config.identity_key())
         self.provider.calls.append(Call(service, level, method, args, principal))
-        return self.provider.replies.get(method, {"ok": True})
+        reply = self.provider.replies.get(method, {"ok": True})
+        if isinstance(reply, Exception):  # what the service would raise (NotFound, …)
+            raise reply
+        return reply
 
 
 class KnownAccounts(Identity):

@@ -11,7 +11,7 @@ import time
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from tests.support.voting_worker import STAFF, Databases, voting_worker
+from tests.support.voting_worker import STAFF, Databases, issue_electronic, voting_worker
 
 
 def issue(dbs: Databases, job: dict) -> list:
@@ -19,8 +19,7 @@ def issue(dbs: Databases, job: dict) -> list:
     got = []
     for number in job["deputies"]:
         try:
-            body = {"deputy_number": number, "medium": "electronic"}
-            got.append(["ok", staff.issue_ballot(job["session_id"], body)["token"]])
+            got.append(["ok", issue_electronic(staff, job["session_id"], number)])
         except Exception as exc:  # the refusal's class is the result
             got.append(["refused", type(exc).__name__])
         dbs.db.rollback(), dbs.box.rollback()

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
+from contracts.ballot_tokens import new_ballot_token
 from contracts.events import CANDIDATE_LIST_FROZEN
 from kombu import Connection, Producer
 from servicekit import testing, topology
@@ -225,11 +226,17 @@ def open_floor(
 def issue_ballots(
     floor: Floor, numbers: Iterable[str], medium: str = "electronic", parallel: int = 8
 ) -> list[str | None]:
-    """One ballot per deputy (tokens in order; None for paper), a few requests at a time."""
+    """One ballot per deputy (tokens in order; None for paper), a few requests at a time: each
+    token made here, as the deputy's device makes it, and only its hash sent to the desk."""
     path = f"/api/v1/sessions/{floor.session_id}/tokens"
 
     def issue(number: str) -> str | None:
-        return floor.staff.post(path, {"deputy_number": number, "medium": medium}, 201)["token"]
+        if medium == "paper":
+            floor.staff.post(path, {"deputy_number": number, "medium": "paper"}, 201)
+            return None
+        token, hashed = new_ballot_token("township")
+        floor.staff.post(path, {"deputy_number": number, "token_hash": hashed}, 201)
+        return token
 
     with ThreadPoolExecutor(parallel) as pool:
         return list(pool.map(issue, numbers))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from contracts.ballot_tokens import new_ballot_token
 from contracts.events import CandidateListFrozenV1
 from servicekit.auth import ANONYMOUS, Principal
 from servicekit.relay import OUTBOX
@@ -108,6 +109,7 @@ def prepared_session(
     seats: int = 3,
     kind: str = "congress_session",
     present: int | None = None,
+    usernames: bool = False,
     **rules: Any,
 ) -> Prepared:
     """Rules adopted, roster imported, list received, session in deliberation, deputies in."""
@@ -121,7 +123,13 @@ def prepared_session(
             **rules,
         }
     )
-    staff.import_roster({"area_code": TOWN, "title": "镇人大代表名册", "csv": roster_csv(deputies)})
+    staff.import_roster(
+        {
+            "area_code": TOWN,
+            "title": "镇人大代表名册",
+            "csv": roster_csv(deputies, usernames=usernames),
+        }
+    )
     ids = frozen_list(dbs, candidates, seats) if kind != "satisfaction" else []
     body = {"area_code": TOWN, "year": 2027, "kind": kind, "title": "2027年民生实事项目票决"}
     if kind == "satisfaction":
@@ -134,3 +142,13 @@ def prepared_session(
     numbers = [f"D{n:03d}" for n in range(1, (present or deputies) + 1)]
     staff.check_in(created["id"], {"deputy_numbers": numbers})
     return Prepared(created["id"], ids)
+
+
+def issue_electronic(staff: Any, session_id: str, number: str, level: str = "township") -> str:
+    """Issue a deputy's electronic ballot as their device does (it makes the token and sends
+    only its hash); returns the token."""
+    token, hashed = new_ballot_token(level)
+    staff.issue_ballot(
+        session_id, {"deputy_number": number, "medium": "electronic", "token_hash": hashed}
+    )
+    return token

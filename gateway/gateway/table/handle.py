@@ -70,6 +70,8 @@ def handle(route: Route, gateway: Any, request: Request, values: dict[str, Any])
         exchange.body = load(route.body, exchange.raw)
     if route.handler is not None:
         return route.handler(exchange)
+    if route.around is not None:
+        return route.around(exchange, lambda: call(route, exchange, level))
     return call(route, exchange, level)
 
 

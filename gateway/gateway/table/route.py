@@ -72,6 +72,9 @@ class Route:
     files: tuple[str, ...] = ()  # media types of a file download (the success is the file)
     answers: tuple[tuple[int, type], ...] = ()  # other statuses answered with a body schema
     handler: "Callable[[Exchange], Response] | None" = None
+    # Wraps the call of a route that calls a service (the cast's cap on unknown tokens): gets
+    # the exchange and the call, returns the answer.
+    around: "Callable[[Exchange, Callable[[], Response]], Response] | None" = None
     name: str = ""  # the entrypoint (metrics label, log); default the RPC method's name
     documented: bool = True
 

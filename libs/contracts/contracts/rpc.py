@@ -109,6 +109,7 @@ class VotingRpc:
     record_deliberation = "record_deliberation"
     deliberation_summary = "deliberation_summary"
     check_in = "check_in"
+    attendance_report = "attendance_report"
     open_session = "open_session"
     close_session = "close_session"
     tally_session = "tally_session"
@@ -117,6 +118,7 @@ class VotingRpc:
     open_runoff = "open_runoff"
     # the ballot
     issue_ballot = "issue_ballot"
+    reissue_ballot = "reissue_ballot"
     cast_ballot = "cast_ballot"
     check_receipt = "check_receipt"
     enter_paper_ballot = "enter_paper_ballot"

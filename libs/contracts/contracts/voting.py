@@ -268,8 +268,12 @@ class CheckIn(StrictSchema):
 
 
 class Attendance(StrictSchema):
+    """Quorum counts every check-in, at the desk or by the deputy; `confirmed` says how many of
+    them the deputies confirmed themselves (their own check-in on their own account)."""
+
     session_id = fields.String(required=True)
     present = fields.Integer(required=True)
+    confirmed = fields.Integer(required=True)  # of `present`: checked in or confirmed by the deputy
     deputies_total = fields.Integer(required=True)
     quorum_needed = fields.Integer(required=True)
     quorum_met = fields.Boolean(required=True)
@@ -277,20 +281,73 @@ class Attendance(StrictSchema):
     already = fields.List(fields.String(), required=True)
 
 
+class AttendanceRow(StrictSchema):
+    deputy_number = fields.String(required=True)
+    checked_in_by = fields.String(required=True)  # account id of whoever checked them in
+    checked_in_at = fields.AwareDateTime(required=True)
+    confirmed_by_deputy = fields.Boolean(required=True)
+    confirmed_at = fields.AwareDateTime(allow_none=True, required=True)
+    medium = one_of(MEDIA, allow_none=True, required=True)  # this round's ballot, if any
+    issued_by = fields.String(allow_none=True, required=True)  # account id; null: none / legacy
+    reissues = fields.Integer(required=True)  # tokens voided and replaced this round
+
+
+class AttendanceView(StrictSchema):
+    """The staff's attendance view: who checked whom in, who confirmed, who issued the ballot
+    (the roll only: nothing of the ballot box)."""
+
+    session_id = fields.String(required=True)
+    round = fields.Integer(required=True)
+    deputies_total = fields.Integer(required=True)
+    present = fields.Integer(required=True)
+    confirmed = fields.Integer(required=True)
+    desk_only = fields.Integer(required=True)  # checked in at the desk, not (yet) confirmed
+    quorum_needed = fields.Integer(required=True)
+    quorum_met = fields.Boolean(required=True)
+    deputies = fields.List(fields.Nested(AttendanceRow), required=True)
+
+
+TOKEN_HASH = Whole(
+    r"^[0-9a-f]{64}$",
+    error="应为选票凭证的 SHA-256，64 位小写十六进制 (token_hash: the token's sha256, hex)",
+)
+
+
 class TokenIssue(StrictSchema):
+    """The device (or the desk's printer) made the token (contracts.ballot_tokens) and sends
+    only its hash: the reply, and whoever relays the request, never holds a usable token."""
+
     deputy_number = text(1, 32, required=True)
     medium = one_of(MEDIA, load_default="electronic")  # paper: a paper ballot is handed over
+    token_hash = fields.String(load_default=None, validate=TOKEN_HASH)
+
+    @validates_schema
+    def _hash_for_tokens_only(self, data: LoadedData, **kwargs: object) -> None:
+        if data["medium"] == "electronic" and data["token_hash"] is None:
+            raise ValidationError("电子选票须提供凭证哈希 (token_hash required)", "token_hash")
+        if data["medium"] == "paper" and data["token_hash"] is not None:
+            raise ValidationError("纸质选票没有凭证 (paper takes no token_hash)", "token_hash")
+
+
+class TokenReissue(StrictSchema):
+    """A lost device: the deputy's unspent token is voided and this hash takes its place."""
+
+    deputy_number = text(1, 32, required=True)
+    token_hash = fields.String(required=True, validate=TOKEN_HASH)
+    reason = text(1, 200, required=True)
 
 
 class IssuedBallot(StrictSchema):
-    """Shown once: the token is kept nowhere in plain text and cannot be shown again."""
+    """What the desk sees: no token, only the hash it relayed (which cannot vote). A retry with
+    the same hash answers the same (idempotent); `issued` is the count at the time."""
 
     session_id = fields.String(required=True)
     round = fields.Integer(required=True)
     deputy_number = fields.String(required=True)
     medium = one_of(MEDIA, required=True)
-    token = fields.String(allow_none=True, required=True)  # null for paper
-    qr_svg = fields.String(allow_none=True, required=True)  # the token as a QR code (SVG)
+    token_hash = fields.String(allow_none=True, required=True)  # null for paper
+    issued_by = fields.String(allow_none=True, required=True)  # the first issue's account id
+    reissues = fields.Integer(required=True)
     issued = fields.Integer(required=True)  # ballots handed out in this round so far
 
 
@@ -309,11 +366,14 @@ class BallotCast(StrictSchema):
 
 
 class Receipt(StrictSchema):
-    """Proves the ballot is in the box (it appears in the published receipts), not its content."""
+    """Proves the ballot is in the box (it appears in the published receipts), not its content.
+    The code is derived from the token (contracts.ballot_tokens.receipt_for): a cast retried
+    with a spent token answers the same receipt, `repeated` true, and its choices are ignored."""
 
     session_id = fields.String(required=True)
     round = fields.Integer(required=True)
     receipt = fields.String(required=True)
+    repeated = fields.Boolean(required=True)
 
 
 class ReceiptCheck(StrictSchema):

@@ -1,36 +1,37 @@
-"""Session ids, ballot tokens and receipt codes: random, and led by the level's letter where the
-gateway must route on them (contracts.voting)."""
+"""Session ids, and the ballot token helpers of `contracts.ballot_tokens`: the service never
+makes a token (the deputy's device or the desk's printer does), it checks hashes and derives
+receipts."""
 
 import hashlib
-import secrets
+import hmac
 import uuid
 
-from contracts.reference import CROCKFORD_ALPHABET, LEVEL_LETTERS
+from contracts.ballot_tokens import new_token, receipt_for, token_hash
+from contracts.reference import LEVEL_LETTERS
+from servicekit import config
 
-TOKEN_BITS = 160
-RECEIPT_BITS = 80
+__all__ = ["hash_of_ref", "new_session_id", "new_token", "receipt_for", "token_hash", "token_ref"]
 
-
-def _base32(bits: int) -> str:
-    value = secrets.randbits(bits)
-    return "".join(CROCKFORD_ALPHABET[(value >> shift) & 31] for shift in range(bits - 5, -1, -5))
+PAD_CONTEXT = b"minsheng roll token pad v1"
 
 
 def new_session_id(level: str) -> str:
     return f"{LEVEL_LETTERS[level]}-{uuid.uuid4().hex}"
 
 
-def new_token(level: str) -> str:
-    """Level letter + 160 random bits: shown once to the deputy, stored only as its hash."""
-    return LEVEL_LETTERS[level] + _base32(TOKEN_BITS)
+def _pad(session_id: str, number: int, deputy: str, generation: int) -> bytes:
+    """A one-time pad per deputy, round and reissue, keyed by the services' secret: the roll's
+    `token_ref` is the token hash XOR this pad, so only a worker holding the secret can find a
+    deputy's token in the box (to void it on reissue); a DBA holding both databases cannot."""
+    key = hmac.new(config.identity_key(), PAD_CONTEXT, hashlib.sha256).digest()
+    message = f"{session_id}|{number}|{deputy}|{generation}".encode()
+    return hmac.new(key, message, hashlib.sha256).digest()
 
 
-def token_hash(token: str) -> str:
-    # 160 random bits need no salt or slow hash: nobody can enumerate them.
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+def token_ref(hash_hex: str, session_id: str, number: int, deputy: str, generation: int) -> str:
+    pad = _pad(session_id, number, deputy, generation)
+    return bytes(a ^ b for a, b in zip(bytes.fromhex(hash_hex), pad, strict=True)).hex()
 
 
-def new_receipt() -> str:
-    """80 random bits, grouped in fours for reading aloud: XXXX-XXXX-XXXX-XXXX."""
-    body = _base32(RECEIPT_BITS)
-    return "-".join(body[i : i + 4] for i in range(0, len(body), 4))
+def hash_of_ref(ref: str, session_id: str, number: int, deputy: str, generation: int) -> str:
+    return token_ref(ref, session_id, number, deputy, generation)  # XOR undoes itself

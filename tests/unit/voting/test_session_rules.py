@@ -13,7 +13,14 @@ from voting.domain.sessions import (
     cast_refusal,
     transition,
 )
-from voting.tokens import new_receipt, new_session_id, new_token, token_hash
+from voting.tokens import (
+    hash_of_ref,
+    new_session_id,
+    new_token,
+    receipt_for,
+    token_hash,
+    token_ref,
+)
 
 PATH = ["start_deliberation", "open", "close", "tally", "announce", "publish"]
 
@@ -94,4 +101,27 @@ class TestIdentifiers:
         assert all(len({t[i] for t in tokens}) == 32 for i in range(1, 33))
 
     def test_receipts_read_in_groups_of_four(self):
-        assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{4}-){3}[0-9A-HJKMNP-TV-Z]{4}", new_receipt())
+        assert re.fullmatch(
+            r"([0-9A-HJKMNP-TV-Z]{4}-){3}[0-9A-HJKMNP-TV-Z]{4}", receipt_for(new_token("city"))
+        )
+
+    def test_a_receipt_is_the_tokens_own_and_tells_nothing_of_its_hash(self):
+        tokens = [new_token("township") for _ in range(2000)]
+        receipts = {receipt_for(t) for t in tokens}
+        assert len(receipts) == 2000  # 80 bits each: no two tokens share one
+        assert all(receipt_for(t) == receipt_for(t) for t in tokens[:10])  # a retry: the same
+        # every position takes many values, as random receipts did
+        letters = [r.replace("-", "") for r in receipts]
+        assert all(len({r[i] for r in letters}) == 32 for i in range(16))
+        assert not any(receipt_for(t).replace("-", "") in token_hash(t).upper() for t in tokens)
+
+
+class TestTokenRefs:
+    """The roll's `token_ref`: the token hash under a pad of the workers' secret."""
+
+    def test_the_ref_gives_back_the_hash_only_with_its_own_pad(self):
+        hashed = token_hash(new_token("township"))
+        ref = token_ref(hashed, "T-" + "a" * 32, 1, "D001", 0)
+        assert ref != hashed and hash_of_ref(ref, "T-" + "a" * 32, 1, "D001", 0) == hashed
+        for other in (("D002", 0), ("D001", 1)):  # another deputy, or after a reissue
+            assert hash_of_ref(ref, "T-" + "a" * 32, 1, *other) != hashed

@@ -2,23 +2,45 @@
 cast, receipts, paper ballots and street consultation.
 
 Casting needs no login: the one-time token is the gate, and it names its level in its first
-letter, so the gateway routes it without asking anyone. Casting is also exempt from the
-per-client public rate limit: a whole hall of deputies votes from behind one NAT address at
-once, and a token can be spent only once anyway. The body-size limit and the error envelope
-still apply (servicekit.http).
+letter, so the gateway routes it without asking anyone. Casting is exempt from the per-client
+public rate limit — a whole hall of deputies votes from behind one NAT address at once — but
+unknown tokens are capped per client and session (RATE_LIMIT_BOGUS_TOKENS, 30/60): only a 404
+counts, so guessing tokens gets 429 while the hall's valid casts are never counted. The
+body-size limit and the error envelope still apply (servicekit.http).
+
+Tokens are made on the deputy's device (or by the desk's printer, contracts.ballot_tokens): the
+issue and reissue routes take only the token's hash, and answer nothing that can vote.
 """
+
+from collections.abc import Callable
 
 from contracts import voting as v
 from contracts.rpc import VOTING
 from contracts.rpc import VotingRpc as Rpc
+from servicekit.errors import NotFound
+from werkzeug.wrappers import Response
 
 from ...table import Letter
+from ...table.handle import Exchange
 from ...table.route import routes_of
 from . import roles
 from .sessions import IN_SESSION, SESSION
 
 route = routes_of(VOTING, "voting")
 TOKEN = Letter("body", "token", v.token_level, "选票凭证格式不正确 (malformed ballot token)")
+
+
+def cap_unknown_tokens(exchange: Exchange, cast: Callable[[], Response]) -> Response:
+    """429 once this client has sent too many unknown tokens to this session; counts 404s only."""
+    limits = exchange.gateway.limits
+    key = f"{limits.client(exchange.request)} {exchange.part('body')['session_id']}"
+    limits.bogus_tokens.refuse_if_over(key)
+    try:
+        return cast()
+    except NotFound:
+        limits.bogus_tokens.hit(key)
+        raise
+
 
 ROUTES = (
     route(
@@ -55,30 +77,65 @@ ROUTES = (
         refuses=(409, 422),  # not open for check-in; numbers not on the roster
     ),
     route(
+        "get",
+        f"{SESSION}/attendance",
+        Rpc.attendance_report,
+        "签到与领票记录：谁为谁签到、代表本人确认、谁发放 (attendance: who checked whom in, "
+        "who confirmed, who issued)",
+        roles=roles.READ,
+        where=IN_SESSION,
+        response=v.AttendanceView,
+    ),
+    route(
         "post",
         f"{SESSION}/tokens",
         Rpc.issue_ballot,
-        "发放选票：一次性电子凭证或纸质选票 (issue a ballot; the token is shown once)",
+        "登记代表设备生成的选票凭证哈希，或发放纸质选票 (register the hash of a token made on "
+        "the deputy's device, or issue a paper ballot; the same hash again answers the same)",
         roles=roles.ROLL,
         who="人大代表只能为本人领取 (a deputy takes only their own ballot)",
         where=IN_SESSION,
         body=v.TokenIssue,
+        body_note=(
+            "电子选票：token_hash 为设备生成的凭证的 SHA-256；纸质选票不带 (electronic: "
+            "token_hash, the SHA-256 of the token the device made; paper: none)"
+        ),
         response=v.IssuedBallot,
         status=201,
         no_store=True,
-        refuses=(409, 422),  # one ballot per deputy per round; not checked in
+        refuses=(409, 422),  # another hash for an issued deputy, a hash taken; not checked in
+    ),
+    route(
+        "post",
+        f"{SESSION}/tokens/reissue",
+        Rpc.reissue_ballot,
+        "补发选票凭证（设备遗失）：作废未投出的凭证，登记新哈希，记入审计日志 (reissue: void "
+        "the unspent token, register a new hash; both in the audit log)",
+        roles=roles.ROLL,
+        who="人大代表只能为本人补发 (a deputy only their own)",
+        where=IN_SESSION,
+        body=v.TokenReissue,
+        response=v.IssuedBallot,
+        no_store=True,
+        refuses=(409, 422),  # the token already voted, paper, a hash taken; nothing issued
     ),
     route(
         "post",
         "/api/v1/ballots",
         Rpc.cast_ballot,
         "凭一次性凭证投票，无需登录 (cast a ballot with a one-time token)",
-        who="持有选票凭证者；不按客户端限流 (whoever holds a token; no per-client limit)",
+        who=(
+            "持有选票凭证者；同一凭证重投返回原回执；每客户端每会议限制未知凭证次数 (whoever "
+            "holds a token; a retry answers the same receipt; unknown tokens capped per client "
+            "and session)"
+        ),
         where=TOKEN,
         body=v.BallotCast,
         response=v.Receipt,
         status=201,
-        refuses=(404, 409, 422),  # unknown token; spent, closed or another session; too many
+        around=cap_unknown_tokens,
+        # unknown token; closed or another session; too many approvals; unknown tokens capped
+        refuses=(404, 409, 422, 429),
     ),
     route(
         "get",

@@ -4,6 +4,12 @@ Casting is one transaction: the round's seal is read under a shared lock (closin
 exclusively, so no cast lands after the seal), the token is spent with a conditional UPDATE (of
 100 parallel casts of one token exactly one sees `spent = false`), and the ballot and a receipt
 are stored. The receipt is a separate row: it proves inclusion and points at no ballot.
+
+Before that, a plain read by the token's hash refuses unknown and other sessions' tokens
+without a write lock: a flood of made-up tokens on the unauthenticated route never queues
+behind, or holds up, the hall's casts. The receipt is derived from the token
+(contracts.ballot_tokens.receipt_for), so a spent token whose receipt is in the box is a
+retried cast: it answers that receipt again, and its choices are ignored.
 """
 
 import json
@@ -18,7 +24,7 @@ from .models import Ballot, BallotToken, BoxRound, PaperEntry, Receipt
 
 @dataclass(frozen=True)
 class CastOutcome:
-    status: str  # stored / unknown_token / spent / wrong_session / sealed
+    status: str  # stored / repeated / unknown_token / spent / wrong_session / sealed
     round: int | None = None
 
 
@@ -42,6 +48,24 @@ def remove_token(box: Session, token_hash: str) -> None:
     box.execute(delete(BallotToken).where(BallotToken.token_hash == token_hash))
 
 
+def token_of_round(box: Session, session_id: str, number: int, token_hash: str) -> bool:
+    """Whether this hash is a token of this session's round (spent or not)."""
+    token = box.get(BallotToken, token_hash)
+    return token is not None and (token.session_id, token.round) == (session_id, number)
+
+
+def void_token(box: Session, token_hash: str) -> str:
+    """Void an unspent token (uncommitted): "voided", "spent" (kept: it voted) or "absent"."""
+    gone = box.execute(
+        delete(BallotToken).where(
+            BallotToken.token_hash == token_hash, BallotToken.spent.is_(False)
+        )
+    )
+    if gone.rowcount:  # type: ignore[attr-defined]  # a CursorResult for a DELETE
+        return "voided"
+    return "spent" if box.get(BallotToken, token_hash) is not None else "absent"
+
+
 # The cast path's statements, built once (building them cost more than running them). The
 # spend comes first: the transaction then starts as a write, which SQLite needs to serialise it.
 SPEND = (
@@ -55,6 +79,7 @@ SEALED = (
     .where(BoxRound.session_id == bindparam("session_id"), BoxRound.round == bindparam("round"))
     .with_for_update(read=True)
 )
+LOOKUP = select(BallotToken.session_id).where(BallotToken.token_hash == bindparam("hash_of_token"))
 INSERT_BALLOT = insert(Ballot.__table__)
 INSERT_RECEIPT = insert(Receipt.__table__)
 
@@ -69,9 +94,16 @@ def spend_and_store(
 ) -> CastOutcome:
     """Spend the token and store the ballot and receipt, uncommitted; or say why not (the
     caller then rolls back, spend included)."""
+    # A plain read, no lock: pysqlite begins the transaction only at the UPDATE below, which so
+    # still starts it as a write; PostgreSQL's UPDATE (read committed) sees the latest commit.
+    known = box.execute(LOOKUP, {"hash_of_token": token_hash}).first()
+    if known is None:
+        return CastOutcome("unknown_token")
+    if known.session_id != session_id:
+        return CastOutcome("wrong_session")
     spent = box.execute(SPEND, {"hash_of_token": token_hash}).first()
     if spent is None:
-        return _refusal(box, session_id, token_hash)
+        return _refusal(box, session_id, token_hash, receipt)
     if spent.session_id != session_id:
         return CastOutcome("wrong_session")
     if _sealed(box, session_id, spent.round):
@@ -81,15 +113,16 @@ def spend_and_store(
     return CastOutcome("stored", spent.round)
 
 
-def _refusal(box: Session, session_id: str, token_hash: str) -> CastOutcome:
-    """Why a token could not be spent: unknown, another session's, a sealed round, or spent."""
+def _refusal(box: Session, session_id: str, token_hash: str, receipt: str) -> CastOutcome:
+    """Why a token could not be spent: voided meanwhile, a sealed round, a retried cast (its
+    receipt is in the box), or spent without that receipt (before receipts were derived)."""
     token = box.get(BallotToken, token_hash)
     if token is None:
         return CastOutcome("unknown_token")
-    if token.session_id != session_id:
-        return CastOutcome("wrong_session")
     if _sealed(box, session_id, token.round):
         return CastOutcome("sealed", token.round)
+    if has_receipt(box, session_id, receipt):
+        return CastOutcome("repeated", token.round)
     return CastOutcome("spent", token.round)
 
 

@@ -141,12 +141,18 @@ class CheckIn(Base):
 
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
     deputy_number: Mapped[str] = mapped_column(String(32), primary_key=True)
-    checked_in_by: Mapped[str] = mapped_column(String(64))
+    checked_in_by: Mapped[str] = mapped_column(String(64))  # account id: the desk or the deputy
     checked_in_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Set when the deputy checked in, or confirmed a desk check-in, on their own account.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Issuance(Base):
-    """The roll: this deputy received one ballot in this round. No token, no time."""
+    """The roll: this deputy received one ballot in this round. No token, no token hash, no time.
+
+    `token_ref` is the token's hash XOR a pad only the workers' secret makes (voting.tokens): it
+    lets a retried issue be recognised and a lost device's token be voided, and links nothing
+    for whoever reads the databases without the secret."""
 
     __tablename__ = "issuances"
 
@@ -154,6 +160,9 @@ class Issuance(Base):
     round: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     deputy_number: Mapped[str] = mapped_column(String(32), primary_key=True)
     medium: Mapped[str] = mapped_column(String(10))
+    issued_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # account id
+    token_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reissues: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
 class Deliberation(Base):

@@ -18,9 +18,15 @@ class BallotEntrypoints:
 
     @rpc
     def issue_ballot(self, session_id: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """ "T-…", {"deputy_number": "D-001"} -> the token, once, with its QR code"""
+        """ "T-…", {"deputy_number": "D-001", "token_hash": sha256 hex} -> the roll's record"""
         data = load(contract.TokenIssue, payload)
         return roll.issue_ballot(self.db, self.box, self.auth, session_id, data)
+
+    @rpc
+    def reissue_ballot(self, session_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A lost device: {"deputy_number", "token_hash", "reason"} voids the unspent token"""
+        data = load(contract.TokenReissue, payload)
+        return roll.reissue_ballot(self.db, self.box, self.auth, session_id, data)
 
     @rpc
     def cast_ballot(self, payload: dict[str, Any]) -> dict[str, Any]:

@@ -58,6 +58,11 @@ class SessionEntrypoints:
         return roll.check_in(self.db, self.auth, session_id, data, utcnow())
 
     @rpc
+    def attendance_report(self, session_id: str) -> dict[str, Any]:
+        """Who checked whom in, who confirmed, who issued each ballot (staff, supervisors)."""
+        return roll.attendance(self.db, self.auth, session_id)
+
+    @rpc
     def open_session(self, session_id: str, payload: dict | None = None) -> dict:
         load(contract.Transition, payload or {})
         return sessions.open_session(self.db, self.box, self.auth, session_id)

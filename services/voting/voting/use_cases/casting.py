@@ -2,6 +2,11 @@
 
 Nothing here writes the token, the choices or the receipt anywhere but the ballot box: no log
 line, no audit entry, no metric label carries them.
+
+The receipt is derived from the token, so a cast whose reply was lost and is sent again with the
+same token answers the original receipt (201, `repeated` true) and the box still holds one
+ballot: the retried choices are ignored. Unknown, other sessions' and sealed tokens keep their
+refusals.
 """
 
 from functools import lru_cache
@@ -18,7 +23,7 @@ from ..domain import sessions as machine
 from ..domain.ballots import ballot_problem
 from ..domain.satisfaction import satisfaction_problem
 from ..metrics import BALLOTS_CAST, CAST_REFUSALS
-from ..tokens import new_receipt, token_hash
+from ..tokens import receipt_for, token_hash
 from .common import dumps, existing_session, loads, rules_of
 
 REFUSALS = {
@@ -51,16 +56,23 @@ def cast_ballot(session: Session, box: Session, data: dict[str, Any]) -> dict[st
     if problem:
         _refused(row.level, "invalid")
         raise errors.rule(f"选票无效，未投出：{problem}", {"choices": problem})
-    receipt = new_receipt()
+    receipt = receipt_for(data["token"])
     outcome = store.spend_and_store(box, row.id, token_hash(data["token"]), dumps(choices), receipt)
-    if outcome.status != "stored":
+    if outcome.status not in ("stored", "repeated"):
         box.rollback()
         _refused(row.level, outcome.status)
         raise REFUSALS[outcome.status]()
     box.commit()
-    BALLOTS_CAST.inc(row.level, medium="electronic")
+    if outcome.status == "stored":
+        BALLOTS_CAST.inc(row.level, medium="electronic")
     return dump(
-        contract.Receipt, {"session_id": row.id, "round": outcome.round, "receipt": receipt}
+        contract.Receipt,
+        {
+            "session_id": row.id,
+            "round": outcome.round,
+            "receipt": receipt,
+            "repeated": outcome.status == "repeated",
+        },
     )
 
 

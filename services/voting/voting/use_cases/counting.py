@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from .. import errors
 from ..box import seal, store
+from ..db import roll
 from ..db import sessions as db
 from ..db.models import Round, VotingSession
 from ..domain import sessions as machine
@@ -66,6 +67,7 @@ def close_session(session: Session, box: Session, guard: Guard, session_id: str)
     seal.seal_round(box, row.id, row.round)  # sealed, then rewritten in shuffled order
     round_row.present = db.present(session, row.id)
     electronic = store.count(box, row.id, row.round, "electronic")
+    roll.forget_token_refs(session, row.id, row.round)  # nothing is retried once closed
     db.shuffle_issuances(session, row.id, row.round)
     append_audit(session, row.id, "voting_closed", {"round": row.round, "electronic": electronic})
     row.state = state
