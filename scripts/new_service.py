@@ -60,6 +60,11 @@ def register(name: str, title: str) -> None:
         "    depends_on:\n      postgres:",
         f"      {name.upper()}_DATABASE_URL: *{name}-db\n",
     )
+    _insert_before(
+        compose,
+        "      RABBITMQ_OPS_PASSWORD: ",  # the broker-users job writes every user's hash
+        f"      RABBITMQ_{name.upper()}_PASSWORD: {files.broker_password(name)}\n",
+    )
     _insert_before(compose, "\nx-worker: &worker\n", files.compose_env(name))
     _insert_before(compose, "  gateway:\n    <<: *app\n", files.compose_workers(name))
     with (ROOT / "deploy/prometheus.yml").open("a", encoding="utf-8") as handle:

@@ -20,10 +20,17 @@ def service_files(name: str, title: str) -> dict[str, str]:
     return written
 
 
+def broker_password(name: str) -> str:
+    """The compose reference to the service's own broker password (servicekit.brokerusers)."""
+    variable = f"RABBITMQ_{name.upper()}_PASSWORD"
+    return f"${{{variable}:?set {variable}}}"
+
+
 def compose_env(name: str) -> str:
     return f"""
 x-{name}-env: &{name}-env
   <<: *worker-env
+  AMQP_URI: amqp://{name}:{broker_password(name)}@rabbitmq:5672/
   {name.upper()}_DATABASE_URL: &{name}-db postgresql+psycopg2://{name}:{name}@postgres:5432/{name}
 """
 
