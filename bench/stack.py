@@ -58,6 +58,9 @@ def new_platform(amqp_uri: str, folder: str, env: dict[str, str]) -> testing.Pla
         "VOTING_BALLOTS_DATABASE_URL",
     ):
         os.environ.pop(name, None)
+    # The children sign with the test secret; this process signs the events it injects
+    # (a frozen candidate list) with the key they derive from it.
+    os.environ.setdefault("TOKEN_SECRET", testing.TEST_TOKEN_SECRET)
     return testing.Platform(
         amqp_uri, os.path.join(folder, "data"), {"RATE_LIMIT_PUBLIC": "1000000000/60", **env}
     )
