@@ -43,6 +43,7 @@ SERVICES = (
         "代表定 · 票决",
         databases={"voting": "migrations", "voting_ballots": "box/migrations"},
     ),
+    Service("implementation", "政府办 · 实施"),
     Service("gateway", "网关", levels=(), routed=False),
 )
 

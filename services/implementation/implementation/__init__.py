@@ -1,0 +1,1 @@
+"""The implementation service (政府办 · 实施)."""

@@ -1,0 +1,2 @@
+"""Implementation's pure rules: the standard library only (import-linter keeps it
+so)."""
