@@ -1,5 +1,6 @@
 """Events in contracts agree with the code: names, versions, payloads, consumers, queues."""
 
+import importlib
 import inspect
 import json
 import re
@@ -8,10 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 from collection.db.models import CandidateList
-from collection.service import CollectionService
 from collection.use_cases import intake as use_cases
 from collection.use_cases import list_views, outcomes
-from contracts import reference
+from contracts import reference, registry
 from contracts.events import (
     EVENTS,
     SUBSCRIPTIONS,
@@ -19,14 +19,16 @@ from contracts.events import (
     MatterConvertedToProposalV1,
     ProposalSubmittedV1,
 )
-from gateway.service import GatewayService
 from nameko.events import EventHandler
 from servicekit.consumer import ContractEventHandler
-from voting.service import VotingService
 
 from tests.support.probe import service as probe
 
-SERVICES = (CollectionService, VotingService, GatewayService, probe.ProbeService)
+# Every registered service (a new one is checked by being registered), and the test probe.
+SERVICES = (
+    *(importlib.import_module(f"{s.name}.service").SERVICE for s in registry.SERVICES),
+    probe.ProbeService,
+)
 KNOWN_SUBSCRIPTIONS = (*SUBSCRIPTIONS, probe.SUBSCRIPTION)
 
 
@@ -98,7 +100,14 @@ def _candidate_list_frozen_v1() -> dict:
 
 
 def _session_results_announced_v1() -> dict:
-    candidate = {"title": "迎宾路小区加装电梯", "abstain": 2, "rank": 1}
+    candidate = {
+        "title": "迎宾路小区加装电梯",
+        "abstain": 2,
+        "rank": 1,
+        "category": "老旧小区改造",
+        "estimated_cost_fen": 3_600_000_00,
+        "lead_department": "住房和城乡建设局",
+    }
     return {
         "session_id": "S-2027-0001",
         "candidate_list_id": str(uuid.uuid4()),
@@ -196,7 +205,126 @@ def test_a_petition_proposal_without_a_notice_is_a_valid_proposal_submitted():
     assert ProposalSubmittedV1().validate(payload) == {}
 
 
+PROJECT_ID = "T-" + "ab" * 16
+
+
+def _project_created_v1() -> dict:
+    """As implementation publishes it for an elected candidate."""
+    return {
+        "project_id": PROJECT_ID,
+        "proposal_id": str(uuid.uuid4()),
+        "session_id": "T-" + "cd" * 16,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "title": "迎宾路小区加装电梯",
+        "category": "老旧小区改造",
+        "estimated_cost_fen": 3_600_000_00,
+        "results_digest": "a" * 64,
+        "created_at": "2027-01-20T03:00:05+00:00",
+    }
+
+
+def _progress_reported_v1() -> dict:
+    return {
+        "project_id": PROJECT_ID,
+        "proposal_id": str(uuid.uuid4()),
+        "report_id": str(uuid.uuid4()),
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "cadence": "weekly",
+        "period": "2027-W14",
+        "as_of": "2027-04-09",
+        "actual_percent": "35.0",
+        "planned_percent": "40.5",
+        "standing": "on_track",
+        "reported_at": "2027-04-09T08:00:00+00:00",
+    }
+
+
+def _project_flagged_v1() -> dict:
+    return {
+        "project_id": PROJECT_ID,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "title": "迎宾路小区加装电梯",
+        "consecutive_lagging": 3,
+        "actual_percent": "12.5",
+        "planned_percent": "40.5",
+        "flagged_at": "2027-04-23T08:00:00+00:00",
+    }
+
+
+def _rectification_requested_v1() -> dict:
+    return {
+        "request_id": str(uuid.uuid4()),
+        "project_id": PROJECT_ID,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "group_id": str(uuid.uuid4()),
+        "group_name": "第一监督组",
+        "finding": "施工现场围挡不全，存在安全隐患",
+        "due_date": "2027-05-15",
+        "requested_at": "2027-05-01T02:00:00+00:00",
+    }
+
+
+def _rectification_reported_v1() -> dict:
+    return {
+        "request_id": str(uuid.uuid4()),
+        "problem_id": "T-" + "ef" * 16,
+        "project_id": PROJECT_ID,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "measure": "补齐围挡，设置警示标志",
+        "note": "已完成整改并拍照留存",
+        "reported_at": "2027-05-10T02:00:00+00:00",
+    }
+
+
+def _problem_overdue_v1() -> dict:
+    return {
+        "problem_id": "T-" + "ef" * 16,
+        "project_id": PROJECT_ID,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "source": "rectification",
+        "source_ref": str(uuid.uuid4()),
+        "due_date": "2027-05-15",
+        "step": "deadline_order",
+        "overdue_working_days": 4,
+        "raised_at": "2027-05-21T00:30:00+00:00",
+    }
+
+
+def _project_completed_v1() -> dict:
+    return {
+        "project_id": PROJECT_ID,
+        "proposal_id": str(uuid.uuid4()),
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "title": "迎宾路小区加装电梯",
+        "completed_on": "2027-11-20",
+        "result": "passed",
+        "same_year": True,
+        "completed_at": "2027-11-20T08:00:00+00:00",
+    }
+
+
 SAMPLES = {
+    "project_completed_v1": _project_completed_v1,
+    "rectification_requested_v1": _rectification_requested_v1,
+    "rectification_reported_v1": _rectification_reported_v1,
+    "problem_overdue_v1": _problem_overdue_v1,
+    "project_created_v1": _project_created_v1,
+    "progress_reported_v1": _progress_reported_v1,
+    "project_flagged_v1": _project_flagged_v1,
     "matter_converted_to_proposal_v1": _matter_converted_to_proposal_v1,
     "proposal_submitted_v1": _proposal_submitted_v1,
     "proposal_screened_v1": _proposal_screened_v1,

@@ -6,7 +6,11 @@ shows are the service's."""
 import pytest
 from collection.domain import intake, lists, screening
 from gateway.routes.collection import roles as collection
+from gateway.routes.implementation import roles as implementation
 from gateway.routes.voting import roles as voting
+from implementation import roles as implementation_roles
+from implementation.use_cases import calendar as implementation_calendar
+from implementation.use_cases import settings as implementation_settings
 from voting.use_cases import common, roll
 
 # gateway set -> the service's set for the same RPCs
@@ -35,6 +39,10 @@ SAME = [
     (voting.ROLL, roll.ROLL_ROLES),
     (voting.TELLER, common.TELLER_ROLES),
     (voting.SUPERVISOR, common.SUPERVISOR_ROLES),
+    (implementation.READ, implementation_roles.READ),
+    (implementation.WRITE, implementation_roles.WRITE),
+    (implementation.CALENDAR, implementation_calendar.CALENDAR_ROLES),
+    (implementation.SETTINGS, implementation_settings.SETTINGS_ROLES),
 ]
 
 

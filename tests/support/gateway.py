@@ -38,6 +38,11 @@ PATH_VALUES = {
     "n": "1",
     "sheet": "3",
     "fmt": "csv",
+    "project_id": "T-" + "a" * 32,
+    "problem_id": "T-" + "b" * 32,
+    "action": "start",
+    "year": "2026",
+    "area_code": "150622",
 }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from marshmallow import Schema, fields
 
 from .fields import StrictSchema, area_code, bounded_int, one_of
+from .implementation import CADENCES, STANDINGS
 from .reference import (
     CATEGORIES,
     CHANNELS,
@@ -117,6 +118,11 @@ class CandidateResult(StrictSchema):
     abstain = fields.Integer(required=True)
     elected = fields.Boolean(required=True)
     rank = fields.Integer(allow_none=True, load_default=None)  # by approvals; null if unranked
+    # From the frozen list, so an elected candidate becomes a project without another lookup
+    # (added later: absent in events announced before, hence the defaults).
+    category = one_of(CATEGORIES, allow_none=True, load_default=None)
+    estimated_cost_fen = bounded_int(0, MAX_COST_FEN, allow_none=True, load_default=None)
+    lead_department = fields.String(allow_none=True, load_default=None)
 
 
 class BallotCounts(StrictSchema):
@@ -195,6 +201,142 @@ MATTER_CONVERTED_TO_PROPOSAL = EventSpec(
     "petition", "matter_converted_to_proposal_v1", MatterConvertedToProposalV1
 )
 
+
+class ProjectCreatedV1(StrictSchema):
+    """An elected candidate became a livelihood project (民生实事项目, implementation)."""
+
+    project_id = fields.String(required=True)
+    proposal_id = fields.UUID(required=True)
+    session_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    title = fields.String(required=True)
+    category = one_of(CATEGORIES, required=True)
+    estimated_cost_fen = bounded_int(0, MAX_COST_FEN, allow_none=True, load_default=None)
+    results_digest = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+PROJECT_CREATED = EventSpec("implementation", "project_created_v1", ProjectCreatedV1)
+
+
+class ProgressReportedV1(StrictSchema):
+    """A scheduling report on a project: progress against plan (序时进度) at `as_of`."""
+
+    project_id = fields.String(required=True)
+    proposal_id = fields.UUID(required=True)
+    report_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    cadence = one_of(CADENCES, required=True)
+    period = fields.String(required=True)
+    as_of = fields.Date(required=True)
+    actual_percent = fields.String(required=True)  # "45.0"
+    planned_percent = fields.String(required=True)
+    standing = one_of(STANDINGS, required=True)
+    reported_at = fields.AwareDateTime(required=True)
+
+
+PROGRESS_REPORTED = EventSpec("implementation", "progress_reported_v1", ProgressReportedV1)
+
+
+class ProjectFlaggedV1(StrictSchema):
+    """Lagging in N reports in a row: the project is put under flagged supervision (挂牌督办)."""
+
+    project_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    title = fields.String(required=True)
+    consecutive_lagging = fields.Integer(required=True)
+    actual_percent = fields.String(required=True)
+    planned_percent = fields.String(required=True)
+    flagged_at = fields.AwareDateTime(required=True)
+
+
+PROJECT_FLAGGED = EventSpec("implementation", "project_flagged_v1", ProjectFlaggedV1)
+
+
+class RectificationRequestedV1(StrictSchema):
+    """A supervision group hands a finding to the government to rectify (交办问题, supervision).
+    Implementation turns it into a problem on the project's list."""
+
+    request_id = fields.String(required=True)
+    project_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    group_id = fields.String(required=True)
+    group_name = fields.String(required=True)
+    finding = fields.String(required=True)
+    due_date = fields.Date(required=True)
+    requested_at = fields.AwareDateTime(required=True)
+
+
+RECTIFICATION_REQUESTED = EventSpec(
+    "supervision", "rectification_requested_v1", RectificationRequestedV1
+)
+
+
+class RectificationReportedV1(StrictSchema):
+    """The government reports a requested rectification done (its problem resolved); the
+    group then looks back (回头看)."""
+
+    request_id = fields.String(required=True)
+    problem_id = fields.String(required=True)
+    project_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    measure = fields.String(required=True)
+    note = fields.String(required=True)
+    reported_at = fields.AwareDateTime(required=True)
+
+
+RECTIFICATION_REPORTED = EventSpec(
+    "implementation", "rectification_reported_v1", RectificationReportedV1
+)
+
+
+class ProblemOverdueV1(StrictSchema):
+    """A problem past its due date reached a reminder step (温馨提示 → 限期督促 → 专报通报)."""
+
+    problem_id = fields.String(required=True)
+    project_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    source = fields.String(required=True)
+    source_ref = fields.String(allow_none=True, load_default=None)
+    due_date = fields.Date(required=True)
+    step = fields.String(required=True)
+    overdue_working_days = fields.Integer(required=True)
+    raised_at = fields.AwareDateTime(required=True)
+
+
+PROBLEM_OVERDUE = EventSpec("implementation", "problem_overdue_v1", ProblemOverdueV1)
+
+
+class ProjectCompletedV1(StrictSchema):
+    """A project passed its acceptance (验收): the completion KPI counts it in its year when
+    `same_year` (accepted by 31 December and never carried over)."""
+
+    project_id = fields.String(required=True)
+    proposal_id = fields.UUID(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    title = fields.String(required=True)
+    completed_on = fields.Date(required=True)
+    result = fields.String(required=True)  # passed / passed_with_rectification
+    same_year = fields.Boolean(required=True)
+    completed_at = fields.AwareDateTime(required=True)
+
+
+PROJECT_COMPLETED = EventSpec("implementation", "project_completed_v1", ProjectCompletedV1)
+
 EVENTS: dict[str, EventSpec] = {
     spec.name: spec
     for spec in (
@@ -204,6 +346,13 @@ EVENTS: dict[str, EventSpec] = {
         SESSION_RESULTS_ANNOUNCED,
         SATISFACTION_VOTE_COMPLETED,
         MATTER_CONVERTED_TO_PROPOSAL,
+        PROJECT_CREATED,
+        PROGRESS_REPORTED,
+        PROJECT_FLAGGED,
+        RECTIFICATION_REQUESTED,
+        RECTIFICATION_REPORTED,
+        PROBLEM_OVERDUE,
+        PROJECT_COMPLETED,
     )
 }
 
@@ -217,6 +366,14 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "collection",
         "handle_petition_matter_converted_to_proposal",
     ),
+    Subscription(
+        SESSION_RESULTS_ANNOUNCED, "implementation", "handle_voting_session_results_announced"
+    ),
+    Subscription(
+        RECTIFICATION_REQUESTED, "implementation", "handle_supervision_rectification_requested"
+    ),
+    Subscription(PROJECT_CREATED, "collection", "handle_implementation_project_created"),
+    Subscription(PROGRESS_REPORTED, "collection", "handle_implementation_progress_reported"),
 )
 
 

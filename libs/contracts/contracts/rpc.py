@@ -241,6 +241,14 @@ class ProposalCreated(StrictSchema):
     possible_duplicates = fields.List(fields.Nested(DuplicateCandidate))
 
 
+class TrackedProject(StrictSchema):
+    project_id = fields.String(required=True)
+    status_text = fields.String(required=True)  # 已立项
+    progress_percent = fields.String(allow_none=True, required=True)  # "45.0", null before any
+    standing = fields.String(allow_none=True, required=True)  # ahead / on_track / lagging
+    progress_as_of = fields.Date(allow_none=True, required=True)
+
+
 class ProposalTracking(StrictSchema):
     """What anyone holding the tracking code may see: never personal data or internal notes."""
 
@@ -255,6 +263,8 @@ class ProposalTracking(StrictSchema):
     # Set when merged: the code to follow from now on (the merged proposal's own outcome).
     merged_into = fields.String(allow_none=True, load_default=None)
     submitted_at = fields.AwareDateTime(required=True)
+    # Once adopted and made a project (已立项): its id and the latest reported progress.
+    project = fields.Nested(TrackedProject, allow_none=True, load_default=None)
 
 
 class Proposal(StrictSchema):

@@ -8,7 +8,7 @@ The same module defines the consumer side's `processed_events` (idempotent handl
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
 
@@ -76,6 +76,17 @@ class ContractViolation(Exception):
     """A service tried to publish a payload its own contract rejects: a programming error."""
 
 
+def wire_form(value: Any) -> Any:
+    """`value` as JSON carries it: date, datetime and UUID as text, containers walked."""
+    if isinstance(value, date | uuid.UUID):  # datetime is a date
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, dict):
+        return {k: wire_form(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [wire_form(v) for v in value]
+    return value
+
+
 def build_envelope(
     spec: EventSpec,
     payload: dict[str, Any],
@@ -85,7 +96,9 @@ def build_envelope(
     correlation_id: str,
     key: bytes | None = None,
 ) -> dict[str, Any]:
-    """The signed envelope of `payload` (with `key`, else `config.event_key()`)."""
+    """The signed envelope of `payload` (with `key`, else `config.event_key()`). Dates, times
+    and UUIDs may be given as objects: they travel as the ISO text the contract reads."""
+    payload = wire_form(payload)
     errors = instance_of(spec.schema).validate(payload)
     if errors:
         raise ContractViolation(f"{spec.name}: {errors}")

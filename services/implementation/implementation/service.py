@@ -8,10 +8,20 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from .entrypoints.completion import CompletionEntrypoints
+from .entrypoints.problems import ProblemEntrypoints
+from .entrypoints.projects import ProjectEntrypoints
+from .entrypoints.settings import SettingsEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
-class ImplementationService(StatusEntrypoints):
+class ImplementationService(
+    StatusEntrypoints,
+    ProjectEntrypoints,
+    ProblemEntrypoints,
+    SettingsEntrypoints,
+    CompletionEntrypoints,
+):
     name = "implementation"
 
     db = Database("implementation")

@@ -275,3 +275,18 @@ class CandidateList(Base):
     results_session_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     results_digest: Mapped[str | None] = mapped_column(String(128), nullable=True)
     results_announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ProposalProject(Base):
+    """The project a proposal became (implementation's project_created_v1) and its latest
+    reported progress (progress_reported_v1): what the resident's tracking page shows next."""
+
+    __tablename__ = "proposal_projects"
+
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id"), primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(34))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    progress_percent: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    standing: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    progress_as_of: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO date
+    progress_reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -4,13 +4,13 @@ freezing the candidate list, and the vote result coming back from voting."""
 from typing import Any
 
 from contracts import lists as contract
-from contracts.events import SESSION_RESULTS_ANNOUNCED
+from contracts.events import PROGRESS_REPORTED, PROJECT_CREATED, SESSION_RESULTS_ANNOUNCED
 from servicekit.clock import utcnow
 from servicekit.consumer import Delivery, consumes
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
-from ..use_cases import lists, results, rounds
+from ..use_cases import lists, projects, results, rounds
 
 
 class ListEntrypoints:
@@ -101,3 +101,13 @@ class ListEntrypoints:
     def handle_voting_session_results_announced(self, event: Delivery) -> None:
         """Mark the candidates' proposals adopted / not adopted, once per event."""
         results.apply_results(self.db, event.payload, event.event_id)
+
+    @consumes(PROJECT_CREATED)
+    def handle_implementation_project_created(self, event: Delivery) -> None:
+        """An adopted proposal became a project: its tracking page says 已立项."""
+        projects.record_project(self.db, event.payload, utcnow())
+
+    @consumes(PROGRESS_REPORTED)
+    def handle_implementation_progress_reported(self, event: Delivery) -> None:
+        """The tracking page shows the project's latest reported progress."""
+        projects.record_progress(self.db, event.payload, utcnow())

@@ -3,7 +3,7 @@
 Ports: a SQLAlchemy session, an outbox writer, a Guard (who is calling) and the time `now`.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from contracts.events import PROPOSAL_SUBMITTED
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .. import errors
 from ..db import intake as db
+from ..db import projects as project_db
 from ..domain import intake as domain
 from ..domain import similarity
 from ..metrics import PROPOSALS_SUBMITTED
@@ -259,8 +260,22 @@ def track_proposal(session: Session, tracking_code: str) -> dict[str, Any]:
             "outcome_reason": target.outcome_reason if status != "submitted" else None,
             "merged_into": target.tracking_code if target is not proposal else None,
             "submitted_at": as_utc(proposal.submitted_at),
+            "project": tracked_project(session, target),
         },
     )
+
+
+def tracked_project(session: Session, proposal: db.Proposal) -> dict[str, Any] | None:
+    row = project_db.project_of(session, proposal.id)
+    if row is None:
+        return None
+    return {
+        "project_id": row.project_id,
+        "status_text": "已立项 (made a livelihood project)",
+        "progress_percent": row.progress_percent,
+        "standing": row.standing,
+        "progress_as_of": date.fromisoformat(row.progress_as_of) if row.progress_as_of else None,
+    }
 
 
 def _staff_view(proposal: db.Proposal) -> dict[str, Any]:

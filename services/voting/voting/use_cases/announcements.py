@@ -39,6 +39,10 @@ def _candidate_rows(row: VotingSession, rounds: list[Round]) -> list[dict[str, A
             "abstain": first[c["id"]].get("abstain", 0),
             "elected": c["id"] in elected,
             "rank": first[c["id"]]["rank"],
+            # Lists received before these were kept: none.
+            "category": c.get("category"),
+            "estimated_cost_fen": c.get("estimated_cost_fen"),
+            "lead_department": c.get("lead_department"),
         }
         for c in loads(row.candidates)
     ]

@@ -133,6 +133,9 @@ def receive_candidate_list(session: Session, payload: dict[str, Any], now: datet
             "position": c["position"],
             "title": c["title"],
             "estimated_cost_fen": c.get("estimated_cost_fen"),
+            # Passed on in the results so implementation makes projects from them.
+            "category": c.get("category"),
+            "lead_department": c.get("lead_department"),
         }
         for c in sorted(payload["candidates"], key=lambda c: c["position"])
     ]

@@ -1,0 +1,8 @@
+"""Who may call each implementation route: the union of what the service accepts
+(implementation.roles), so the gateway never refuses what the service would accept.
+tests/contract/test_gateway_roles.py keeps the sets equal."""
+
+WRITE = frozenset({"government_staff", "department_staff"})
+READ = WRITE | frozenset({"admin", "congress_staff", "supervisor", "deputy", "evaluator"})
+CALENDAR = frozenset({"admin"})  # the national working-day calendar's override table
+SETTINGS = frozenset({"government_staff"})  # an area's tolerance, flags, deadlines, reminders

@@ -1,0 +1,38 @@
+"""Acceptance, the completion KPI and the exports."""
+
+from typing import Any
+
+from contracts import implementation as contract
+from servicekit.clock import utcnow
+from servicekit.rpc import rpc
+from servicekit.validation import load
+
+from ..use_cases import acceptance, completion
+
+
+class CompletionEntrypoints:
+    """Mixed into ImplementationService, which provides `db`, `outbox` and `auth`."""
+
+    db: Any
+    outbox: Any
+    auth: Any
+
+    @rpc
+    def accept_project(self, project_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """ "T-…", {"accepted_on", "accepting_body", "result", "note"} -> the acceptance"""
+        data = load(contract.AcceptanceIn, payload)
+        return acceptance.accept_project(
+            self.db, self.outbox, self.auth, project_id, data, utcnow()
+        )
+
+    @rpc
+    def get_report(self, query: dict[str, Any]) -> dict[str, Any]:
+        """{"area_code", "year"} -> 当年完成率, the forecast, the lagging and carried-over lists"""
+        data = load(contract.ImplementationReportQuery, query)
+        return completion.get_report(self.db, self.auth, data, utcnow())
+
+    @rpc
+    def export_report(self, query: dict[str, Any]) -> dict[str, Any]:
+        """{"area_code", "year", "table", "format"} -> the table as an xlsx or csv file"""
+        data = load(contract.ImplementationExportQuery, query)
+        return completion.export_report(self.db, self.auth, data, utcnow())

@@ -1,0 +1,49 @@
+"""The implementation service's business metrics (ARCHITECTURE §9), declared once, here.
+
+Labels are bounded (level, cadence, standing); never per project or per department.
+"""
+
+from servicekit.metrics import for_service
+
+METRICS = for_service("implementation")
+
+PROJECTS_CREATED = METRICS.counter(
+    "implementation_projects_created_total",
+    "Livelihood projects created from announced results (民生实事项目立项).",
+    [],
+)
+REPORTS = METRICS.counter(
+    "implementation_reports_total",
+    "Scheduling reports received, by cadence and the standing they gave (ahead/on_track/lagging).",
+    ["cadence", "standing"],
+)
+PROJECTS_FLAGGED = METRICS.counter(
+    "implementation_projects_flagged_total",
+    "Projects put under flagged supervision (挂牌督办) after lagging N reports in a row.",
+    [],
+)
+PLAN_VERSIONS = METRICS.counter(
+    "implementation_plan_versions_total",
+    "Task plan versions written (the first plan and every change).",
+    [],
+)
+CALENDAR_KNOWN_THROUGH = METRICS.gauge(
+    "implementation_calendar_known_through_year",
+    "The last year whose working days are known (bundled data or the override table).",
+    [],
+)
+CALENDAR_REFUSALS = METRICS.counter(
+    "implementation_calendar_refusals_total",
+    "Deadlines not computed because the year's holiday schedule is unknown (enter it).",
+    ["year"],
+)
+REMINDERS = METRICS.counter(
+    "implementation_reminders_total",
+    "Reminder steps sent (温馨提示 → 限期督促 → 专报通报), by what is overdue and the step.",
+    ["kind", "step"],
+)
+PROJECTS_COMPLETED = METRICS.counter(
+    "implementation_projects_completed_total",
+    "Projects that passed acceptance (验收合格).",
+    [],
+)
