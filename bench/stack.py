@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from contracts import registry
 from servicekit import testing
 
 LEVELS = ("township", "banner", "city")
@@ -51,13 +52,8 @@ def data_dir() -> Iterator[str]:
 
 def new_platform(amqp_uri: str, folder: str, env: dict[str, str]) -> testing.Platform:
     # The SQLite default: a DATABASE_URL inherited from the shell would point elsewhere.
-    for name in (
-        "GATEWAY_DATABASE_URL",
-        "COLLECTION_DATABASE_URL",
-        "VOTING_DATABASE_URL",
-        "VOTING_BALLOTS_DATABASE_URL",
-    ):
-        os.environ.pop(name, None)
+    for name in registry.databases():
+        os.environ.pop(f"{name.upper()}_DATABASE_URL", None)
     # The children sign with the test secret; this process signs the events it injects
     # (a frozen candidate list) with the key they derive from it.
     os.environ.setdefault("TOKEN_SECRET", testing.TEST_TOKEN_SECRET)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from contracts import registry
 from servicekit import testing
 
 TIERS = ("unit", "contract", "service", "integration", "e2e", "faults")
@@ -55,10 +56,8 @@ def service_env(monkeypatch, tmp_path, amqp_uri):
     """Environment for in-process nameko containers: own vhost, SQLite under tmp_path."""
     monkeypatch.setenv("AMQP_URI", amqp_uri)
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("COLLECTION_DATABASE_URL", raising=False)
-    monkeypatch.delenv("GATEWAY_DATABASE_URL", raising=False)
-    monkeypatch.delenv("VOTING_DATABASE_URL", raising=False)
-    monkeypatch.delenv("VOTING_BALLOTS_DATABASE_URL", raising=False)
+    for name in registry.databases():
+        monkeypatch.delenv(f"{name.upper()}_DATABASE_URL", raising=False)
     return {"AMQP_URI": amqp_uri, "DATA_DIR": str(tmp_path / "data")}
 
 

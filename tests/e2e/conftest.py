@@ -39,10 +39,11 @@ def make_run(tmp_path_factory, amqp_uri, pg):
         "DATA_DIR": str(data_dir),
         "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
         "METRICS_PORT_BASE": str(testing.free_port_run(registry.METRICS_PORTS)),
-        "COLLECTION_DATABASE_URL": pg.create("e2e_collection"),
-        "GATEWAY_DATABASE_URL": pg.create("e2e_gateway"),
-        "VOTING_DATABASE_URL": pg.create("e2e_voting"),
-        "VOTING_BALLOTS_DATABASE_URL": pg.create("e2e_voting_ballots"),
+        # Every registered database on PostgreSQL (a new service's too).
+        **{
+            f"{name.upper()}_DATABASE_URL": pg.create(f"e2e_{name}")
+            for name in registry.databases()
+        },
         "RATE_LIMIT_PUBLIC": "1000/60",
         "RATE_LIMIT_LOGIN_CLIENT": "100000/60",  # every journey's logins come from this one address
         "PYTHONWARNINGS": "ignore",

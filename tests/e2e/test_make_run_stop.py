@@ -100,13 +100,8 @@ def platform_env(tmp_path: Path, amqp_uri: str) -> dict[str, str]:
         "METRICS_PORT_BASE": str(testing.free_port_run(WORKER_PORTS)),
         "PYTHONWARNINGS": "ignore",
     }
-    for name in (
-        "COLLECTION_DATABASE_URL",
-        "GATEWAY_DATABASE_URL",
-        "VOTING_DATABASE_URL",
-        "VOTING_BALLOTS_DATABASE_URL",
-    ):
-        env.pop(name, None)  # SQLite under DATA_DIR
+    for name in registry.databases():
+        env.pop(f"{name.upper()}_DATABASE_URL", None)  # SQLite under DATA_DIR
     return env
 
 
