@@ -40,6 +40,21 @@ EXPECTED_TABLES = {
         "round_comments",
         "candidate_lists",
         "round_comment_answers",  # issue 11 (migration 0003): every answer, with its author
+        "proposal_projects",  # issue 12 (migration 0004): the project a proposal became
+        *MESSAGING_TABLES,
+    },
+    "implementation": {
+        "projects",
+        "plan_versions",
+        "reports",
+        "area_settings",
+        "problems",
+        "problem_steps",
+        "reminders",
+        "meetings",
+        "calendar_days",
+        "calendar_years",
+        "acceptances",
         *MESSAGING_TABLES,
     },
     "gateway": {"accounts"},
