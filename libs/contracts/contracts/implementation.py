@@ -83,7 +83,7 @@ class ImplementationRpc:
     export_report = "export_report"
 
 
-class Status(StrictSchema):
+class ImplementationStatus(StrictSchema):
     service = fields.String(required=True)
     events_processed = fields.Integer(required=True)
 

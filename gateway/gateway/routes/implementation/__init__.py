@@ -33,9 +33,10 @@ ROUTES = (
         "/api/v1/implementation/status",
         Rpc.get_status,
         "政府办 · 实施服务状态 (implementation status)",
+        name="get_implementation_status",  # entrypoint names are unique across services
         roles=frozenset(ROLES),
         where=CallerArea(),
-        response=c.Status,
+        response=c.ImplementationStatus,
     ),
     route(
         "get",
