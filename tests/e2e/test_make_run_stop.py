@@ -149,7 +149,8 @@ def start_platform(platform_env: dict[str, str]) -> Iterator[Callable[[], Starte
 
 
 def _assert_stopped_cleanly(run: Started, how: str) -> None:
-    assert len(run.workers) == 7, run.workers  # six workers and the gateway
+    # three levels of every registered service, and the gateway
+    assert len(run.workers) == len(registry.WORKERS) * 3 + 1, run.workers
     seconds = run.wait_gone()
     assert seconds < STOP_LIMIT, f"{how}: stopped in {seconds:.1f} s"
     assert "强制结束" not in "".join(run.output), "a worker needed SIGKILL"
