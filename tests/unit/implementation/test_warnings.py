@@ -103,6 +103,11 @@ class TestRulesAsData:
             parse_rule(raw)
         assert "\u4e00" <= refused.value.message[0] <= "\u9fff"
 
+    def test_a_rule_is_a_mapping(self):
+        with pytest.raises(RuleError) as refused:
+            parse_rule([("code", "x")])
+        assert refused.value.code == "invalid_rule"
+
     def test_params_are_a_read_only_copy(self):
         params = {"tolerance_points": 20}
         rule = Rule("gap", 1, "progress_spend_gap", params, "偏离")

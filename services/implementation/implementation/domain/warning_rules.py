@@ -26,6 +26,10 @@ RULE_KEYS = frozenset({"code", "version", "kind", "params", "title"})
 
 
 class RuleError(ValueError):
+    """A refused rule: Chinese-first `message`; `code` for the API's 422 like FundsError."""
+
+    code = "invalid_rule"
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
