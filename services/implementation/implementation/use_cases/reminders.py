@@ -15,7 +15,6 @@ from contracts.events import PROBLEM_OVERDUE
 from servicekit.auth import Guard
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import errors, roles
@@ -189,13 +188,5 @@ def _record(
             due_date=due,
             overdue_working_days=overdue,
             sent_at=now,
-        )
-    )
-
-
-def reminders_of(session: Session, project_id: str) -> list[Reminder]:
-    return list(
-        session.scalars(
-            select(Reminder).where(Reminder.project_id == project_id).order_by(Reminder.id)
         )
     )

@@ -82,7 +82,7 @@ def _milestones(version: PlanVersion | None, shares: dict[str, str], at: date) -
     ]
 
 
-def progress(row: Project) -> dict[str, Any] | None:
+def progress(row: Project, tolerance_points: int) -> dict[str, Any] | None:
     if row.as_of is None or row.standing is None:
         return None
     return {
@@ -93,7 +93,7 @@ def progress(row: Project) -> dict[str, Any] | None:
         "as_of": row.as_of,
         "standing": row.standing,
         "standing_name": STANDING_NAMES[row.standing],
-        "tolerance_points": 0,  # filled by the caller, who knows the area's setting
+        "tolerance_points": tolerance_points,
         "lagging_streak": row.lagging_streak,
         "flagged": row.flagged_at is not None,
     }
@@ -120,9 +120,6 @@ def report(row: Report) -> dict[str, Any]:
 
 def detail(session: Session, row: Project, tolerance_points: int) -> dict[str, Any]:
     version = db.plan_version(session, row.id, row.plan_version) if row.plan_version else None
-    shown = progress(row)
-    if shown is not None:
-        shown["tolerance_points"] = tolerance_points
     return {
         **summary(row),
         "origin": {
@@ -135,7 +132,7 @@ def detail(session: Session, row: Project, tolerance_points: int) -> dict[str, A
         },
         "plan": _plan(version),
         "milestones": _milestones(version, loads(row.shares), today()),
-        "progress": shown,
+        "progress": progress(row, tolerance_points),
         "recent_reports": [report(r) for r in db.recent_reports(session, row.id)],
         "carried_over": (
             {"to_year": row.carried_over_to, "reason": row.carry_reason}

@@ -84,9 +84,5 @@ def stage(
             "ballots": _counts(loads(rounds[0].result)),
             "candidates": _candidate_rows(row, rounds),
         }
-    outbox.add(session, spec, _jsonable(payload), area_code=row.area_code, level=row.level)
-
-
-def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
-    """Times as ISO text, as the contract schemas validate serialised payloads."""
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in payload.items()}
+    # Times go as objects: the outbox writes them as the ISO text the contract reads.
+    outbox.add(session, spec, payload, area_code=row.area_code, level=row.level)
