@@ -317,7 +317,27 @@ def _project_completed_v1() -> dict:
     }
 
 
+def _funds_disbursed_v1() -> dict:
+    return {
+        "flow_id": str(uuid.uuid4()),
+        "project_id": PROJECT_ID,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "kind": "disbursement",
+        "source": "banner_special",
+        "amount_fen": 40_000_000,
+        "flow_date": "2027-07-20",
+        "voucher_no": "BZ2027-0718",
+        "budget_fen": 100_000_000,
+        "disbursed_fen": 40_000_000,
+        "paid_fen": 0,
+        "recorded_at": "2027-07-20T02:00:00+00:00",
+    }
+
+
 SAMPLES = {
+    "funds_disbursed_v1": _funds_disbursed_v1,
     "project_completed_v1": _project_completed_v1,
     "rectification_requested_v1": _rectification_requested_v1,
     "rectification_reported_v1": _rectification_reported_v1,

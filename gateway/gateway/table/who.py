@@ -7,6 +7,7 @@ ROLE_TITLES = {
     "congress_staff": "人大工作人员",
     "government_staff": "政府工作人员",
     "department_staff": "部门工作人员",
+    "finance_staff": "财政工作人员",
     "deputy": "人大代表",
     "supervisor": "监督人员",
     "evaluator": "评估人员",

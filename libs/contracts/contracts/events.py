@@ -6,7 +6,7 @@ every consumer has moved.
 
 from dataclasses import dataclass
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from .fields import StrictSchema, area_code, bounded_int, one_of
 from .implementation import CADENCES, STANDINGS
@@ -337,6 +337,29 @@ class ProjectCompletedV1(StrictSchema):
 
 PROJECT_COMPLETED = EventSpec("implementation", "project_completed_v1", ProjectCompletedV1)
 
+
+class FundsDisbursedV1(StrictSchema):
+    """Money moved on a project (拨付 to it, or 支付 out of it): supervision's file shows it next
+    to the progress. Units, vouchers and fen only: a payee is a unit, never a resident."""
+
+    flow_id = fields.UUID(required=True)
+    project_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("disbursement", "payment")))
+    source = fields.String(required=True)
+    amount_fen = fields.Integer(required=True)
+    flow_date = fields.Date(required=True)
+    voucher_no = fields.String(required=True)
+    budget_fen = fields.Integer(required=True)  # the adjusted budget, all sources
+    disbursed_fen = fields.Integer(required=True)  # all sources, this flow included
+    paid_fen = fields.Integer(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+FUNDS_DISBURSED = EventSpec("implementation", "funds_disbursed_v1", FundsDisbursedV1)
+
 EVENTS: dict[str, EventSpec] = {
     spec.name: spec
     for spec in (
@@ -353,6 +376,7 @@ EVENTS: dict[str, EventSpec] = {
         RECTIFICATION_REPORTED,
         PROBLEM_OVERDUE,
         PROJECT_COMPLETED,
+        FUNDS_DISBURSED,
     )
 }
 

@@ -49,6 +49,7 @@ ROLES = (
     "congress_staff",
     "government_staff",
     "department_staff",
+    "finance_staff",  # 财政: budgets, disbursements, treasury imports
     "deputy",
     "supervisor",
     "evaluator",

@@ -27,7 +27,10 @@ class Project(Base):
     """民生实事项目: one elected candidate of one session."""
 
     __tablename__ = "projects"
-    __table_args__ = (UniqueConstraint("session_id", "proposal_id"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "proposal_id"),
+        UniqueConstraint("mof_div_code", "year", "pro_code"),  # one project per finance key
+    )
 
     id: Mapped[str] = mapped_column(String(34), primary_key=True)  # contracts.project_id_for
     area_code: Mapped[str] = mapped_column(String(12), index=True)
@@ -60,6 +63,11 @@ class Project(Base):
     carry_reason: Mapped[str | None] = mapped_column(String(500))
     completed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Funds: the current budget version (0: none yet) and the key finance systems use,
+    # (mof_div_code, fiscal year = the project's year, pro_code), set with the budget.
+    budget_version: Mapped[int] = mapped_column(Integer, default=0)
+    mof_div_code: Mapped[str | None] = mapped_column(String(12))  # 财政区划代码
+    pro_code: Mapped[str | None] = mapped_column(String(40))  # 项目代码
 
 
 class PlanVersion(Base):
@@ -233,3 +241,174 @@ class AcceptanceRecord(Base):
     documents: Mapped[str] = mapped_column(Text)  # JSON list of metadata
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BudgetVersion(Base):
+    """调整预算: every budget of a project, per fund source in fen; never edited."""
+
+    __tablename__ = "budget_versions"
+
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amounts: Mapped[str] = mapped_column(Text)  # {"own_fiscal": 120000000, …} (JSON)
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(500))
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FundPool(Base):
+    """专项资金池: a special fund source's allocation to an area for a year (the city's subsidy
+    for townships, a banner's allocation per township or street); projects of the area and
+    below draw on the nearest pool of their source."""
+
+    __tablename__ = "fund_pools"
+    __table_args__ = (UniqueConstraint("area_code", "year", "source"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(12), index=True)
+    area_path: Mapped[str] = mapped_column(String(80), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(30))
+    allocated_fen: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(String(500))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PoolDraw(Base):
+    """What a project's current budget takes from a pool (its special-source amount)."""
+
+    __tablename__ = "pool_draws"
+
+    pool_id: Mapped[str] = mapped_column(ForeignKey("fund_pools.id"), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class FundFlow(Base):
+    """拨付 (a disbursement to the project) or 支付 (a payment out of it): append-only."""
+
+    __tablename__ = "fund_flows"
+    __table_args__ = (UniqueConstraint("project_id", "kind", "voucher_no"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # "disbursement" or "payment"
+    source: Mapped[str] = mapped_column(String(30))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    flow_date: Mapped[date] = mapped_column(Date)
+    voucher_no: Mapped[str] = mapped_column(String(40))  # 凭证号
+    payee: Mapped[str] = mapped_column(String(200))  # a unit, never a resident
+    note: Mapped[str] = mapped_column(String(500))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WarningRuleVersion(Base):
+    """One version of a warning rule (domain.warning_rules): the latest active one applies."""
+
+    __tablename__ = "warning_rules"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    params: Mapped[str] = mapped_column(Text)  # JSON
+    title: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(500))
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FundWarning(Base):
+    """资金预警: one warning while it lasts (raised, seen again, resolved), with the version of
+    the rule that raised it."""
+
+    __tablename__ = "fund_warnings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    area_code: Mapped[str] = mapped_column(String(12), index=True)
+    area_path: Mapped[str] = mapped_column(String(80), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    rule_code: Mapped[str] = mapped_column(String(40))
+    rule_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    severity: Mapped[str] = mapped_column(String(10))
+    scope: Mapped[str] = mapped_column(String(30))  # "total", a source, or a direction
+    message: Mapped[str] = mapped_column(Text)
+    figures: Mapped[str] = mapped_column(Text)  # JSON: fen as ints, ratios as "p/q"
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+
+
+class FeedRecord(Base):
+    """A record for the budget online supervision system (预算联网监督系统), written in the
+    transaction of the change it reports; the feed pushes it until the receiver takes it."""
+
+    __tablename__ = "feed_records"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the receiver dedups on it
+    kind: Mapped[str] = mapped_column(String(20))  # budget, disbursement, payment, warning
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)  # the JSON pushed, keyed by the finance key
+    state: Mapped[str] = mapped_column(String(10), index=True)  # pending, delivered, dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class TreasuryImport(Base):
+    """国库集中支付 records imported from a file: all rows or none; the digest makes a re-run
+    of the same file answer the first import."""
+
+    __tablename__ = "treasury_imports"
+
+    id: Mapped[str] = mapped_column(String(34), primary_key=True)  # level letter + uuid hex
+    area_code: Mapped[str] = mapped_column(String(12), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    file_format: Mapped[str] = mapped_column(String(4))
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)  # rows whose payment id was new
+    imported_by: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class TreasuryPayment(Base):
+    """One treasury payment; its payment id (支付流水号) is unique, so overlapping files add
+    each payment once."""
+
+    __tablename__ = "treasury_payments"
+
+    payment_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    import_id: Mapped[str] = mapped_column(ForeignKey("treasury_imports.id"), index=True)
+    mof_div_code: Mapped[str] = mapped_column(String(12))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    pro_code: Mapped[str] = mapped_column(String(40))
+    voucher_no: Mapped[str] = mapped_column(String(40))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[date] = mapped_column(Date)
+    payee: Mapped[str] = mapped_column(String(200))
+
+
+class ReconciliationRun(Base):
+    """对账报告: treasury payments against our disbursements for an area and year, as it was."""
+
+    __tablename__ = "reconciliations"
+
+    id: Mapped[str] = mapped_column(String(34), primary_key=True)  # level letter + uuid hex
+    area_code: Mapped[str] = mapped_column(String(12), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    import_id: Mapped[str | None] = mapped_column(ForeignKey("treasury_imports.id"))
+    summary: Mapped[str] = mapped_column(Text)  # JSON
+    body: Mapped[str] = mapped_column(Text)  # JSON: the lists, record by record
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
