@@ -41,6 +41,8 @@ SAME = [
     (voting.SUPERVISOR, common.SUPERVISOR_ROLES),
     (implementation.READ, implementation_roles.READ),
     (implementation.WRITE, implementation_roles.WRITE),
+    (implementation.FINANCE, implementation_roles.FINANCE),
+    (implementation.RULES, implementation_roles.RULES),
     (implementation.CALENDAR, implementation_calendar.CALENDAR_ROLES),
     (implementation.SETTINGS, implementation_settings.SETTINGS_ROLES),
 ]

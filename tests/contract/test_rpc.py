@@ -35,8 +35,13 @@ def service_class(name):
     return importlib.import_module(f"{name}.service").SERVICE
 
 
+def public_names(cls):
+    """The class's names and its bases' (implementation's money methods are a base class)."""
+    return {key: getattr(cls, key) for key in dir(cls) if not key.startswith("_")}
+
+
 def contract_methods(name):
-    return {value for key, value in vars(rpc_class(name)).items() if not key.startswith("_")}
+    return set(public_names(rpc_class(name)).values())
 
 
 def served(name):
@@ -48,9 +53,8 @@ class TestServiceRpc:
     """Every service the gateway routes to: its RPC class in contracts and its service class."""
 
     def test_contract_names_are_their_own_values(self, name):
-        for key, value in vars(rpc_class(name)).items():
-            if not key.startswith("_"):
-                assert key == value
+        for key, value in public_names(rpc_class(name)).items():
+            assert key == value
 
     def test_service_name_is_the_contract_name(self, name):
         assert service_class(name).name == getattr(contract, name.upper(), name) == name

@@ -43,6 +43,7 @@ PATH_VALUES = {
     "action": "start",
     "year": "2026",
     "area_code": "150622",
+    "rule_code": "disbursement_lag",
 }
 
 

@@ -64,10 +64,6 @@ class FundsRpc:
     evaluate_warnings = "evaluate_warnings"
     put_warning_rule = "put_warning_rule"
     list_warning_rules = "list_warning_rules"
-    list_feed_records = "list_feed_records"
-    import_treasury = "import_treasury"
-    get_reconciliation = "get_reconciliation"
-    export_fiscal_data = "export_fiscal_data"
 
 
 def fen(**kwargs: object) -> fields.Integer:

@@ -15,6 +15,7 @@ import uuid
 from marshmallow import fields, validate
 
 from .fields import StrictSchema, Whole, area_code, bounded_int, one_of, text
+from .funds import FundsRpc, FundsSummary
 from .reference import CATEGORIES, LEVEL_LETTERS, LEVELS, MAX_COST_FEN, level_of_tracking_code
 
 IMPLEMENTATION = "implementation"
@@ -57,8 +58,8 @@ def project_id_for(level: str, session_id: str, proposal_id: str) -> str:
     return f"{LEVEL_LETTERS[level]}-{derived.hex}"
 
 
-class ImplementationRpc:
-    """Every RPC method of the implementation service."""
+class ImplementationRpc(FundsRpc):
+    """Every RPC method of the implementation service (its money methods: `FundsRpc`)."""
 
     get_status = "get_status"
     list_projects = "list_projects"
@@ -273,6 +274,16 @@ class ReportOut(StrictSchema):
     flagged_now = fields.Boolean(required=True)  # this report put the project under 挂牌督办
 
 
+class ProblemBrief(StrictSchema):
+    id = fields.String(required=True)
+    description = fields.String(required=True)
+    responsible_unit = fields.String(required=True)
+    due_date = fields.Date(required=True)
+    state = fields.String(required=True)
+    state_name = fields.String(required=True)
+    overdue = fields.Boolean(required=True)
+
+
 class ProjectDetail(ProjectSummary):
     origin = fields.Nested(Origin, required=True)
     plan = fields.Nested(Plan, allow_none=True, required=True)
@@ -280,6 +291,8 @@ class ProjectDetail(ProjectSummary):
     progress = fields.Nested(Progress, allow_none=True, required=True)
     recent_reports = fields.List(fields.Nested(ReportOut), required=True)
     carried_over = fields.Dict(allow_none=True, required=True)
+    funds = fields.Nested(FundsSummary, required=True)
+    problems = fields.List(fields.Nested(ProblemBrief), required=True)  # not yet resolved
     created_at = fields.AwareDateTime(required=True)
 
 
@@ -306,6 +319,9 @@ class PublicProject(StrictSchema):
     standing_name = fields.String(allow_none=True, required=True)
     milestones = fields.List(fields.Nested(PublicMilestone), required=True)
     last_reported_on = fields.Date(allow_none=True, required=True)
+    budget_fen = fields.Integer(required=True)  # funds totals, all sources
+    disbursed_fen = fields.Integer(required=True)
+    paid_fen = fields.Integer(required=True)
 
 
 class PlanVersion(StrictSchema):

@@ -47,3 +47,23 @@ PROJECTS_COMPLETED = METRICS.counter(
     "Projects that passed acceptance (验收合格).",
     [],
 )
+BUDGET_VERSIONS = METRICS.counter(
+    "implementation_budget_versions_total",
+    "Project budget versions written (the first budget and every adjustment, 调整预算).",
+    [],
+)
+FUND_FLOWS = METRICS.counter(
+    "implementation_fund_flows_total",
+    "Disbursements (拨付) and payments (支付) recorded, by kind.",
+    ["kind"],
+)
+WARNINGS_RAISED = METRICS.counter(
+    "implementation_fund_warnings_raised_total",
+    "Fund warnings raised (资金预警), by rule kind and severity.",
+    ["kind", "severity"],
+)
+WARNINGS_OPEN = METRICS.gauge(
+    "implementation_fund_warnings_open",
+    "Fund warnings open after the latest whole-city evaluation, by rule kind.",
+    ["kind"],
+)

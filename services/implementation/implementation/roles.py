@@ -4,5 +4,9 @@ tests/contract/test_gateway_roles.py)."""
 # Government and department staff of the area plan and report; department staff will be
 # limited to the projects their department leads or co-handles once accounts carry one.
 WRITE = frozenset({"government_staff", "department_staff"})
+# Finance staff (财政) of the area keep budgets, pools and disbursements, import the treasury's.
+FINANCE = frozenset({"finance_staff"})
 # Congress staff, supervisors, deputies and evaluators follow every project of their area.
-READ = WRITE | frozenset({"admin", "congress_staff", "supervisor", "deputy", "evaluator"})
+READ = WRITE | FINANCE | frozenset({"admin", "congress_staff", "supervisor", "deputy", "evaluator"})
+# Warning rules are the city's: one set for every area.
+RULES = frozenset({"admin"})

@@ -9,6 +9,7 @@ from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
 from .entrypoints.completion import CompletionEntrypoints
+from .entrypoints.funds import FundsEntrypoints
 from .entrypoints.problems import ProblemEntrypoints
 from .entrypoints.projects import ProjectEntrypoints
 from .entrypoints.settings import SettingsEntrypoints
@@ -21,6 +22,7 @@ class ImplementationService(
     ProblemEntrypoints,
     SettingsEntrypoints,
     CompletionEntrypoints,
+    FundsEntrypoints,
 ):
     name = "implementation"
 

@@ -15,7 +15,7 @@ from contracts.reports import CONTENT_TYPES
 
 from ...table import Area, CallerArea, Letter
 from ...table.route import routes_of
-from . import roles
+from . import funds, roles
 
 route = routes_of(IMPLEMENTATION, "implementation")
 PROJECT = "/api/v1/projects/<string:project_id>"
@@ -27,7 +27,7 @@ ACTION = f"<any({', '.join(pc.PROBLEM_ACTIONS)}):action>"
 # The calendar is national: any level's workers answer it (they share the database).
 ANY_LEVEL = CallerArea()
 
-ROUTES = (
+PROJECT_ROUTES = (
     route(
         "get",
         "/api/v1/implementation/status",
@@ -252,3 +252,4 @@ ROUTES = (
         files=tuple(CONTENT_TYPES.values()),
     ),
 )
+ROUTES = PROJECT_ROUTES + funds.ROUTES

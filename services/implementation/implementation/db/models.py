@@ -344,6 +344,9 @@ class FundWarning(Base):
     raised_at: Mapped[datetime] = mapped_column(UtcDateTime())
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    # "project|rule|scope" while open, NULL once resolved: two evaluations racing cannot open
+    # the same warning twice (NULLs never collide, on PostgreSQL and SQLite alike).
+    open_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 
 
 class FeedRecord(Base):

@@ -99,3 +99,11 @@ def problems_of(session: Session, area_path: str, year: int) -> Sequence[Problem
         .where(Problem.area_path.startswith(area_path, autoescape=True), Problem.year == year)
         .order_by(Problem.due_date, Problem.id)
     ).all()
+
+
+def unresolved_of_project(session: Session, project_id: str) -> Sequence[Problem]:
+    return session.scalars(
+        select(Problem)
+        .where(Problem.project_id == project_id, Problem.state.in_(("open", "in_progress")))
+        .order_by(Problem.due_date, Problem.created_at)
+    ).all()

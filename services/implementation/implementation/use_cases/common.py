@@ -2,8 +2,10 @@
 columns, fractions as text."""
 
 import json
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from servicekit import areas
 from servicekit.auth import Guard
@@ -12,6 +14,13 @@ from sqlalchemy.orm import Session
 from .. import errors
 from ..db import projects as db
 from ..db.models import Project
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """Plans are dated in Beijing: a milestone due today is due until midnight there."""
+    return datetime.now(SHANGHAI).date()
 
 
 def area(code: str) -> areas.Area:

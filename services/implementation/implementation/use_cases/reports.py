@@ -33,7 +33,7 @@ from ..domain.progress import (
     should_flag,
 )
 from ..metrics import PROJECTS_FLAGGED, REPORTS
-from . import settings, views
+from . import fund_warnings, settings, views
 from .common import dumps, load_project, loads
 from .plans import milestones_of
 
@@ -50,16 +50,20 @@ def create_report(
     row = load_project(session, guard, project_id, roles.WRITE, lock=True)
     scope = idempotency.scope_of("report", guard.principal)
     request = idempotency.Request(key, {"project_id": row.id, **data})
-    staged: list[Report] = []
+    staged: list[Any] = []
 
     def stage() -> dict[str, Any]:
         report = _stage_report(session, outbox, guard, row, data, now)
-        staged.append(report)
+        # the spend ratio is judged against the progress just reported
+        raised = fund_warnings.evaluate_projects(session, [row], now, views.today())[0]
+        staged.extend((report, raised))
         return dump(contract.ReportOut, views.report(report))
 
-    return idempotency.create_once(
-        session, scope, request, stage, then=lambda: _count(row, staged[0])
-    )
+    def counted() -> None:
+        _count(row, staged[0])
+        fund_warnings.count_raised(staged[1])
+
+    return idempotency.create_once(session, scope, request, stage, then=counted)
 
 
 def _check(row: Project, data: dict[str, Any], keys: set[str]) -> None:

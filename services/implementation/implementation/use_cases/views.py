@@ -1,27 +1,22 @@
 """What a project looks like to staff, and to anyone who scans its site sign."""
 
-from datetime import date, datetime
+from datetime import date
 from fractions import Fraction
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from contracts import implementation as contract
 from servicekit.clock import as_utc
 from sqlalchemy.orm import Session
 
+from ..db import problems as problem_db
 from ..db import projects as db
 from ..db.models import PlanVersion, Project, Report
 from ..domain.plan import Milestone
+from ..domain.problems import STATE_NAMES, is_overdue
 from ..domain.progress import STANDING_NAMES, percent, planned_progress
-from .common import fraction, loads
+from .common import fraction, loads, today
+from .funds import funds_summary
 from .plans import milestones_of
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> date:
-    """Plans are dated in Beijing: a milestone due today is due until midnight there."""
-    return datetime.now(SHANGHAI).date()
 
 
 def summary(row: Project) -> dict[str, Any]:
@@ -139,6 +134,19 @@ def detail(session: Session, row: Project, tolerance_points: int) -> dict[str, A
             if row.carried_over_to
             else None
         ),
+        "funds": funds_summary(session, row),
+        "problems": [
+            {
+                "id": problem.id,
+                "description": problem.description,
+                "responsible_unit": problem.responsible_unit,
+                "due_date": problem.due_date,
+                "state": problem.state,
+                "state_name": STATE_NAMES[problem.state],
+                "overdue": is_overdue(problem.state, problem.due_date, today()),
+            }
+            for problem in problem_db.unresolved_of_project(session, row.id)
+        ],
         "created_at": as_utc(row.created_at),
     }
 
@@ -147,6 +155,7 @@ def public(session: Session, row: Project) -> dict[str, Any]:
     """No staff names, no report texts: what the plan promises and how far it is."""
     version = db.plan_version(session, row.id, row.plan_version) if row.plan_version else None
     shares = loads(row.shares)
+    money = funds_summary(session, row)
     return {
         "id": row.id,
         "area_code": row.area_code,
@@ -165,4 +174,5 @@ def public(session: Session, row: Project) -> dict[str, Any]:
             for m in (milestones_of(version) if version else [])
         ],
         "last_reported_on": row.as_of,
+        **{k: money[k] for k in ("budget_fen", "disbursed_fen", "paid_fen")},
     }

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-03 13:37:16.121679
+Create Date: 2026-12-03 13:39:44.814922
 """
 
 import sqlalchemy as sa
@@ -304,10 +304,12 @@ def upgrade() -> None:
         sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("open_key", sa.String(length=120), nullable=True),
         sa.ForeignKeyConstraint(
             ["project_id"], ["projects.id"], name=op.f("fk_fund_warnings_project_id_projects")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_warnings")),
+        sa.UniqueConstraint("open_key", name=op.f("uq_fund_warnings_open_key")),
     )
     with op.batch_alter_table("fund_warnings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_fund_warnings_area_code"), ["area_code"], unique=False)
