@@ -6,11 +6,11 @@ progress move, warning rules as versioned data, and every refusal of roles and a
 import json
 
 import pytest
+from implementation.db.models import FeedRecord, FundWarning
 from servicekit.auth import Principal
 from servicekit.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 from sqlalchemy import func, select
 
-from implementation.db.models import FeedRecord, FundWarning
 from tests.service.test_projects_service import created, events, planned, worker
 from tests.support import projects as p
 from tests.support.workers import migrated_sessions
