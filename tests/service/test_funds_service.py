@@ -342,3 +342,54 @@ class TestWarnings:
         session.rollback()
         opened = session.scalar(select(func.count()).where(FundWarning.project_id == project_id))
         assert opened == len(open_warnings(sessions, project_id)) == 1
+
+
+class TestExports:
+    def test_funds_and_warnings_export_in_yuan_with_chinese_headers(self, sessions):
+        import base64
+        import io
+
+        from openpyxl import load_workbook
+
+        project_id = budgeted(sessions, {"own_fiscal": 60 * WAN, "social": 40 * WAN})
+        finance(sessions).add_fund_flow(project_id, flow("V-1", 15 * WAN))
+        query = {"area_code": p.AREA, "year": p.YEAR}
+        sheet = worker(sessions).export_report({**query, "table": "funds"})
+        book = load_workbook(io.BytesIO(base64.b64decode(sheet["content_base64"])))
+        rows = list(book.active.iter_rows(values_only=True))
+        assert rows[0][4:9] == (
+            "资金来源",
+            "调整后预算（元）",
+            "已拨付（元）",
+            "已支付（元）",
+            "拨付进度（%）",
+        )
+        assert [r[4:9] for r in rows[1:]] == [
+            ("本级财政", 600000, 150000, 0, "25.0"),
+            ("社会赞助", 400000, 0, 0, "0.0"),
+        ]
+        csv = worker(sessions).export_report({**query, "table": "warnings", "format": "csv"})
+        text = base64.b64decode(csv["content_base64"]).decode("utf-8-sig")
+        assert text.startswith("预警编号") and "拨付进度滞后" in text
+
+
+class TestGauges:
+    def value(self, name: str, **labels: str) -> float:
+        from servicekit import metrics
+
+        found = metrics.REGISTRY.get_sample_value(
+            f"minsheng_implementation_{name}",
+            {"service": "implementation", "level": "township", **labels},
+        )
+        return found if found is not None else -1.0
+
+    def test_the_dashboard_gauges_follow_the_projects(self, sessions):
+        from implementation.use_cases import completion
+
+        budgeted(sessions)  # planned, budgeted, a lag warning open
+        completion.refresh_gauges(sessions["implementation"], "township", p.YEAR)
+        assert self.value("projects", status="planned") == 1
+        assert self.value("projects", status="completed") == 0
+        assert self.value("completion_ratio") == 0.0
+        worker(sessions).evaluate_city_warnings()
+        assert self.value("fund_warnings_open", kind="disbursement_lag") == 1

@@ -427,8 +427,14 @@ class Acceptance(StrictSchema):
     recorded_at = fields.AwareDateTime(required=True)
 
 
-EXPORT_TABLES = ("projects", "reports", "problems")
-EXPORT_TABLE_TITLES = {"projects": "项目", "reports": "调度进度", "problems": "问题清单"}
+EXPORT_TABLES = ("projects", "reports", "problems", "funds", "warnings")
+EXPORT_TABLE_TITLES = {
+    "projects": "项目",
+    "reports": "调度进度",
+    "problems": "问题清单",
+    "funds": "项目资金",
+    "warnings": "资金预警",
+}
 
 
 class ImplementationReportQuery(StrictSchema):

@@ -67,3 +67,23 @@ WARNINGS_OPEN = METRICS.gauge(
     "Fund warnings open after the latest whole-city evaluation, by rule kind.",
     ["kind"],
 )
+PROJECTS_BY_STATUS = METRICS.gauge(
+    "implementation_projects",
+    "Projects of the current year by status (立项 · 已制定方案 · 实施中 · 已验收 · 结转).",
+    ["status"],
+)
+PROJECTS_LAGGING = METRICS.gauge(
+    "implementation_projects_lagging",
+    "Projects of the current year lagging 序时进度 (慢序时项目), not yet completed.",
+    [],
+)
+PROBLEMS_OVERDUE = METRICS.gauge(
+    "implementation_problems_overdue",
+    "Problems of the current year past their due date and not resolved.",
+    [],
+)
+COMPLETION_RATE = METRICS.gauge(
+    "implementation_completion_ratio",
+    "Same-year completion of the current year's projects (completed / projects, 0–1).",
+    [],
+)

@@ -3,11 +3,14 @@
 from typing import Any
 
 from contracts import implementation as contract
+from nameko.timer import timer
 from servicekit.clock import utcnow
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
 from ..use_cases import acceptance, completion
+
+GAUGE_INTERVAL_SECONDS = 300
 
 
 class CompletionEntrypoints:
@@ -36,3 +39,8 @@ class CompletionEntrypoints:
         """{"area_code", "year", "table", "format"} -> the table as an xlsx or csv file"""
         data = load(contract.ImplementationExportQuery, query)
         return completion.export_report(self.db, self.auth, data, utcnow())
+
+    @timer(interval=GAUGE_INTERVAL_SECONDS)
+    def refresh_gauges(self) -> None:
+        """Projects by status, lagging, overdue problems, completion: the ops dashboard's."""
+        completion.refresh_gauges(self.db, self.auth.level)

@@ -22,6 +22,7 @@ from ..db import projects as db
 from ..db.models import Project
 from ..domain.completion import TARGET, ProjectOutcome, completion_rate, forecast, meets_target
 from ..domain.progress import percent
+from ..metrics import COMPLETION_RATE, PROBLEMS_OVERDUE, PROJECTS_BY_STATUS, PROJECTS_LAGGING
 from . import export_tables
 from .acceptance import same_year
 from .common import area, fraction
@@ -129,3 +130,25 @@ def export_report(
             "content_base64": base64.b64encode(content).decode("ascii"),
         },
     )
+
+
+def refresh_gauges(session: Session, level: str, year: int | None = None) -> None:
+    """The year's gauges (the current year's by default) for this worker's level (every
+    level's projects for "all"; the gauges of an "all" worker are labelled "all")."""
+    year = year or today().year
+    rows = [r for r in db.projects_of_year(session, "/", year) if level in ("all", r.level)]
+    statuses = Counter(r.status for r in rows)
+    for status in contract.PROJECT_STATUSES:
+        PROJECTS_BY_STATUS.set(level, statuses.get(status, 0), status=status)
+    lagging = sum(1 for r in rows if r.standing == "lagging" and r.status != "completed")
+    PROJECTS_LAGGING.set(level, lagging)
+    overdue = sum(
+        1
+        for problem in problem_db.problems_of(session, "/", year)
+        if level in ("all", problem.level)
+        and problem.state in problem_db.OPEN_STATES
+        and problem.due_date < today()
+    )
+    PROBLEMS_OVERDUE.set(level, overdue)
+    rate = completion_rate([_outcome(r) for r in rows], year)
+    COMPLETION_RATE.set(level, float(rate) if rate is not None else 0.0)

@@ -1,6 +1,7 @@
 """The export tables, shaped for officials: Chinese headers, yuan, Beijing time, readable names.
 Staff exports: the responsible person of a problem is a staff name, never a resident's."""
 
+from fractions import Fraction
 from typing import Any
 
 from contracts import implementation as contract
@@ -8,12 +9,15 @@ from servicekit import areas
 from servicekit.tables import Table, beijing, yuan
 from sqlalchemy.orm import Session
 
+from ..db import funds as funds_db
 from ..db import problems as problem_db
 from ..db import projects as db
 from ..db.models import Project
 from ..domain.cadence import CADENCE_NAMES
+from ..domain.funds import FUND_SOURCES, source_name
 from ..domain.problems import SOURCE_NAMES, STATE_NAMES
 from ..domain.progress import STANDING_NAMES, percent
+from ..domain.warning_rules import SEVERITY_NAMES
 from .common import fraction, loads
 
 PROJECT_HEADERS = (
@@ -84,9 +88,58 @@ def _problems(session: Session, place: areas.Area, year: int) -> Table:
     )  # fmt: skip
 
 
+FUNDS_HEADERS = (
+    "项目编号", "项目名称", "财政区划代码", "项目代码", "资金来源", "调整后预算（元）",
+    "已拨付（元）", "已支付（元）", "拨付进度（%）",
+)  # fmt: skip
+WARNING_HEADERS = (
+    "预警编号", "项目编号", "项目名称", "预警规则", "规则版本", "预警级别", "预警内容",
+    "首次预警（北京时间）", "最近评估（北京时间）",
+)  # fmt: skip
+
+
+def _funds(session: Session, rows: list[Project]) -> Table:
+    """One line per project and fund source it has money in."""
+    budgets = funds_db.current_budgets(session, [r.id for r in rows])
+    sums = funds_db.flow_sums(session, [r.id for r in rows])
+    lines = []
+    for r in rows:
+        amounts = loads(budgets[r.id].amounts) if r.id in budgets else {}
+        flows = sums.get(r.id, {})
+        disbursed, paid = flows.get("disbursement", {}), flows.get("payment", {})
+        for source in (s for s in FUND_SOURCES if s in amounts or s in disbursed):
+            allowed = amounts.get(source, 0)
+            lines.append((
+                r.id, r.title, r.mof_div_code, r.pro_code, source_name(source), yuan(allowed),
+                yuan(disbursed.get(source, 0)), yuan(paid.get(source, 0)),
+                percent(Fraction(disbursed.get(source, 0), allowed)) if allowed else None,
+            ))  # fmt: skip
+    return Table("funds", contract.EXPORT_TABLE_TITLES["funds"], FUNDS_HEADERS, lines)
+
+
+def _warnings(session: Session, rows: list[Project]) -> Table:
+    titles = {r.id: r.title for r in rows}
+    return Table(
+        "warnings",
+        contract.EXPORT_TABLE_TITLES["warnings"],
+        WARNING_HEADERS,
+        [
+            (
+                w.id, w.project_id, titles[w.project_id], w.rule_code, w.rule_version,
+                SEVERITY_NAMES[w.severity], w.message, beijing(w.raised_at), beijing(w.seen_at),
+            )
+            for w in funds_db.open_warnings(session, list(titles))
+        ],
+    )  # fmt: skip
+
+
 def table(session: Session, name: str, rows: list[Project], place: areas.Area, year: int) -> Any:
     if name == "projects":
         return _projects(rows)
     if name == "reports":
         return _reports(session, rows)
+    if name == "funds":
+        return _funds(session, rows)
+    if name == "warnings":
+        return _warnings(session, rows)
     return _problems(session, place, year)
