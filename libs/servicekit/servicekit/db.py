@@ -12,7 +12,17 @@ from typing import Any
 
 import eventlet
 from nameko.extensions import DependencyProvider
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, make_url
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+    make_url,
+    update,
+)
 from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
@@ -178,6 +188,17 @@ class Database(DependencyProvider):  # type: ignore[misc]  # subclasses untyped 
         session = self.sessions.pop(worker_ctx, None)
         if session is not None:
             session.close()
+
+
+def write_first(session: Session, key: Column[Any], value: Any, touch: Column[Any]) -> None:
+    """SQLite has no FOR UPDATE: a transaction that reads first and writes later may act on
+    what it read while another process's writer committed in between (two disbursements both
+    seeing the budget unspent). Writing first — a no-op UPDATE of the row's `touch` column, not
+    a key (SQLite would check foreign keys) — takes the file's write lock before anything is
+    read, as FOR UPDATE takes the row on PostgreSQL, so the locked step sees the latest commit
+    and excludes the others. On PostgreSQL this does nothing: the caller's FOR UPDATE does it."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(key.table).where(key == value).values({touch.name: touch}))
 
 
 def commit_or_conflict(

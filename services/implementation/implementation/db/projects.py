@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from servicekit.db import write_first
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -9,8 +10,14 @@ from .models import AreaSetting, PlanVersion, Project, Report
 
 
 def project(session: Session, project_id: str, lock: bool = False) -> Project | None:
+    """`lock`: the row is this transaction's until it ends (FOR UPDATE, or SQLite's write lock
+    taken first), so a check and the write it guards see no concurrent change in between."""
     query = select(Project).where(Project.id == project_id)
-    return session.scalars(query.with_for_update() if lock else query).first()
+    if not lock:
+        return session.scalars(query).first()
+    table = Project.__table__
+    write_first(session, table.c.id, project_id, table.c.status)
+    return session.scalars(query.with_for_update()).first()
 
 
 def projects_page(

@@ -5,7 +5,8 @@ so steps of one session never interleave."""
 from typing import Any
 
 from servicekit import vacuum
-from sqlalchemy import and_, bindparam, func, select, update
+from servicekit.db import write_first
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, CheckIn, Deliberation, Issuance, Round, VotingSession
@@ -14,19 +15,10 @@ from .models import AuditEntry, CheckIn, Deliberation, Issuance, Round, VotingSe
 def session_row(session: Session, session_id: str, lock: bool = False) -> VotingSession | None:
     query = select(VotingSession).where(VotingSession.id == session_id)
     if lock:
-        _write_first(session, session_id)
+        table = VotingSession.__table__
+        write_first(session, table.c.id, session_id, table.c.state)
         query = query.with_for_update()
     return session.scalars(query).first()
-
-
-def _write_first(session: Session, session_id: str) -> None:
-    """SQLite has no FOR UPDATE: a transaction that read first and writes later may act on what
-    it read while another writer committed in between (closing, while issuing read "open").
-    Writing first takes the file's write lock before anything is read, as FOR UPDATE takes the
-    row on PostgreSQL, so a locked step sees the latest committed session and excludes others."""
-    if session.get_bind().dialect.name == "sqlite":
-        table = VotingSession.__table__
-        session.execute(update(table).where(table.c.id == session_id).values(state=table.c.state))
 
 
 # What a cast needs to know of its session, in one read of small columns (the session row's
