@@ -15,7 +15,7 @@ from typing import Any
 from contracts import funds as contract
 from servicekit.auth import Guard
 from servicekit.clock import as_utc
-from servicekit.db import commit_or_conflict
+from servicekit.db import commit_or_conflict, write_first
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
@@ -99,6 +99,8 @@ def put_fund_pool(
         )
         session.add(pool)
     else:
+        table = FundPool.__table__
+        write_first(session, table.c.id, pool.id, table.c.note)  # SQLite: lock, then count
         held = db.committed(session, pool.id)
         if data["allocated_fen"] < held:
             raise errors.rule(
