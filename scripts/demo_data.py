@@ -36,12 +36,14 @@ DEMO_ACCOUNTS = (
     ("pinggu", "evaluator", "150600", "第三方评估机构", "demo-pinggu-2026"),
 )
 DEMO_DEPUTY = "daibiao"  # the roster's DEMO-001 names this account (账号)
+# Department staff name their unit: they act on the projects it leads or co-handles.
+DEMO_DEPARTMENTS = {"bumen": "住建局"}
 
 
 def ensure_accounts() -> tuple[list[tuple[str, str, str, str, str]], set[str]]:
     """Create the demo accounts that are missing, and bring a demo account left by an older
-    `make run` (still with its demo password) to today's role, area and name. Returns the
-    accounts and the usernames created or changed now."""
+    `make run` (still with its demo password) to today's role, area, name and department.
+    Returns the accounts and the usernames created or changed now."""
     changed: set[str] = set()
     with Session(make_engine(config.database_url("gateway"))) as session:
         for username, role, area, name, password in DEMO_ACCOUNTS:
@@ -56,6 +58,7 @@ def ensure_accounts() -> tuple[list[tuple[str, str, str, str, str]], set[str]]:
                         area_code=area,
                         display_name=name,
                         now=utcnow(),
+                        department=DEMO_DEPARTMENTS.get(username),
                     )
                     changed.add(username)
             elif _refresh(session, account, (role, area, name), password):
@@ -66,13 +69,17 @@ def ensure_accounts() -> tuple[list[tuple[str, str, str, str, str]], set[str]]:
 def _refresh(
     session: Session, account: db.Account, wanted: tuple[str, str, str], password: str
 ) -> bool:
-    """An older demo account (its password still the demo one) takes today's role, area and
-    name; True if it changed. An account someone made their own is left alone."""
-    if (account.roles, account.area_code, account.display_name) == wanted:
+    """An older demo account (its password still the demo one) takes today's role, area,
+    name and department; True if it changed. An account someone made their own is left
+    alone."""
+    department = DEMO_DEPARTMENTS.get(account.username)
+    current = (account.roles, account.area_code, account.display_name, account.department)
+    if current == (*wanted, department):
         return False
     if not passwords.verify_password(password, account.password_hash):
         return False
     account.roles, account.area_code, account.display_name = wanted
+    account.department = department
     session.commit()
     return True
 

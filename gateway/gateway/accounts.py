@@ -50,7 +50,9 @@ def login(
 
 
 def _granted(account: db.Account, secret: str, now: datetime) -> dict[str, Any]:
-    principal = Principal(account.id, account.role_list, account.area_code, account.username)
+    principal = Principal(
+        account.id, account.role_list, account.area_code, account.username, account.department
+    )
     token, expires = tokens.issue(secret, principal, now)
     return {
         "access_token": token,
@@ -62,12 +64,24 @@ def _granted(account: db.Account, secret: str, now: datetime) -> dict[str, Any]:
             "display_name": account.display_name,
             "roles": list(account.role_list),
             "area_code": account.area_code,
+            "department": account.department,
         },
     }
 
 
+# Department staff act only on the projects their unit leads or co-handles (implementation),
+# so their account names the unit, as a plan names its lead and co-departments.
+DEPARTMENT_ROLE = "department_staff"
+MAX_DEPARTMENT = 100  # as a plan's lead_department
+
+
 def _refuse_bad_account(
-    username: str, password: str, roles: list[str], area_code: str, display_name: str | None
+    username: str,
+    password: str,
+    roles: list[str],
+    area_code: str,
+    display_name: str | None,
+    department: str | None,
 ) -> None:
     unknown = sorted(set(roles) - set(ROLES))
     if unknown or not roles:
@@ -76,12 +90,27 @@ def _refuse_bad_account(
         )
     if areas.load().get(area_code) is None:
         raise ValidationFailed("未知的行政区划代码 (unknown area code)", {"area_code": [area_code]})
+    if DEPARTMENT_ROLE in roles and not department:
+        raise ValidationFailed(
+            "部门工作人员账号须填写所属部门 (department_staff needs a department)",
+            {"department": ["必填 (required)"]},
+        )
+    if department is not None and len(department) > MAX_DEPARTMENT:
+        raise ValidationFailed(
+            f"部门名称至多 {MAX_DEPARTMENT} 个字符 (department: at most {MAX_DEPARTMENT})",
+            {"department": ["too long"]},
+        )
     if len(password) < 10:
         raise ValidationFailed(
             "密码至少 10 位 (password: at least 10 characters)", {"password": ["too short"]}
         )
     # As every request body: a name or password with a control character could not log in.
-    texts = {"username": username, "password": password, "display_name": display_name or ""}
+    texts = {
+        "username": username,
+        "password": password,
+        "display_name": display_name or "",
+        "department": department or "",
+    }
     bad = {name: [CONTROL_REFUSED] for name, v in texts.items() if CONTROL_CHARACTERS.search(v)}
     if bad:
         raise ValidationFailed(CONTROL_REFUSED, bad)
@@ -96,14 +125,17 @@ def create_account(
     area_code: str,
     display_name: str | None,
     now: datetime,
+    department: str | None = None,
 ) -> db.Account:
-    _refuse_bad_account(username, password, roles, area_code, display_name)
+    department = (department or "").strip() or None  # as the plans it is compared with
+    _refuse_bad_account(username, password, roles, area_code, display_name, department)
     account = db.Account(
         username=username,
         display_name=display_name or username,
         password_hash=passwords.hash_password(password),
         roles=",".join(roles),
         area_code=area_code,
+        department=department,
         active=True,
         created_at=now,
     )

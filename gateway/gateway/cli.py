@@ -2,6 +2,8 @@
 
     python -m gateway.cli create-account --username zhangsan --role government_staff \
         --area 150622100 [--name 张三]      (the password is asked for, never echoed)
+    python -m gateway.cli create-account --username lisi --role department_staff \
+        --area 150622 --department 住建局   (department staff must name their unit)
 
 Non-interactive (scripts, deploy jobs): the password comes from MINSHENG_NEW_PASSWORD instead,
 never from an argument (arguments show in `ps` and shell history):
@@ -45,13 +47,13 @@ def create_account(args: argparse.Namespace) -> int:
                 area_code=args.area,
                 display_name=args.name,
                 now=utcnow(),
+                department=args.department,
             )
         except ServiceError as exc:
             print(f"未创建 (not created): {exc.message} {exc.details}", file=sys.stderr)
             return 1
-        print(
-            f"已创建账号 {account.username}（{','.join(account.role_list)}，{account.area_code}）"
-        )
+        scope = [",".join(account.role_list), account.area_code, account.department or ""]
+        print(f"已创建账号 {account.username}（{'，'.join(filter(None, scope))}）")
     return 0
 
 
@@ -83,6 +85,9 @@ def main(argv: list[str]) -> int:
     create.add_argument("--role", action="append", required=True, help="repeat for several roles")
     create.add_argument("--area", required=True, help="area code of the account's scope")
     create.add_argument("--name", help="display name")
+    create.add_argument(
+        "--department", help="the unit, e.g. 住建局 (required for department_staff)"
+    )
     for name, what in (("deactivate-account", "deactivate"), ("activate-account", "reactivate")):
         command = commands.add_parser(name, help=f"{what} an account")
         command.add_argument("--username", required=True)

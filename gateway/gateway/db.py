@@ -24,6 +24,8 @@ class Account(Base):
         String(200)
     )  # comma-separated, from contracts.reference.ROLES
     area_code: Mapped[str] = mapped_column(String(12))
+    # The unit (e.g. 住建局) of a department_staff account; required for that role only.
+    department: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

@@ -16,6 +16,7 @@ class UserInfo(StrictSchema):
     display_name = fields.String(required=True)
     roles = fields.List(one_of(ROLES), required=True)
     area_code = area_code(required=True)
+    department = fields.String(required=True, allow_none=True)  # department_staff's unit
 
 
 class TokenResponse(StrictSchema):

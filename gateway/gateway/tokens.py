@@ -1,4 +1,4 @@
-"""Signed access tokens (JWT, HS256) carrying user id, roles and area scope."""
+"""Signed access tokens (JWT, HS256) carrying user id, roles, area scope and department."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +22,7 @@ def issue(secret: str, principal: Principal, now: datetime) -> tuple[str, dateti
         "roles": list(principal.roles),
         "area": principal.area_code,
         "name": principal.username,
+        "dept": principal.department,
         "iat": int(now.timestamp()),
         "exp": int(expires.timestamp()),
     }
@@ -38,5 +39,9 @@ def verify(secret: str, token: str) -> Principal:
     except jwt.PyJWTError as exc:
         raise TokenInvalid("登录凭证无效 (invalid token)") from exc
     return Principal(
-        str(claims["sub"]), tuple(claims.get("roles", ())), claims.get("area"), claims.get("name")
+        str(claims["sub"]),
+        tuple(claims.get("roles", ())),
+        claims.get("area"),
+        claims.get("name"),
+        claims.get("dept"),  # None in a token issued before accounts had a department
     )

@@ -1,11 +1,13 @@
 """Logins over real HTTP, against the gateway's own accounts database (migrated SQLite):
 attempts are limited per client before the KDF runs, whatever the username; a hash of older
 parameters is replaced on the next login; too many logins at once are a 503 at once; a
-deactivated account cannot log in and its token is refused within ACCOUNT_CHECK_SECONDS."""
+deactivated account cannot log in and its token is refused within ACCOUNT_CHECK_SECONDS; a
+department staff account's unit travels in its token and in the identity services see."""
 
 import threading
 import time
 
+import jwt
 import pytest
 from gateway.identity import Identity
 from servicekit import config
@@ -184,3 +186,42 @@ def test_accounts_create_is_unchanged_by_the_cost(monkeypatch, tmp_path):
             now=utcnow(),
         )
         assert account.password_hash.split("$")[1] == str(2**17)
+
+
+class TestDepartments:
+    def test_the_department_is_in_the_token_and_the_sealed_context(
+        self, monkeypatch, tmp_path, capsys
+    ):
+        monkeypatch.setenv("MINSHENG_NEW_PASSWORD", "zhujian-password-1")
+        with gateway_with_accounts(monkeypatch, tmp_path) as gateway:
+            argv = ["create-account", "--username", "zhujian", "--role", "department_staff"]
+            created = cli.main([*argv, "--area", "150622", "--department", "住建局"])
+            assert created == 0 and "住建局" in capsys.readouterr().out
+            answer = login(gateway, "zhujian", "zhujian-password-1").json()
+            assert answer["user"]["department"] == "住建局"
+            claims = jwt.decode(answer["access_token"], options={"verify_signature": False})
+            assert claims["dept"] == "住建局"
+            auth = {"Authorization": f"Bearer {answer['access_token']}"}
+            params = {"area_code": "150622"}
+            listed = gateway.request("get", "/api/v1/projects", params=params, headers=auth)
+            assert listed.status_code == 200, listed.text
+        (call,) = gateway.calls
+        assert call.principal.department == "住建局"  # unsealed as the service would
+        assert call.principal.roles == ("department_staff",)
+
+    def test_department_staff_without_a_department_is_not_created(
+        self, monkeypatch, tmp_path, capsys
+    ):
+        monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.delenv("GATEWAY_DATABASE_URL", raising=False)
+        monkeypatch.setenv("MINSHENG_NEW_PASSWORD", "zhujian-password-1")
+        argv = ["create-account", "--username", "zhujian", "--role", "department_staff"]
+        assert cli.main([*argv, "--area", "150622"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("未创建") and "部门工作人员账号须填写所属部门" in err
+
+    def test_other_accounts_log_in_without_one(self, monkeypatch, tmp_path):
+        with gateway_with_accounts(monkeypatch, tmp_path) as gateway:
+            add_account("zhangsan", "zhangsan-password")
+            user = login(gateway, "zhangsan", "zhangsan-password").json()["user"]
+        assert user["department"] is None

@@ -1,8 +1,11 @@
 """Who may do what in implementation (the gateway's route sets equal these:
 tests/contract/test_gateway_roles.py)."""
 
-# Government and department staff of the area plan and report; department staff will be
-# limited to the projects their department leads or co-handles once accounts carry one.
+# Roles whose acts reach only their department's projects (use_cases.common.require_department);
+# their reads cover the area.
+DEPARTMENT_SCOPED = frozenset({"department_staff"})
+# Government and department staff of the area plan and report; department staff only on the
+# projects their department leads or co-handles.
 WRITE = frozenset({"government_staff", "department_staff"})
 # Finance staff (财政) of the area keep budgets, pools and disbursements, import the treasury's.
 FINANCE = frozenset({"finance_staff"})

@@ -100,6 +100,16 @@ class TestTokens:
         assert tokens.verify(SECRET, token) == principal
         assert expires - datetime.now(UTC) > tokens.LIFETIME - timedelta(minutes=1)
 
+    def test_the_department_is_the_dept_claim_and_older_tokens_have_none(self):
+        clerk = Principal("u-2", ("department_staff",), "150622", "zhujian", "住建局")
+        token, _ = tokens.issue(SECRET, clerk, datetime.now(UTC))
+        claims = jwt.decode(token, SECRET, algorithms=["HS256"], issuer="minsheng")
+        assert claims["dept"] == "住建局"
+        assert tokens.verify(SECRET, token) == clerk
+        del claims["dept"]  # a token issued before accounts had a department
+        older = jwt.encode(claims, SECRET, algorithm="HS256")
+        assert tokens.verify(SECRET, older).department is None
+
     def test_an_expired_token_is_invalid(self):
         issued = datetime.now(UTC) - tokens.LIFETIME - timedelta(seconds=5)
         token, _ = tokens.issue(SECRET, STAFF, issued)

@@ -92,3 +92,24 @@ def test_an_account_with_a_demo_name_but_its_own_password_is_left_alone(gateway_
     assert "jiandu" not in demo_data.ensure_accounts()[1]
     with gateway_db() as session:
         assert _account(session, "jiandu").area_code == "150625"
+
+
+def test_the_department_staff_names_its_unit_and_an_older_one_gets_it(gateway_db):
+    username, role, area, name, password = BY_NAME["bumen"]
+    with gateway_db() as session:  # as an older make run left it: no department column yet
+        session.add(
+            db.Account(
+                username=username,
+                display_name=name,
+                password_hash=passwords.hash_password(password),
+                roles=role,
+                area_code=area,
+                active=True,
+                created_at=utcnow(),
+            )
+        )
+        session.commit()
+    assert "bumen" in demo_data.ensure_accounts()[1]
+    with gateway_db() as session:
+        assert _account(session, "bumen").department == demo_data.DEMO_DEPARTMENTS["bumen"]
+    assert "bumen" not in demo_data.ensure_accounts()[1]

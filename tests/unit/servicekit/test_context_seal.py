@@ -21,6 +21,20 @@ def test_a_sealed_principal_is_believed():
     assert Principal.from_context({"auth": CLERK.to_context(KEY, NOW)}, KEY, NOW + 1) == CLERK
 
 
+def test_a_department_travels_as_the_dept_claim():
+    clerk = Principal("u-2", ("department_staff",), "150622", "zhujian", "住建局")
+    sealed = clerk.to_context(KEY, NOW)
+    assert json.loads(context_seal._unb64(sealed.split(".")[1]))["dept"] == "住建局"
+    assert Principal.from_context({"auth": sealed}, KEY, NOW + 1) == clerk
+
+
+def test_a_context_sealed_before_departments_has_none():
+    claims = {"sub": "u-1", "roles": ["government_staff"], "area": "150622100", "name": "zhengfu"}
+    older = context_seal.seal(claims, KEY, NOW)  # what a gateway without departments sealed
+    assert Principal.from_context({"auth": older}, KEY, NOW + 1) == CLERK
+    assert CLERK.department is None
+
+
 def test_no_context_is_anonymous():
     assert Principal.from_context({}, KEY, NOW) == ANONYMOUS
 

@@ -1,5 +1,5 @@
-"""What implementation's use cases share: loading a project the caller may act on, JSON text
-columns, fractions as text."""
+"""What implementation's use cases share: loading a project the caller may act on (area, and
+for department staff their department), JSON text columns, fractions as text."""
 
 import json
 from datetime import date, datetime
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from .. import errors
 from ..db import projects as db
 from ..db.models import Project
+from ..roles import DEPARTMENT_SCOPED, READ
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -42,10 +43,46 @@ def fraction(text: str | None) -> Fraction:
 def load_project(
     session: Session, guard: Guard, project_id: str, roles: frozenset[str], lock: bool = False
 ) -> Project:
-    """The project if the caller may act on it; an unknown id is 404 only for those roles."""
+    """The project if the caller may act on it; an unknown id is 404 only for those roles.
+    Roles narrower than the readers' are an act, which department staff may do only on their
+    department's projects."""
     row = db.project(session, str(project_id), lock)
     if row is None:
         guard.require(roles)
         raise errors.project_not_found()
     guard.require(roles, row.area_code)
+    if not roles >= READ:  # narrower than the readers: an act
+        require_department(session, guard, row, roles)
     return row
+
+
+def require_department(session: Session, guard: Guard, row: Project, roles: frozenset[str]) -> None:
+    """A caller whose only role among `roles` is department-scoped acts only on a project its
+    department leads or co-handles (403, a `department_scope` security event otherwise);
+    government staff of the area are not limited."""
+    principal = guard.principal
+    if not (set(principal.roles) & roles) <= DEPARTMENT_SCOPED:
+        return
+    mine = (principal.department or "").strip()
+    if mine and mine in departments_of(session, row):
+        return
+    raise guard.forbid(
+        "department_scope",
+        "只能办理本部门牵头或协办的项目 (only projects your department leads or co-handles)",
+        {"department": principal.department, "lead_department": _lead(row)},
+        row.area_code,
+    )
+
+
+def _lead(row: Project) -> str | None:
+    return row.lead_department if row.plan_version else row.suggested_department
+
+
+def departments_of(session: Session, row: Project) -> set[str]:
+    """The lead department (the list's suggestion until a plan) and the current plan's
+    co-departments."""
+    names = [_lead(row)]
+    if row.plan_version:
+        version = db.plan_version(session, row.id, row.plan_version)
+        names += loads(version.body).get("co_departments", []) if version else []
+    return {name.strip() for name in names if name}

@@ -18,7 +18,7 @@ from ..db import problems as db
 from ..db import projects as project_db
 from ..db.models import Meeting, Project
 from ..domain.cadence import CADENCE_NAMES
-from .common import area, dumps, loads
+from .common import area, dumps, loads, require_department
 from .problems import new_problem
 
 
@@ -45,6 +45,8 @@ def record_meeting(
         discussed = _projects(session, guard, data["project_ids"], "project_ids")
         assigned = [p["project_id"] for p in data["problems"]]
         targets = _projects(session, guard, assigned, "problems")
+        for target in targets.values():  # a problem is raised on its project: its department's
+            require_department(session, guard, target, roles.WRITE)
         by = guard.principal.user_id or ""
         problems = [
             new_problem(session, targets[p["project_id"]], {**p, "source": "meeting"}, by, now)

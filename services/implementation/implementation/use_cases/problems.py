@@ -115,8 +115,7 @@ def act_on_problem(
     now: datetime,
 ) -> dict[str, Any]:
     row = _load(session, guard, problem_id, roles.WRITE)
-    project = project_db.project(session, row.project_id)
-    assert project is not None  # a foreign key
+    project = load_project(session, guard, row.project_id, roles.WRITE)  # its department's
     try:
         state = transition(row.state, action)
     except ProblemError as exc:
