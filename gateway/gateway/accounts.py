@@ -75,6 +75,21 @@ DEPARTMENT_ROLE = "department_staff"
 MAX_DEPARTMENT = 100  # as a plan's lead_department
 
 
+def _refuse_bad_department(roles: list[str], department: str | None) -> None:
+    if DEPARTMENT_ROLE in roles and not department:
+        raise ValidationFailed(
+            "部门工作人员账号须填写所属部门 (department_staff needs a department)",
+            {"department": ["必填 (required)"]},
+        )
+    if department is not None and len(department) > MAX_DEPARTMENT:
+        raise ValidationFailed(
+            f"部门名称至多 {MAX_DEPARTMENT} 个字符 (department: at most {MAX_DEPARTMENT})",
+            {"department": ["too long"]},
+        )
+    if department is not None and CONTROL_CHARACTERS.search(department):
+        raise ValidationFailed(CONTROL_REFUSED, {"department": [CONTROL_REFUSED]})
+
+
 def _refuse_bad_account(
     username: str,
     password: str,
@@ -90,16 +105,7 @@ def _refuse_bad_account(
         )
     if areas.load().get(area_code) is None:
         raise ValidationFailed("未知的行政区划代码 (unknown area code)", {"area_code": [area_code]})
-    if DEPARTMENT_ROLE in roles and not department:
-        raise ValidationFailed(
-            "部门工作人员账号须填写所属部门 (department_staff needs a department)",
-            {"department": ["必填 (required)"]},
-        )
-    if department is not None and len(department) > MAX_DEPARTMENT:
-        raise ValidationFailed(
-            f"部门名称至多 {MAX_DEPARTMENT} 个字符 (department: at most {MAX_DEPARTMENT})",
-            {"department": ["too long"]},
-        )
+    _refuse_bad_department(roles, department)
     if len(password) < 10:
         raise ValidationFailed(
             "密码至少 10 位 (password: at least 10 characters)", {"password": ["too short"]}
@@ -155,5 +161,18 @@ def set_active(session: Session, username: str, active: bool) -> db.Account:
     if account is None:
         raise NotFound("没有这个用户名 (no such username)", {"username": username})
     account.active = active
+    session.commit()
+    return account
+
+
+def set_department(session: Session, username: str, department: str | None) -> db.Account:
+    """Name (or clear) the unit of an account made before accounts carried one; a department
+    staff account must keep one. Its next login's token carries it."""
+    account = db.account_by_username(session, username)
+    if account is None:
+        raise NotFound("没有这个用户名 (no such username)", {"username": username})
+    department = (department or "").strip() or None
+    _refuse_bad_department(account.role_list, department)
+    account.department = department
     session.commit()
     return account

@@ -225,3 +225,23 @@ class TestDepartments:
             add_account("zhangsan", "zhangsan-password")
             user = login(gateway, "zhangsan", "zhangsan-password").json()["user"]
         assert user["department"] is None
+
+    def test_an_older_account_is_given_its_department_and_cannot_lose_it(
+        self, monkeypatch, tmp_path, capsys
+    ):
+        monkeypatch.setenv("MINSHENG_NEW_PASSWORD", "zhujian-password-1")
+        with gateway_with_accounts(monkeypatch, tmp_path) as gateway:
+            assert cli.main(["create-account", "--username", "wang", "--role", "government_staff",
+                             "--role", "department_staff", "--area", "150622",
+                             "--department", "交通局"]) == 0  # fmt: skip
+            assert (
+                cli.main(["set-department", "--username", "wang", "--department", "住建局 "]) == 0
+            )
+            assert "住建局" in capsys.readouterr().out
+            assert (
+                login(gateway, "wang", "zhujian-password-1").json()["user"]["department"]
+                == "住建局"
+            )
+            assert cli.main(["set-department", "--username", "wang", "--department", ""]) == 1
+            assert "须填写所属部门" in capsys.readouterr().err
+            assert cli.main(["set-department", "--username", "nobody", "--department", "x"]) == 1
