@@ -44,6 +44,7 @@ SERVICES = (
         databases={"voting": "migrations", "voting_ballots": "box/migrations"},
     ),
     Service("implementation", "政府办 · 实施"),
+    Service("petition", "信访代办"),
     Service("gateway", "网关", levels=(), routed=False),
 )
 

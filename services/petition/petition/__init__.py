@@ -1,0 +1,1 @@
+"""The petition service (信访代办)."""

@@ -1,0 +1,12 @@
+"""Petition's tables (one metadata, migrated by Alembic) and queries."""
+
+from servicekit.db import metadata
+from servicekit.outbox import messaging_tables
+from sqlalchemy.orm import DeclarativeBase
+
+METADATA = metadata()
+MESSAGING = messaging_tables(METADATA)  # outbox, processed events, idempotency keys
+
+
+class Base(DeclarativeBase):
+    metadata = METADATA

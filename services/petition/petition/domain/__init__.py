@@ -1,0 +1,2 @@
+"""Petition's pure rules: the standard library only (import-linter keeps it
+so)."""

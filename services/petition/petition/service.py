@@ -1,0 +1,25 @@
+"""The petition service (信访代办): its dependencies and its entrypoints,
+one mixin per part (`petition.entrypoints`). Started per level by
+`python -m servicekit.runner petition`."""
+
+from servicekit.auth import AuthContext
+from servicekit.db import Database
+from servicekit.logging import RequestContext
+from servicekit.metrics import Metrics
+from servicekit.relay import Outbox
+
+from .entrypoints.status import StatusEntrypoints
+
+
+class PetitionService(StatusEntrypoints):
+    name = "petition"
+
+    db = Database("petition")
+    outbox = Outbox("petition")
+    auth = AuthContext()
+    metrics = Metrics()
+    request = RequestContext()
+
+
+SERVICE = PetitionService
+LEVELED = True
