@@ -14,6 +14,9 @@ import uuid
 
 from marshmallow import fields, validate
 
+# Shared with every service that keeps an override table (re-exported for implementation's use).
+from .calendar import CalendarYearIn as CalendarYearIn
+from .calendar import CalendarYearOut as CalendarYearOut
 from .fields import StrictSchema, Whole, area_code, bounded_int, one_of, text
 from .funds import FundsRpc, FundsSummary
 from .reference import CATEGORIES, LEVEL_LETTERS, LEVELS, MAX_COST_FEN, level_of_tracking_code
@@ -336,23 +339,6 @@ class PlanVersion(StrictSchema):
 class PlanVersions(StrictSchema):
     project_id = fields.String(required=True)
     versions = fields.List(fields.Nested(PlanVersion), required=True)
-
-
-class CalendarYearIn(StrictSchema):
-    """A year's holiday schedule as the State Council publishes it (国务院办公厅节假日安排通知)."""
-
-    holidays = fields.List(fields.Date(), required=True, validate=validate.Length(max=60))
-    workdays = fields.List(fields.Date(), required=True, validate=validate.Length(max=20))
-    document_ref = text(1, 200, required=True)
-
-
-class CalendarYearOut(StrictSchema):
-    year = fields.Integer(required=True)
-    known = fields.Boolean(required=True)
-    source = fields.String(allow_none=True, required=True)  # "chinese-calendar" or "override"
-    holidays = fields.List(fields.Date(), required=True)  # days off that are not weekends, too
-    workdays = fields.List(fields.Date(), required=True)  # make-up working days (调休)
-    document_ref = fields.String(allow_none=True, required=True)
 
 
 class RemindersRun(StrictSchema):

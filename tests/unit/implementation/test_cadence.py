@@ -18,9 +18,9 @@ from implementation.domain.cadence import (
     periods,
 )
 from implementation.domain.plan import PlanError
-from implementation.domain.workdays import UnknownYear
+from servicekit.workcalendar import UnknownYear
 
-from tests.unit.implementation.schedule_2026 import calendar_2026
+from tests.support.schedule_2026 import calendar_2026
 
 CALENDAR = calendar_2026()
 

@@ -14,7 +14,7 @@ from implementation.domain.reminders import (
     steps_to_send,
 )
 
-from tests.unit.implementation.schedule_2026 import calendar_2026
+from tests.support.schedule_2026 import calendar_2026
 
 CALENDAR = calendar_2026()
 # Due Monday 8 June 2026, an ordinary fortnight: working days past due are 9 Jun = 1, 10 = 2,

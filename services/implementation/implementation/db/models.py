@@ -203,30 +203,6 @@ class Meeting(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class CalendarDay(Base):
-    """节假日调整表: a day whose working status differs from what the bundled calendar says, or
-    a day of a year it does not know (each year's schedule is published in late autumn)."""
-
-    __tablename__ = "calendar_days"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    is_workday: Mapped[bool] = mapped_column(Boolean)
-    note: Mapped[str] = mapped_column(String(100))
-    entered_by: Mapped[str] = mapped_column(String(64))
-    entered_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class CalendarYear(Base):
-    """A year whose whole schedule was entered by hand: with it, that year is known."""
-
-    __tablename__ = "calendar_years"
-
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_ref: Mapped[str] = mapped_column(String(200))  # the State Council notice
-    entered_by: Mapped[str] = mapped_column(String(64))
-    entered_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
 class AcceptanceRecord(Base):
     """验收: every acceptance of a project (a failed one is followed by another)."""
 

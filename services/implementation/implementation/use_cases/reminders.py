@@ -15,6 +15,7 @@ from contracts.events import PROBLEM_OVERDUE
 from servicekit.auth import Guard
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
+from servicekit.workcalendar import UnknownYear
 from sqlalchemy.orm import Session
 
 from .. import errors, roles
@@ -23,7 +24,7 @@ from ..db import projects as project_db
 from ..db.models import Problem, Project, Reminder
 from ..domain.cadence import CADENCES, due_date, periods
 from ..domain.reminders import STEP_NAMES, step_due, steps_to_send
-from ..domain.workdays import UnknownYear, WorkCalendar
+from ..domain.workdays import WorkCalendar
 from ..metrics import REMINDERS
 from . import calendar, settings
 from .common import area

@@ -1,6 +1,7 @@
 """The 2026 holiday schedule as the chinese-calendar package 1.11.0 holds it (copied from its
-data, so the domain tests need no third-party package): days off, weekend days of a holiday span
-included, and the make-up working days on a weekend (调休上班).
+data, so the rule tests do not move with the installed package): days off, weekend days of a
+holiday span included, and the make-up working days on a weekend (调休上班). Implementation's
+and petition's rule tests compute with it.
 
 National Day and Mid-Autumn are separate in 2026: 25–27 Sep (Fri–Sun) and 1–7 Oct (Thu–Wed)
 off; Sunday 20 Sep and Saturday 10 Oct are working days.
@@ -8,7 +9,7 @@ off; Sunday 20 Sep and Saturday 10 Oct are working days.
 
 from datetime import date
 
-from implementation.domain.workdays import WorkCalendar, YearSchedule
+from servicekit.workcalendar import WorkCalendar, YearSchedule
 
 
 def _span(month: int, first: int, last: int) -> list[date]:

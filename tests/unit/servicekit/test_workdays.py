@@ -4,9 +4,9 @@ with no schedule, and our overrides winning over the published schedule."""
 from datetime import date
 
 import pytest
-from implementation.domain.workdays import UnknownYear, WorkCalendar, YearSchedule, merge
+from servicekit.workcalendar import UnknownYear, WorkCalendar, YearSchedule, merge
 
-from tests.unit.implementation.schedule_2026 import SCHEDULE_2026, calendar_2026
+from tests.support.schedule_2026 import SCHEDULE_2026, calendar_2026
 
 CALENDAR = calendar_2026()
 

@@ -3,10 +3,9 @@
 from datetime import date
 
 import pytest
-from implementation.domain.workdays import UnknownYear, WorkCalendar
-from implementation.holidays import from_chinese_calendar
+from servicekit.workcalendar import UnknownYear, WorkCalendar, from_chinese_calendar
 
-from tests.unit.implementation.schedule_2026 import SCHEDULE_2026
+from tests.support.schedule_2026 import SCHEDULE_2026
 
 SCHEDULES = from_chinese_calendar()
 

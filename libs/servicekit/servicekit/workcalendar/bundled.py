@@ -1,15 +1,23 @@
-"""The Chinese holiday schedules (调休 included) from the `chinese-calendar` package, as the
-domain's `YearSchedule`s. Outside `domain/` because the domain imports the standard library only.
+"""The Chinese holiday schedules (调休 included) from the `chinese-calendar` package, as
+`YearSchedule`s. Apart from `days` because that module imports the standard library only.
 
 The package lists every day off of a holiday span, weekend days included, in `holidays`, and the
 make-up working days on a weekend in `workdays`: exactly what `YearSchedule` holds. Its data ends
 with the last year the State Council has published (2026 in 1.11.0); later years come from the
-override table (`domain.workdays.merge`).
+override table (`days.merge`).
 """
+
+from functools import cache
 
 import chinese_calendar
 
-from implementation.domain.workdays import YearSchedule
+from .days import YearSchedule
+
+
+@cache
+def bundled() -> dict[int, YearSchedule]:
+    """The package's schedules, read once per process."""
+    return from_chinese_calendar()
 
 
 def from_chinese_calendar() -> dict[int, YearSchedule]:
