@@ -205,6 +205,77 @@ def test_a_petition_proposal_without_a_notice_is_a_valid_proposal_submitted():
     assert ProposalSubmittedV1().validate(payload) == {}
 
 
+MATTER_ID = str(uuid.UUID(int=42))
+
+
+def _matter_submitted_v1() -> dict:
+    """As petition stages it (intake.submitted_event): no resident's name, phone or text."""
+    from petition.db.matters import Matter
+    from petition.use_cases import intake
+    from servicekit.outbox import wire_form
+
+    matter = Matter(
+        id=MATTER_ID,
+        tracking_code="T4KQ-7MZP-X2WD",
+        area_code="150602001",
+        level="township",
+        channel="qr",
+        category="文化体育",
+        deputy_id=str(uuid.UUID(int=7)),
+        station_id=None,
+        received_at=datetime(2026, 12, 2, 3, 4, 5, 678000, tzinfo=UTC),
+        resident_name="王某",
+        resident_phone="13800000000",
+    )
+    payload = wire_form(intake.submitted_event(matter))
+    assert "王某" not in json.dumps(payload, ensure_ascii=False)
+    return payload
+
+
+def _matter_escalated_v1() -> dict:
+    return {
+        "matter_id": MATTER_ID,
+        "handling_area_code": "150602",
+        "area_code": "150602001",
+        "from_level": "township",
+        "level": "banner",
+        "escalations": 1,
+        "escalated_at": "2026-12-10T02:00:00+00:00",
+    }
+
+
+def _matter_resolved_v1() -> dict:
+    return {
+        "matter_id": MATTER_ID,
+        "area_code": "150602001",
+        "level": "banner",
+        "origin_level": "township",
+        "tier": "diversion",
+        "on_time": True,
+        "resolved_locally": True,
+        "reopens": 0,
+        "resolved_at": "2026-12-20T02:00:00+00:00",
+    }
+
+
+def _matter_urged_v1() -> dict:
+    return {
+        "matter_id": MATTER_ID,
+        "area_code": "150602001",
+        "level": "township",
+        "stage": "first_contact",
+        "due_date": "2026-10-10",
+        "step": "urge",
+        "distance": -2,
+        "unit": "workday",
+        "raised_at": "2026-10-08T00:30:00+00:00",
+    }
+
+
+def _matter_circulated_v1() -> dict:
+    return {**_matter_urged_v1(), "stage": "handle", "step": "circulate_upper", "distance": 5}
+
+
 PROJECT_ID = "T-" + "ab" * 16
 
 
@@ -346,6 +417,11 @@ SAMPLES = {
     "progress_reported_v1": _progress_reported_v1,
     "project_flagged_v1": _project_flagged_v1,
     "matter_converted_to_proposal_v1": _matter_converted_to_proposal_v1,
+    "matter_submitted_v1": _matter_submitted_v1,
+    "matter_escalated_v1": _matter_escalated_v1,
+    "matter_resolved_v1": _matter_resolved_v1,
+    "matter_urged_v1": _matter_urged_v1,
+    "matter_circulated_v1": _matter_circulated_v1,
     "proposal_submitted_v1": _proposal_submitted_v1,
     "proposal_screened_v1": _proposal_screened_v1,
     "candidate_list_frozen_v1": _candidate_list_frozen_v1,

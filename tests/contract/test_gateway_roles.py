@@ -7,10 +7,12 @@ import pytest
 from collection.domain import intake, lists, screening
 from gateway.routes.collection import roles as collection
 from gateway.routes.implementation import roles as implementation
+from gateway.routes.petition import roles as petition
 from gateway.routes.voting import roles as voting
 from implementation import roles as implementation_roles
 from implementation.use_cases import calendar as implementation_calendar
 from implementation.use_cases import settings as implementation_settings
+from petition import roles as petition_roles
 from voting.use_cases import common, roll
 
 # gateway set -> the service's set for the same RPCs
@@ -45,6 +47,14 @@ SAME = [
     (implementation.RULES, implementation_roles.RULES),
     (implementation.CALENDAR, implementation_calendar.CALENDAR_ROLES),
     (implementation.SETTINGS, implementation_settings.SETTINGS_ROLES),
+    (petition.KEEP, petition_roles.KEEP),
+    (petition.KEEP, petition_roles.RULES),
+    (petition.READ, petition_roles.READ),
+    (petition.MATTER_READ, petition_roles.MATTER_READ),
+    (petition.ACT, petition_roles.ACT_ANY),
+    (petition.CALENDAR, petition_roles.CALENDAR),
+    (petition.CALENDAR_READ, petition_roles.MATTER_READ | petition_roles.CALENDAR),
+    (petition.REPORT, petition_roles.REPORT),
 ]
 
 

@@ -44,6 +44,12 @@ PATH_VALUES = {
     "year": "2026",
     "area_code": "150622",
     "rule_code": "disbursement_lag",
+    "deputy_id": str(uuid.UUID(int=4)),
+    "station_id": str(uuid.UUID(int=5)),
+    "matter_id": str(uuid.UUID(int=6)),
+    "public_code": "T7K2M9QX",
+    "image": "svg",
+    "matter_action": "accept",
 }
 
 

@@ -202,6 +202,87 @@ MATTER_CONVERTED_TO_PROPOSAL = EventSpec(
 )
 
 
+# Petition's events carry no resident's name, phone or text: ids, places, states and dates.
+MATTER_LEVEL_STEPS = ("urge", "circulate", "circulate_upper")  # 催办, 通报, 通报上级
+
+
+class MatterSubmittedV1(StrictSchema):
+    """A matter reached a deputy or a station (码上找代表, or entered by them)."""
+
+    matter_id = fields.String(required=True)
+    tracking_code = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    channel = fields.String(required=True)
+    category = fields.String(required=True)
+    deputy_id = fields.String(allow_none=True, load_default=None)
+    station_id = fields.String(allow_none=True, load_default=None)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
+MATTER_SUBMITTED = EventSpec("petition", "matter_submitted_v1", MatterSubmittedV1)
+
+
+class MatterEscalatedV1(StrictSchema):
+    """A matter reported up (上报) to the next level, whose staff and deputies now handle it;
+    its history stays with it."""
+
+    matter_id = fields.String(required=True)
+    # The area of the level now handling it (above `area_code`, the matter's own place).
+    handling_area_code = area_code(required=True)
+    area_code = area_code(required=True)
+    from_level = one_of(LEVELS, required=True)
+    level = one_of(LEVELS, required=True)
+    escalations = fields.Integer(required=True)  # how many times it went up, this one included
+    escalated_at = fields.AwareDateTime(required=True)
+
+
+MATTER_ESCALATED = EventSpec("petition", "matter_escalated_v1", MatterEscalatedV1)
+
+
+class MatterResolvedV1(StrictSchema):
+    """A matter's resolution recorded (办结): its tier, whether on time, whether locally."""
+
+    matter_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    origin_level = one_of(LEVELS, required=True)
+    tier = fields.String(required=True)
+    on_time = fields.Boolean(allow_none=True, required=True)  # null: no due date was known
+    resolved_locally = fields.Boolean(required=True)  # 就地化解: not passed up beyond the banner
+    reopens = fields.Integer(required=True)
+    resolved_at = fields.AwareDateTime(required=True)
+
+
+MATTER_RESOLVED = EventSpec("petition", "matter_resolved_v1", MatterResolvedV1)
+
+
+class _MatterTimeLimitStep(StrictSchema):
+    matter_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    stage = fields.String(required=True)  # accept / handle
+    due_date = fields.Date(required=True)
+    step = one_of(MATTER_LEVEL_STEPS, required=True)
+    distance = fields.Integer(required=True)  # units from the due day: −2 before, +1 after
+    unit = fields.String(required=True)  # workday / calendar_day
+    raised_at = fields.AwareDateTime(required=True)
+
+
+class MatterUrgedV1(_MatterTimeLimitStep):
+    """催办: a time limit is about to run out."""
+
+
+MATTER_URGED = EventSpec("petition", "matter_urged_v1", MatterUrgedV1)
+
+
+class MatterCirculatedV1(_MatterTimeLimitStep):
+    """通报 (or 通报上级): a time limit ran out and the matter is not done."""
+
+
+MATTER_CIRCULATED = EventSpec("petition", "matter_circulated_v1", MatterCirculatedV1)
+
+
 class ProjectCreatedV1(StrictSchema):
     """An elected candidate became a livelihood project (民生实事项目, implementation)."""
 
@@ -369,6 +450,11 @@ EVENTS: dict[str, EventSpec] = {
         SESSION_RESULTS_ANNOUNCED,
         SATISFACTION_VOTE_COMPLETED,
         MATTER_CONVERTED_TO_PROPOSAL,
+        MATTER_SUBMITTED,
+        MATTER_ESCALATED,
+        MATTER_RESOLVED,
+        MATTER_URGED,
+        MATTER_CIRCULATED,
         PROJECT_CREATED,
         PROGRESS_REPORTED,
         PROJECT_FLAGGED,
@@ -398,6 +484,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     ),
     Subscription(PROJECT_CREATED, "collection", "handle_implementation_project_created"),
     Subscription(PROGRESS_REPORTED, "collection", "handle_implementation_progress_reported"),
+    # What became of a matter converted into a proposal, for the resident's tracking page.
+    Subscription(PROPOSAL_SCREENED, "petition", "handle_collection_proposal_screened"),
 )
 
 

@@ -14,7 +14,7 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
 
-SENSITIVE = ("password", "token", "secret", "phone", "authorization", "submitter_name")
+SENSITIVE = ("password", "token", "secret", "phone", "authorization", "submitter_name", "resident")
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 

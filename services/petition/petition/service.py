@@ -8,10 +8,13 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from .entrypoints.deputies import DeputyEntrypoints
+from .entrypoints.matters import MatterEntrypoints
+from .entrypoints.settings import SettingsEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
-class PetitionService(StatusEntrypoints):
+class PetitionService(StatusEntrypoints, DeputyEntrypoints, MatterEntrypoints, SettingsEntrypoints):
     name = "petition"
 
     db = Database("petition")

@@ -75,10 +75,10 @@ class TestExtension:
     def test_an_extension_adds_up_to_thirty_days_of_the_rules_unit(self):
         due = t.due_date(date(2026, 9, 30), self.HANDLE, CAL)
         t.check_extension(30, DEFAULT_RULES)
-        assert t.extend(due, 30, self.HANDLE, CAL) == date(2026, 12, 29)
+        assert t.extended_due(due, 30, self.HANDLE, CAL) == date(2026, 12, 29)
 
     def test_a_working_day_rule_extends_in_working_days(self):
-        assert t.extend(date(2026, 9, 30), 3, rule(10), CAL) == date(2026, 10, 10)
+        assert t.extended_due(date(2026, 9, 30), 3, rule(10), CAL) == date(2026, 10, 10)
 
     @pytest.mark.parametrize("days", [0, 31, -1, 100])
     def test_more_than_thirty_or_nothing_is_refused(self, days):

@@ -155,7 +155,7 @@ def due_date(start: date, rule: Rule, calendar: WorkCalendar) -> date:
     return calendar.add_working_days(start, rule.limit)
 
 
-def extend(due: date, days: int, rule: Rule, calendar: WorkCalendar) -> date:
+def extended_due(due: date, days: int, rule: Rule, calendar: WorkCalendar) -> date:
     """The due day `days` units of `rule` later (延期)."""
     if days == 0:
         return due

@@ -1,4 +1,8 @@
-from petition.db import Base
+from petition.db import (  # noqa: F401  (the model modules register their tables on Base.metadata)
+    Base,
+    matters,
+    models,
+)
 from servicekit.alembic_env import run
 
 run(Base.metadata)

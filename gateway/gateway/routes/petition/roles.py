@@ -1,0 +1,13 @@
+"""Who may call each petition route: the union of what the service accepts (petition.roles),
+so the gateway never refuses what the service would accept. tests/contract/test_gateway_roles.py
+keeps the sets equal."""
+
+KEEP = frozenset({"admin", "congress_staff"})  # deputies, stations, codes, time limits
+READ = KEEP | frozenset({"government_staff", "department_staff", "deputy", "supervisor"})
+MATTER_READ = frozenset(
+    {"admin", "congress_staff", "government_staff", "department_staff", "deputy"}
+)
+ACT = frozenset({"deputy", "congress_staff", "department_staff"})  # department staff: resolve
+CALENDAR = frozenset({"admin"})
+CALENDAR_READ = MATTER_READ | CALENDAR
+REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"})

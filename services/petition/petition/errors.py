@@ -1,0 +1,40 @@
+"""Petition's refusals, built from the shared error kinds (only servicekit's kinds cross RPC)."""
+
+from typing import Any
+
+from servicekit.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+
+
+def deputy_not_found() -> NotFound:
+    return NotFound("没有找到该代表 (deputy not found)")
+
+
+def station_not_found() -> NotFound:
+    return NotFound("没有找到该联络站 (station not found)")
+
+
+def matter_not_found() -> NotFound:
+    return NotFound("没有找到该事项 (matter not found)")
+
+
+def code_not_found() -> NotFound:
+    return NotFound("没有这个代表码 (no such code)")
+
+
+def invalid(message: str, field: str) -> ValidationFailed:
+    return ValidationFailed(message, {field: [message]})
+
+
+def missing(*names: str) -> ValidationFailed:
+    return ValidationFailed(
+        "缺少该操作的必填字段 (fields this action needs)",
+        {name: ["该操作必填 (required for this action)"] for name in names},
+    )
+
+
+def rule(message: str, details: dict[str, Any] | None = None) -> RuleViolation:
+    return RuleViolation(message, details or {})
+
+
+def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
+    return Conflict(message, details or {})
