@@ -15,7 +15,8 @@ from . import roles
 route = routes_of(PETITION, "petition")
 CALLER = CallerArea()
 MATTER = "/api/v1/matters/<string:matter_id>"
-ACTION = f"<any({', '.join(c.MATTER_ACTIONS)}):matter_action>"
+# Quoted: werkzeug's converter arguments are Python literals, and `report-up` is no name.
+ACTION = f"<any({', '.join(repr(a) for a in c.MATTER_ACTIONS)}):matter_action>"
 TRACK = "/api/v1/matters/track/<string:tracking_code>"
 IN_TRACKED = Letter("path", "tracking_code", tracking_code_level, "查询码不存在 (unknown code)")
 SUBMIT_WHO = (

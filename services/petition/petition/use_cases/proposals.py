@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from servicekit.clock import as_utc
+from servicekit.db import write_first
 from sqlalchemy.orm import Session
 
 from ..db.matters import Matter, MatterProposal, MatterStep
@@ -19,7 +20,10 @@ def record_screening(session: Session, answer: dict[str, Any], now: datetime) ->
     matter_id = answer.get("source_matter_id")
     if not matter_id:
         return
-    row = session.get(MatterProposal, matter_id)
+    # Two answers delivered at once (competing workers) are applied one after the other: the
+    # row lock (FOR UPDATE; SQLite's write lock taken first) makes the later see the earlier.
+    write_first(session, MatterProposal.matter_id, matter_id, MatterProposal.answered_at)
+    row = session.get(MatterProposal, matter_id, with_for_update=True)
     if row is None or session.get(Matter, matter_id) is None:
         return  # not converted here (another deployment's matter): nothing to tell
     answered = as_utc(answer["answered_at"])
