@@ -48,10 +48,7 @@ def running(urls, tmp_path, amqp_uri, monkeypatch):
         migrated_engine(name, url).dispose()
         monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    with Connection(amqp_uri, connect_timeout=5) as connection:
-        topology.declare(connection, WIRED)
-        for subscription in WIRED:
-            topology.queue_for(subscription)(connection.default_channel).purge()
+    purge(amqp_uri, declare=True)
     engines = {name: make_engine(url) for name, url in urls.items()}
     containers = [
         ServiceContainer(cls, {"AMQP_URI": amqp_uri})
@@ -62,8 +59,17 @@ def running(urls, tmp_path, amqp_uri, monkeypatch):
     yield engines
     for container in containers:
         container.stop()
+    purge(amqp_uri)  # a copy still in flight must not reach the next test's consumers
     for engine in engines.values():
         engine.dispose()
+
+
+def purge(amqp_uri: str, declare: bool = False) -> None:
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        if declare:
+            topology.declare(connection, WIRED)
+        for subscription in WIRED:
+            topology.queue_for(subscription)(connection.default_channel).purge()
 
 
 def count(engine, what, *where) -> int:

@@ -3,6 +3,7 @@ the caller's scope, moved on by actions, tracked by the resident; time limits, t
 calendar, reminders and figures."""
 
 from contracts import matters as c
+from contracts import time_limits as tl
 from contracts.calendar import CalendarYearIn, CalendarYearOut
 from contracts.petition import PETITION, public_code_level
 from contracts.petition import PetitionRpc as Rpc
@@ -101,7 +102,7 @@ ROUTES = (
         "本地区适用的办理时限规则 (the time-limit rules of an area)",
         roles=roles.READ,
         where=Area.path("area_code"),
-        response=c.TimeLimits,
+        response=tl.TimeLimits,
     ),
     route(
         "put",
@@ -110,8 +111,8 @@ ROUTES = (
         "设定本地区办理时限规则（新版本，下级地区沿用）(a new version of the area's rules)",
         roles=roles.KEEP,
         where=Area.path("area_code"),
-        body=c.TimeLimitsIn,
-        response=c.TimeLimits,
+        body=tl.TimeLimitsIn,
+        response=tl.TimeLimits,
         refuses=(409, 422),
     ),
     route(
@@ -141,8 +142,8 @@ ROUTES = (
         "立即执行本地区催办、通报（每小时自动执行）(run the area's reminders now; hourly anyway)",
         roles=roles.KEEP,
         where=Area.body(),
-        body=c.MatterRemindersRun,
-        response=c.MatterRemindersResult,
+        body=tl.MatterRemindersRun,
+        response=tl.MatterRemindersResult,
     ),
     route(
         "get",
@@ -151,7 +152,7 @@ ROUTES = (
         "信访代办统计：分级、状态、按时办结率、就地化解率、满意率、逾期 (the area's figures)",
         roles=roles.REPORT,
         where=Area.query(),
-        query=c.PetitionReportQuery,
-        response=c.PetitionReport,
+        query=tl.PetitionReportQuery,
+        response=tl.PetitionReport,
     ),
 )

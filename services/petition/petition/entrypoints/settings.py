@@ -3,7 +3,7 @@
 from typing import Any
 
 from contracts import calendar as calendar_contract
-from contracts import matters as contract
+from contracts import time_limits as contract
 from nameko.timer import timer
 from servicekit.clock import utcnow
 from servicekit.errors import NotFound

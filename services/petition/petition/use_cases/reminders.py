@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from contracts import matters as contract
+from contracts import time_limits as contract
 from contracts.events import MATTER_CIRCULATED, MATTER_URGED
 from servicekit.auth import Guard
 from servicekit.outbox import OutboxWriter

@@ -6,7 +6,7 @@ themselves, never from counting messages; no personal data."""
 from collections import Counter
 from typing import Any
 
-from contracts import matters as contract
+from contracts import time_limits as contract
 from servicekit import areas
 from servicekit.auth import Guard
 from servicekit.validation import dump

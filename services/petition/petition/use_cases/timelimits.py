@@ -5,7 +5,8 @@ working days for a deputy's first contact). And the running due day of a matter 
 from datetime import datetime
 from typing import Any
 
-from contracts import matters as contract
+from contracts import matters as vocabulary
+from contracts import time_limits as contract
 from servicekit import areas
 from servicekit.auth import Guard
 from servicekit.db import commit_or_conflict
@@ -21,7 +22,7 @@ from ..domain import timelimits as t
 from . import calendar
 from .common import area, dumps, loads
 
-SUBJECTS = (*contract.TIERS, *contract.MATTER_CATEGORIES)
+SUBJECTS = (*vocabulary.TIERS, *vocabulary.MATTER_CATEGORIES)
 
 
 def _body(rule_set: t.RuleSet) -> dict[str, Any]:
