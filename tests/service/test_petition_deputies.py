@@ -205,3 +205,12 @@ class TestReplacingACode:
             world.worker(p.OTHER_RENDA).replace_deputy_code(
                 world.deputies["wang"]["id"], {"reason": "x"}
             )
+
+
+def test_an_accounts_level_cannot_change_and_nothing_is_imported(world):
+    csv = "姓名,层级,地区代码,账号\n新代表,苏木乡镇,150622100,xin\n王建国,旗区,150622,wang\n"
+    with pytest.raises(RuleViolation) as refused:
+        world.worker(p.RENDA).import_deputies({"area_code": "150622", "csv": csv})
+    assert [row["line"] for row in refused.value.details["rows"]] == [3]
+    listed = world.worker(p.RENDA).list_deputies({"area_code": "150622"})["items"]
+    assert "xin" not in {d["username"] for d in listed}

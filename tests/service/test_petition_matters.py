@@ -186,6 +186,11 @@ class TestTieredHandling:
             world.act(p.WANG, matter, "tier", tier="joint", method="assist", departments=["住建局"],
                       meeting=JOINT["meeting"])  # fmt: skip
         assert "deputy_ids" in refused.value.details  # one party is not a joint handling
+        zhao = world.deputies["zhao"]["id"]
+        with pytest.raises(ValidationFailed):  # the second deputy does not exist
+            world.act(p.WANG, matter, "tier", **{**JOINT, "deputy_ids": [zhao, "nobody"]})
+        direct = world.act(p.WANG, matter, "tier", tier="direct", method="follow")
+        assert direct["co_deputies"] == [] and direct["departments"] == []  # nothing kept
 
     def test_an_extension_once_by_at_most_thirty_days(self, world):
         matter = world.submit("wang")["id"]

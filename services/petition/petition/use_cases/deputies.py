@@ -49,6 +49,8 @@ def import_deputies(
     except domain.ImportRefused as exc:
         raise errors.rule(exc.message, {"rows": [p.as_dict() for p in exc.problems]}) from None
 
+    _same_levels(session, rows)
+
     def create() -> dict[str, Any]:
         done = [_upsert(session, row, principal.user_id or "", now) for row in rows]
         created = sum(1 for item in done if item["created"])
@@ -69,6 +71,24 @@ def import_deputies(
     return idempotency.create_once(session, scope_key, request, create, then)
 
 
+def _same_levels(session: Session, rows: list[domain.DeputyRow]) -> None:
+    """A public code names its level: an account's deputy keeps the level it was imported at
+    (a deputy elected at another level is imported under another account)."""
+    by_account = {row.username: row for row in rows}
+    query = select(Deputy.username, Deputy.level).where(Deputy.username.in_(by_account))
+    moved = [
+        {"line": by_account[name].line, "errors": {"level": f"该账号已是{level}代表，层级不能改变"}}
+        for name, level in session.execute(query)
+        if by_account[name].level != level
+    ]
+    if moved:
+        raise errors.rule(
+            "账号的代表层级不能改变，未导入任何代表 "
+            "(an account's level cannot change: nothing imported)",
+            {"rows": moved},
+        )
+
+
 def _upsert(session: Session, row: domain.DeputyRow, by: str, now: datetime) -> dict[str, Any]:
     place = area(row.area_code)
     found = session.scalars(select(Deputy).where(Deputy.username == row.username)).first()
@@ -77,12 +97,6 @@ def _upsert(session: Session, row: domain.DeputyRow, by: str, now: datetime) -> 
         found = Deputy(id=str(uuid.uuid4()), username=row.username, imported_at=now)
         found.public_code = codes.issue(session, "deputy", found.id, row.level, now)
         session.add(found)
-    elif found.level != row.level:  # a code names its level: a deputy of another level anew
-        raise errors.rule(
-            f"第 {row.line} 行：账号 {row.username} 已是{found.level}代表，层级不能改变 "
-            "(an account's deputy level cannot change)",
-            {"rows": [{"line": row.line, "errors": {"level": "层级不能改变 (level)"}}]},
-        )
     found.name, found.level, found.delegation = row.name, row.level, row.delegation
     found.area_code, found.area_path, found.station_id = place.code, place.path, row.station_id
     found.specialties = dumps(list(row.specialties))

@@ -139,11 +139,20 @@ def act_on_matter(
     """ "accept", {…} on a matter → the matter after it, or 409 with what its state allows."""
     action = ACTIONS[path_action]
     matter = load_for_action(session, guard, matter_id, action)
-    act = step(session, outbox, guard, matter, action, data, now)
+    act = staged(session, lambda: step(session, outbox, guard, matter, action, data, now))
     commit_or_conflict(session, CONFLICT)
     for done in act.then:
         done()
     return views.detail(session, matter)
+
+
+def staged(session: Session, stage: Callable[[], Act]) -> Act:
+    """Stage an action; a refusal half-way leaves nothing staged and releases the row lock."""
+    try:
+        return stage()
+    except Exception:
+        session.rollback()
+        raise
 
 
 def step(

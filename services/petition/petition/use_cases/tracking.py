@@ -85,7 +85,9 @@ def rate_matter(
     by the resident or a return visit, whichever comes first)."""
     matter = _by_code(session, code, lock=True)
     body = {**data, "by": "resident"}
-    act = handling.step(session, outbox, guard, matter, states.RATE, body, now)
+    act = handling.staged(
+        session, lambda: handling.step(session, outbox, guard, matter, states.RATE, body, now)
+    )
     commit_or_conflict(session, handling.CONFLICT)
     for done in act.then:
         done()
