@@ -67,3 +67,13 @@ WARNINGS_OPEN = METRICS.gauge(
     "Fund warnings open after the latest whole-city evaluation, by rule kind.",
     ["kind"],
 )
+TREASURY_PAYMENTS = METRICS.counter(
+    "implementation_treasury_payments_imported_total",
+    "Treasury payments (国库集中支付) stored from imported files: new payment ids only.",
+    [],
+)
+RECONCILIATIONS = METRICS.counter(
+    "implementation_reconciliations_total",
+    "Reconciliations of treasury payments against disbursements (对账), clean or with findings.",
+    ["outcome"],
+)
