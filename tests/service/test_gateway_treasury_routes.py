@@ -1,7 +1,9 @@
-"""The gateway's treasury routes over real HTTP (tests.support.gateway: a
+"""The gateway's treasury and open-data routes over real HTTP (tests.support.gateway: a
 recording fake stands in for the implementation service). Pins which method each route calls
 at which level, the gateway's own refusals (401/403 before the call, 400 for a malformed body,
-404 for a malformed reconciliation id)."""
+404 for a malformed reconciliation id) and the open data answered as a zip to anyone."""
+
+import base64
 
 import pytest
 from servicekit.auth import Principal
@@ -10,6 +12,12 @@ from tests.support import gateway as support
 from tests.support.gateway import envelope, running_gateway
 from tests.support.treasury import BANNER_FINANCE, FINANCE, OTHER_FINANCE, csv_file, payment
 
+ZIPPED = {
+    "file_name": "民生实事项目资金_准格尔旗_2026_fiscal-data-package.zip",
+    "ascii_file_name": "minsheng-funds-150622-2026.zip",
+    "content_type": "application/zip",
+    "content_base64": base64.b64encode(b"PK\x05\x06" + b"\x00" * 18).decode("ascii"),
+}
 IMPORT = {
     "area_code": "150622100",
     "year": 2026,
@@ -22,6 +30,7 @@ REPORT = "/api/v1/reconciliations/B-" + "c" * 32
 @pytest.fixture
 def gateway(monkeypatch, tmp_path):
     with running_gateway(monkeypatch, tmp_path) as gateway:
+        gateway.fake.replies.update(export_fiscal_data=ZIPPED)
         yield gateway
 
 
@@ -88,3 +97,25 @@ class TestReports:
         deputy = Principal("dep-1", ("deputy",), "150622100")
         response = gateway.request("get", REPORT, headers=support.bearer(deputy))
         assert envelope(response, 403) and gateway.calls == []
+
+
+class TestOpenData:
+    def test_anyone_downloads_the_package_as_a_zip(self, gateway):
+        response = gateway.request(
+            "get", "/api/v1/open-data/funds", params={"area_code": "150622", "year": "2026"}
+        )
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "application/zip"
+        assert "minsheng-funds-150622-2026.zip" in response.headers["Content-Disposition"]
+        assert response.content.startswith(b"PK")
+        (call,) = gateway.calls
+        assert (call.level, call.args) == ("banner", ({"area_code": "150622", "year": 2026},))
+        assert not call.principal.authenticated
+
+    @pytest.mark.parametrize(
+        "params",
+        [{"year": "2026"}, {"area_code": "150622", "year": "二〇二六"}, {"area_code": "1"}],
+    )
+    def test_a_bad_query_is_400(self, gateway, params):
+        response = gateway.request("get", "/api/v1/open-data/funds", params=params)
+        assert envelope(response, 400) and gateway.calls == []

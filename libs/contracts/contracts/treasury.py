@@ -1,5 +1,6 @@
-"""Treasury imports and reconciliations: the answers of the implementation service's methods
-for them (the request `TreasuryImportIn` and the method names: `contracts.funds`).
+"""Treasury imports, reconciliations and the open-data export of project money: the answers of
+the implementation service's methods for them (requests `TreasuryImportIn`, `FiscalDataQuery`
+and the method names: `contracts.funds`).
 
 A reconciliation (对账) pairs our disbursements (拨付) with the treasury's payments (国库集中支
 付) by (mof_div_code, fiscal_year, pro_code, voucher_no); every record lands in one list. Money
@@ -12,6 +13,7 @@ from .fields import StrictSchema, area_code, bounded_int, one_of
 from .funds import FUND_SOURCES, IMPORT_FORMATS
 from .reference import LEVELS
 
+ZIP = "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The lists of a reconciliation, in the order a report shows them, with their Chinese names.
 RECONCILIATION_LISTS = {

@@ -1,7 +1,8 @@
-"""Implementation's treasury routes (国库集中支付对账).
+"""Implementation's treasury routes (国库集中支付对账) and the open-data export of project money.
 
 An import and an on-demand reconciliation go to the level of `area_code`; a reconciliation is
-read at the level its id's letter names (the service checks the report's area).
+read at the level its id's letter names (the service checks the report's area). The open data
+is public: it holds what the projects' public pages show, by fund source.
 """
 
 from contracts import funds as f
@@ -66,5 +67,16 @@ ROUTES = (
         roles=roles.TREASURY_READ,
         where=IN_RECONCILIATION,
         files=(t.XLSX,),
+    ),
+    route(
+        "get",
+        "/api/v1/open-data/funds",
+        Rpc.export_fiscal_data,
+        "民生实事项目资金公开数据（Fiscal Data Package：datapackage.json + CSV 的 zip）"
+        "(a year's project funds as a Fiscal Data Package)",
+        where=Area.query(scoped=False),
+        query=f.FiscalDataQuery,
+        files=(t.ZIP,),
+        public_limit=True,
     ),
 )

@@ -1,4 +1,4 @@
-"""Treasury reconciliation (国库集中支付对账)."""
+"""Treasury reconciliation (国库集中支付对账) and the open-data export of project money."""
 
 from typing import Any
 
@@ -8,6 +8,7 @@ from servicekit.clock import utcnow
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
+from ..use_cases import open_data
 from ..use_cases import treasury as use_cases
 
 
@@ -39,3 +40,9 @@ class TreasuryEntrypoints:
     def export_reconciliation(self, reconciliation_id: str) -> dict[str, Any]:
         """ "T-…" -> the report as an Excel workbook (a summary sheet, one sheet per list)"""
         return use_cases.export_reconciliation(self.db, self.auth, reconciliation_id)
+
+    @rpc
+    def export_fiscal_data(self, query: dict[str, Any]) -> dict[str, Any]:
+        """{"area_code", "year"} -> a zip of datapackage.json and funds.csv (anyone)"""
+        data = load(contract.FiscalDataQuery, query)
+        return open_data.export_fiscal_data(self.db, data, utcnow())
