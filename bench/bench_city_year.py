@@ -9,14 +9,15 @@ Starts everything itself on 127.0.0.1: a private vhost, SQLite under a temp DATA
 city-wide areas file (bench/stage1_data.py: the shipped areas plus N sample townships), one
 implementation worker per level, the gateway, and the bare nameko `@http`->RPC echo of
 bench.bench_intake (max_workers pinned alike). Accounts are written into the gateway's database
-(as gateway.cli does) — a government_staff and a finance_staff per township, both of the city —
+(as gateway.cli does) — a government_staff and a finance_staff per township and for the city —
 and their tokens signed as a login signs them (a login's KDF, 0.45 s of CPU, is not measured).
 Each township's announced result is published on the broker as voting's outbox relay does
 (signed envelope, `voting.events`), and implementation makes the projects. Everything else goes
 over HTTP through the gateway, N clients (bench/replay.py, its own process): plans, budgets, the
 reports in the order they fall due, the disbursements, an acceptance for every finished
 project. The reports go in slices alternating with the echo at the same concurrency (ABBA), so
-load from elsewhere on this shared machine lands on both: compare the ratio, not the rates.
+load from elsewhere on this shared machine lands on both: compare the ratio, not the rates,
+and the CPU per request of each side (printed per slice), which load moves least.
 
 Then: POST /api/v1/warnings/evaluations for the city (its finance_staff), and the nightly
 function itself (use_cases.fund_warnings.evaluate_area over "/") straight against the database;
