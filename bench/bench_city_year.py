@@ -3,7 +3,7 @@
 then the city's warning evaluation and completion report.
 
     python -m bench.bench_city_year            # 80 townships x 5 projects
-    python -m bench.bench_city_year --quick    # 2 x 2 (a smoke run: figures mean little)
+    python -m bench.bench_city_year --quick    # 2 x 1 (a smoke run: figures mean little)
 
 Starts everything itself on 127.0.0.1: a private vhost, SQLite under a temp DATA_DIR with a
 city-wide areas file (bench/stage1_data.py: the shipped areas plus N sample townships), one
@@ -331,11 +331,11 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument("--slices", type=int, default=8, help="report slices, alternated")
     parser.add_argument("--echo-seconds", type=float, default=8.0, help="per echo slice")
-    parser.add_argument("--quick", action="store_true", help="2 townships x 2: a smoke run")
+    parser.add_argument("--quick", action="store_true", help="2 townships x 1: a smoke run")
     args = parser.parse_args(argv)
     if args.quick:
-        args.areas, args.per_area, args.disbursements = 2, 2, 20
-        args.slices, args.echo_seconds = 2, 1.5
+        args.areas, args.per_area, args.disbursements = 2, 1, 10
+        args.slices, args.echo_seconds = 2, 1.0
     args.per_area = max(1, min(args.per_area, 5))
     return args
 
