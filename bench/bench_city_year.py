@@ -30,11 +30,9 @@ import argparse
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -48,13 +46,10 @@ from bench.bench_intake import MAX_WORKERS, REPO, start_echo, wait_echo
 with warnings.catch_warnings():  # eventlet's deprecation notice, via servicekit.auth -> nameko
     warnings.simplefilter("ignore")
     from bench import city_year_data as data
-    from bench.city_setup import City, build_city, cpu_of, evaluate_directly, percentile
+    from bench.city_checks import completion_report, evaluations, memory_report, percentile
+    from bench.city_setup import City, build_city, cpu_of
 
 THROUGHPUT_TARGET = 0.6  # reports/s >= 0.6 x echo req/s
-EVALUATION_TARGET_S = 2.0
-REPORT_TARGET_MS = 500.0
-REPORT_CALLS = 20
-EVALUATIONS = 5
 
 
 def run_replay(base_url: str, city: City, jobs: list, clients: int, folder: str) -> dict:
@@ -187,66 +182,6 @@ def throughput_report(figures: dict[str, Any]) -> float:
         total = sum(sent(r) for r in figures[target])
         print(f"  server cpu ms/request, {target}: {cpu_breakdown(figures['cpu'][target], total)}")
     return ratio
-
-
-def evaluations(base_url: str, city: City, data_dir: str) -> None:
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {city.tokens[city.city_finance]}"
-    walls, served = [], []
-    for _ in range(EVALUATIONS):
-        started = time.perf_counter()
-        response = session.post(
-            f"{base_url}/api/v1/warnings/evaluations", json={"area_code": data.CITY}, timeout=120
-        )
-        walls.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise stack.StackFailed(f"evaluation: {response.status_code} {response.text[:300]}")
-        answer = response.json()
-        served.append(answer["seconds"])
-    print(
-        f"\nwarning evaluation of the city over HTTP ({answer['projects']} projects, "
-        f"{answer['open']} open warnings): first {walls[0]:.3f} s, median of {EVALUATIONS} "
-        f"{statistics.median(walls):.3f} s (in the service {statistics.median(served):.3f} s); "
-        f"target < {EVALUATION_TARGET_S:g} s: "
-        f"{'PASS' if max(walls) < EVALUATION_TARGET_S else 'FAIL'}"
-    )
-    seconds, counts = evaluate_directly(data_dir)
-    shown = ", ".join(f"{s:.3f}" for s in seconds)
-    print(
-        f"nightly evaluate_area('/') straight on the database: {shown} s {counts}; "
-        f"target < {EVALUATION_TARGET_S:g} s: "
-        f"{'PASS' if max(seconds) < EVALUATION_TARGET_S else 'FAIL'}"
-    )
-
-
-def completion_report(base_url: str, city: City) -> None:
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {city.tokens[city.city_staff]}"
-    url = f"{base_url}/api/v1/reports/implementation?area_code={data.CITY}&year={data.YEAR}"
-    walls = []
-    for _ in range(REPORT_CALLS):
-        started = time.perf_counter()
-        response = session.get(url, timeout=60)
-        walls.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise stack.StackFailed(f"report: {response.status_code} {response.text[:300]}")
-    body, walls = response.json(), sorted(walls)
-    print(
-        f"\ncity completion report ({body['projects']} projects, {body['completed']} completed, "
-        f"{body['completion_percent']}%, {len(body['lagging'])} lagging), {REPORT_CALLS} calls: "
-        f"median {statistics.median(walls):.1f} ms, p95 {percentile(walls, 0.95):.1f} ms, max "
-        f"{walls[-1]:.1f} ms; target < {REPORT_TARGET_MS:g} ms: "
-        f"{'PASS' if percentile(walls, 0.95) < REPORT_TARGET_MS else 'FAIL'}"
-    )
-
-
-def memory_report(platform: testing.Platform, label: str) -> None:
-    for name, process in sorted(platform.processes.items()):
-        kib = stack.memory_kib(process.pid)
-        print(
-            f"  {label:<10} {name:<24} VmRSS {kib.get('VmRSS', 0) / 1024:6.1f} MiB   "
-            f"peak VmHWM {kib.get('VmHWM', 0) / 1024:6.1f} MiB"
-        )
 
 
 def the_year(args: argparse.Namespace, platform: testing.Platform, city: City, echo: Any) -> None:

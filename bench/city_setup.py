@@ -195,27 +195,3 @@ def build_city(platform: testing.Platform, amqp_uri: str, towns: list[str], per_
 
 def cpu_of(pids: dict[str, int]) -> dict[str, float]:
     return {name: stack.cpu_seconds(pid) for name, pid in pids.items()}
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    """Nearest rank, as the other benchmarks: a latency actually observed."""
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, max(0, int(q * len(ordered) + 0.5) - 1))]
-
-
-def evaluate_directly(data_dir: str, times: int = 3) -> tuple[list[float], dict[str, int]]:
-    """The nightly function itself, in this process, on the implementation database."""
-    from implementation.use_cases.fund_warnings import evaluate_area
-
-    engine = make_engine(f"sqlite:///{data_dir}/implementation.db")
-    seconds, counts = [], {}
-    try:
-        for _ in range(times):
-            with Session(engine) as session:
-                started = time.perf_counter()
-                counts = evaluate_area(session, "/", utcnow(), data.today())
-                seconds.append(time.perf_counter() - started)
-    finally:
-        engine.dispose()
-    return seconds, counts
