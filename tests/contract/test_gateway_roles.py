@@ -44,6 +44,7 @@ SAME = [
     (implementation.READ, implementation_roles.READ),
     (implementation.WRITE, implementation_roles.WRITE),
     (implementation.FINANCE, implementation_roles.FINANCE),
+    (implementation.TREASURY_READ, implementation_roles.TREASURY_READ),
     (implementation.RULES, implementation_roles.RULES),
     (implementation.CALENDAR, implementation_calendar.CALENDAR_ROLES),
     (implementation.SETTINGS, implementation_settings.SETTINGS_ROLES),

@@ -55,6 +55,17 @@ EXPECTED_TABLES = {
         "calendar_days",
         "calendar_years",
         "acceptances",
+        # funds, treasury reconciliation
+        "budget_versions",
+        "fund_pools",
+        "pool_draws",
+        "fund_flows",
+        "warning_rules",
+        "fund_warnings",
+        "feed_records",
+        "treasury_imports",
+        "treasury_payments",
+        "reconciliations",
         *MESSAGING_TABLES,
     },
     "petition": {

@@ -185,6 +185,24 @@ class TestReports:
         detail = worker(sessions).get_project(project_id)
         assert detail["flagged"] is True and detail["progress"]["lagging_streak"] == 4
 
+    def test_a_report_is_judged_by_the_nearest_areas_tolerance_and_flag_setting(self, sessions):
+        project_id = planned(sessions)
+        banner = Principal("gov-b", ("government_staff",), "150622")
+        worker(sessions, banner).put_area_settings(
+            "150622", {"tolerance_points": 5, "flag_after_lagging": 1}
+        )
+        # 2026-04-15: 37.5 planned; 1/4 + 1/4 × 1/4 = 31.25 done, 6.25 points behind
+        shares = {"design": "1", "tender": "1/4"}
+        first = worker(sessions).create_report(
+            project_id, p.report("2026-W16", "2026-04-15", shares)
+        )
+        assert (first["standing"], first["flagged_now"]) == ("lagging", True)
+        worker(sessions).put_area_settings(p.AREA, {"tolerance_points": 10})  # its own wins
+        again = worker(sessions).create_report(
+            project_id, p.report("2026-04", "2026-04-15", shares, cadence="monthly")
+        )
+        assert again["standing"] == "on_track"
+
     def test_a_report_before_the_plan_is_refused(self, sessions):
         project_id = created(sessions, 1, 0)[0]["id"]
         with pytest.raises(RuleViolation):

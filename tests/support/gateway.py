@@ -44,6 +44,7 @@ PATH_VALUES = {
     "year": "2026",
     "area_code": "150622",
     "rule_code": "disbursement_lag",
+    "reconciliation_id": "T-" + "c" * 32,
     "deputy_id": str(uuid.UUID(int=4)),
     "station_id": str(uuid.UUID(int=5)),
     "matter_id": str(uuid.UUID(int=6)),

@@ -64,6 +64,12 @@ class FundsRpc:
     evaluate_warnings = "evaluate_warnings"
     put_warning_rule = "put_warning_rule"
     list_warning_rules = "list_warning_rules"
+    # Treasury reconciliation and open data (answers: contracts.treasury).
+    import_treasury_payments = "import_treasury_payments"
+    reconcile_treasury = "reconcile_treasury"
+    get_reconciliation = "get_reconciliation"
+    export_reconciliation = "export_reconciliation"
+    export_fiscal_data = "export_fiscal_data"
 
 
 def fen(**kwargs: object) -> fields.Integer:

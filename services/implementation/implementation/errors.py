@@ -30,3 +30,7 @@ def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
 
 def problem_not_found() -> NotFound:
     return NotFound("没有找到该问题 (problem not found)")
+
+
+def reconciliation_not_found() -> NotFound:
+    return NotFound("没有找到该对账报告 (reconciliation not found)")

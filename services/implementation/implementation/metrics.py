@@ -87,3 +87,13 @@ COMPLETION_RATE = METRICS.gauge(
     "Same-year completion of the current year's projects (completed / projects, 0–1).",
     [],
 )
+TREASURY_PAYMENTS = METRICS.counter(
+    "implementation_treasury_payments_imported_total",
+    "Treasury payments (国库集中支付) stored from imported files: new payment ids only.",
+    [],
+)
+RECONCILIATIONS = METRICS.counter(
+    "implementation_reconciliations_total",
+    "Reconciliations of treasury payments against disbursements (对账), clean or with findings.",
+    ["outcome"],
+)

@@ -11,5 +11,8 @@ WRITE = frozenset({"government_staff", "department_staff"})
 FINANCE = frozenset({"finance_staff"})
 # Congress staff, supervisors, deputies and evaluators follow every project of their area.
 READ = WRITE | FINANCE | frozenset({"admin", "congress_staff", "supervisor", "deputy", "evaluator"})
+# Reconciliation reports (voucher numbers, payees): finance, and congress staff for budget
+# supervision (预算联网监督); admins.
+TREASURY_READ = FINANCE | frozenset({"admin", "congress_staff"})
 # Warning rules are the city's: one set for every area.
 RULES = frozenset({"admin"})

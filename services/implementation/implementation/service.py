@@ -14,6 +14,7 @@ from .entrypoints.problems import ProblemEntrypoints
 from .entrypoints.projects import ProjectEntrypoints
 from .entrypoints.settings import SettingsEntrypoints
 from .entrypoints.status import StatusEntrypoints
+from .entrypoints.treasury import TreasuryEntrypoints
 
 
 class ImplementationService(
@@ -23,6 +24,7 @@ class ImplementationService(
     SettingsEntrypoints,
     CompletionEntrypoints,
     FundsEntrypoints,
+    TreasuryEntrypoints,
 ):
     name = "implementation"
 

@@ -5,6 +5,8 @@ tests/contract/test_gateway_roles.py keeps the sets equal."""
 WRITE = frozenset({"government_staff", "department_staff"})
 FINANCE = frozenset({"finance_staff"})  # budgets, pools, disbursements, treasury imports
 READ = WRITE | FINANCE | frozenset({"admin", "congress_staff", "supervisor", "deputy", "evaluator"})
+# reconciliation reports: finance, congress staff (budget supervision), admins
+TREASURY_READ = FINANCE | frozenset({"admin", "congress_staff"})
 RULES = frozenset({"admin"})  # the city's warning rules
 CALENDAR = frozenset({"admin"})  # the national working-day calendar's override table
 SETTINGS = frozenset({"government_staff"})  # an area's tolerance, flags, deadlines, reminders

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -344,14 +345,15 @@ class FeedRecord(Base):
 
 
 class TreasuryImport(Base):
-    """国库集中支付 records imported from a file: all rows or none; the digest makes a re-run
-    of the same file answer the first import."""
+    """国库集中支付 records imported from a file: all rows or none; the digest (of area, year,
+    format and content) makes a re-run of the same file answer the first import."""
 
     __tablename__ = "treasury_imports"
 
     id: Mapped[str] = mapped_column(String(34), primary_key=True)  # level letter + uuid hex
     area_code: Mapped[str] = mapped_column(String(12), index=True)
     level: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)  # every row's fiscal year
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     file_format: Mapped[str] = mapped_column(String(4))
     rows: Mapped[int] = mapped_column(Integer)
@@ -365,6 +367,7 @@ class TreasuryPayment(Base):
     each payment once."""
 
     __tablename__ = "treasury_payments"
+    __table_args__ = (Index("ix_treasury_payments_year_division", "fiscal_year", "mof_div_code"),)
 
     payment_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     import_id: Mapped[str] = mapped_column(ForeignKey("treasury_imports.id"), index=True)
@@ -386,7 +389,7 @@ class ReconciliationRun(Base):
     area_code: Mapped[str] = mapped_column(String(12), index=True)
     level: Mapped[str] = mapped_column(String(10))
     year: Mapped[int] = mapped_column(Integer)
-    import_id: Mapped[str | None] = mapped_column(ForeignKey("treasury_imports.id"))
+    import_id: Mapped[str | None] = mapped_column(ForeignKey("treasury_imports.id"), index=True)
     summary: Mapped[str] = mapped_column(Text)  # JSON
     body: Mapped[str] = mapped_column(Text)  # JSON: the lists, record by record
     created_by: Mapped[str] = mapped_column(String(64))

@@ -57,6 +57,17 @@ def recent_reports(session: Session, project_id: str, limit: int = 5) -> Sequenc
     ).all()
 
 
+def recent_standings(session: Session, project_id: str, limit: int) -> Sequence[str]:
+    """The standings of the project's latest reports, newest first (only that column: a
+    report's streak is judged on every report, over up to `limit` of them)."""
+    return session.scalars(
+        select(Report.standing)
+        .where(Report.project_id == project_id)
+        .order_by(Report.as_of.desc(), Report.reported_at.desc())
+        .limit(limit)
+    ).all()
+
+
 def report_for_period(
     session: Session, project_id: str, cadence: str, period: str
 ) -> Report | None:
@@ -67,8 +78,8 @@ def report_for_period(
     ).first()
 
 
-def area_setting(session: Session, area_code: str) -> AreaSetting | None:
-    return session.get(AreaSetting, area_code)
+def area_settings(session: Session, area_codes: Sequence[str]) -> Sequence[AreaSetting]:
+    return session.scalars(select(AreaSetting).where(AreaSetting.area_code.in_(area_codes))).all()
 
 
 REPORTING = ("planned", "in_progress", "carried_over")

@@ -108,7 +108,8 @@ def _stage_report(
     shares = {**loads(row.shares), **said}
     actual = actual_progress(milestones, {k: Fraction(v) for k, v in shares.items()})
     planned = planned_progress(milestones, data["as_of"])
-    standing = classify(actual, planned, settings.tolerance(session, row.area_path))
+    tolerance, flag_after = settings.judgement(session, row.area_path)
+    standing = classify(actual, planned, tolerance)
     report = Report(
         id=str(uuid.uuid4()),
         project_id=row.id,
@@ -133,7 +134,7 @@ def _stage_report(
         row.standing, row.as_of = standing, data["as_of"]
     if row.status in ("created", "planned"):
         row.status = "in_progress"
-    _judge_streak(session, outbox, row, report, now)
+    _judge_streak(session, outbox, row, report, now, flag_after)
     outbox.add(
         session, PROGRESS_REPORTED, _event(row, report), area_code=row.area_code, level=row.level
     )
@@ -141,11 +142,15 @@ def _stage_report(
 
 
 def _judge_streak(
-    session: Session, outbox: OutboxWriter, row: Project, report: Report, now: datetime
+    session: Session,
+    outbox: OutboxWriter,
+    row: Project,
+    report: Report,
+    now: datetime,
+    needed: int,
 ) -> None:
-    latest = [r.standing for r in db.recent_reports(session, row.id, limit=100)]
+    latest = list(db.recent_standings(session, row.id, limit=100))
     row.lagging_streak = next((n for n, s in enumerate(latest) if s != LAGGING), len(latest))
-    needed = settings.flag_after(session, row.area_path)
     if row.flagged_at is None and should_flag(list(reversed(latest)), needed):
         row.flagged_at = now
         report.flagged_now = True

@@ -25,12 +25,11 @@ DEFAULT_FLAG_AFTER = 3  # lagging in 3 reports in a row → 挂牌督办
 
 
 def _nearest(session: Session, area_path: str) -> AreaSetting | None:
+    """The area's own setting, else its nearest ancestor's, in one query for the whole path
+    (every report asks; most areas set nothing, and a read per ancestor came back empty thrice)."""
     codes = [code for code in area_path.split("/") if code]
-    for code in reversed(codes):
-        found = db.area_setting(session, code)
-        if found is not None:
-            return found
-    return None
+    found = {row.area_code: row for row in db.area_settings(session, codes)}
+    return next((found[code] for code in reversed(codes) if code in found), None)
 
 
 def tolerance(session: Session, area_path: str) -> int:
@@ -41,6 +40,14 @@ def tolerance(session: Session, area_path: str) -> int:
 def flag_after(session: Session, area_path: str) -> int:
     found = _nearest(session, area_path)
     return found.flag_after_lagging if found else DEFAULT_FLAG_AFTER
+
+
+def judgement(session: Session, area_path: str) -> tuple[int, int]:
+    """(tolerance, flag after): what a report is judged by, from one lookup."""
+    found = _nearest(session, area_path)
+    if found is None:
+        return DEFAULT_TOLERANCE_POINTS, DEFAULT_FLAG_AFTER
+    return found.tolerance_points, found.flag_after_lagging
 
 
 def close_threshold(session: Session, area_path: str) -> Fraction | None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-03 13:39:44.814922
+Create Date: 2026-12-03 14:44:28.949636
 """
 
 import sqlalchemy as sa
@@ -176,6 +176,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=34), nullable=False),
         sa.Column("area_code", sa.String(length=12), nullable=False),
         sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("file_format", sa.String(length=4), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
@@ -400,6 +401,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_reconciliations_area_code"), ["area_code"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_reconciliations_import_id"), ["import_id"], unique=False
+        )
 
     op.create_table(
         "reminders",
@@ -472,6 +476,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_treasury_payments_import_id"), ["import_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_treasury_payments_year_division", ["fiscal_year", "mof_div_code"], unique=False
+        )
 
     op.create_table(
         "problem_steps",
@@ -502,6 +509,7 @@ def downgrade() -> None:
 
     op.drop_table("problem_steps")
     with op.batch_alter_table("treasury_payments", schema=None) as batch_op:
+        batch_op.drop_index("ix_treasury_payments_year_division")
         batch_op.drop_index(batch_op.f("ix_treasury_payments_import_id"))
 
     op.drop_table("treasury_payments")
@@ -515,6 +523,7 @@ def downgrade() -> None:
 
     op.drop_table("reminders")
     with op.batch_alter_table("reconciliations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reconciliations_import_id"))
         batch_op.drop_index(batch_op.f("ix_reconciliations_area_code"))
 
     op.drop_table("reconciliations")
