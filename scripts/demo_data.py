@@ -6,7 +6,9 @@ Every documented flow can be tried with the printed accounts, in 准格尔旗 (1
 薛家湾镇 (150622100): zhengfu builds the town's candidate list; renda runs the session and is the
 first teller (计票人), jipiao the second (paper ballots need two different tellers per sheet);
 daibiao is the roster's deputy DEMO-001 (账号 column), so checks in and takes a token for
-themselves; jiandu is the count supervisor (监票人) of the banner, who resolves mismatched sheets.
+themselves; jiandu is the count supervisor (监票人) of the banner, who resolves mismatched sheets;
+caizheng is the town's finance office (财政所), who keeps its projects' budgets and disbursements.
+The town's projects themselves (stage 3) come from a real vote: scripts.demo_projects.
 """
 
 import json
@@ -31,6 +33,7 @@ DEMO_ACCOUNTS = (
     ("jipiao", "congress_staff", "150622", "准格尔旗人大常委会办公室·计票人乙", "demo-jipiao-2026"),
     ("zhengfu", "government_staff", "150622100", "薛家湾镇政府", "demo-zhengfu-2026"),
     ("bumen", "department_staff", "150602", "东胜区住建局", "demo-bumen-2026"),
+    ("caizheng", "finance_staff", "150622100", "薛家湾镇财政所", "demo-caizheng-2026"),
     ("daibiao", "deputy", "150622100", "薛家湾镇人大代表（演示代表01）", "demo-daibiao-2026"),
     ("jiandu", "supervisor", "150622", "准格尔旗监票人（社会监督员）", "demo-jiandu-2026"),
     ("pinggu", "evaluator", "150600", "第三方评估机构", "demo-pinggu-2026"),

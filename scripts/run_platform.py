@@ -40,7 +40,7 @@ from servicekit.startup import (
     taken_ports_message,
 )
 
-from scripts import demo_data
+from scripts import demo_data, demo_projects
 
 # Seconds between the one SIGTERM and SIGKILL: above the runner's STOP_GRACE (3 s), below the
 # 5 s a stop may take in all.
@@ -223,7 +223,7 @@ def main() -> int:
         accounts, changed = demo_data.ensure_accounts()
         created = demo_data.ensure_notices(base_url)
         voting = demo_data.ensure_voting(base_url, demo_data.DEMO_DEPUTY in changed)
-        notes = list(filter(None, [clock]))
+        notes = [projects_line(demo_projects.ensure_projects(base_url)), *filter(None, [clock])]
         print_banner(base_url, accounts, created, voting, metrics_base, processes, signing, notes)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
@@ -273,6 +273,19 @@ def print_banner(
     print(f"  进程 (pid): {pids}; 日志 logs: var/log/")
     print("  按 Ctrl-C 停止 (Ctrl-C stops everything)", flush=True)
     print("READY", flush=True)
+
+
+def projects_line(made: demo_projects.DemoProjects | None) -> str:
+    """The banner's line about the demo town's projects (scripts.demo_projects)."""
+    head = "  实施演示 (implementation demo): 薛家湾镇"
+    if made is None:
+        return f"{head}已有项目，未新建 (the town has projects: none added)"
+    count, reports, warnings = len(made.titles), made.reports, made.open_warnings
+    return (
+        f"{head} {made.year} 年票决项目 {count} 个，任务分解方案、调度报告 {reports} 份、"
+        f"预算与拨付（含旗区专项）、资金预警 {warnings} 条；{demo_projects.FINANCE} 为财政所 "
+        f"({count} elected projects: plans, {reports} reports, funds, {warnings} open warning)"
+    )
 
 
 if __name__ == "__main__":
