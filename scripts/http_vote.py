@@ -16,11 +16,13 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from contracts.ballot_tokens import new_ballot_token
 
 SCORES = {"public_benefit": 5, "inclusive": 4, "urgency": 4, "assessable": 4}
+DELEGATIONS = ("第一代表组", "第二代表组", "第三代表组")
 
 
 class Refused(RuntimeError):
@@ -100,6 +102,39 @@ class FrozenList:
     candidates: list[str]  # proposal ids in ballot order (the voting candidate ids)
     tracking_codes: dict[str, str]  # proposal id → the submitter's tracking code
     titles: dict[str, str] = field(default_factory=dict)  # proposal id → title
+
+
+def roster_csv(
+    prefix: str, count: int, accounts: dict[int, str] | None = None, name: str = "代表{n:03d}"
+) -> str:
+    """Made-up deputies PREFIX-001… named by `name`, phones 0477-0000001…, in three
+    delegations; `accounts` names the gateway account (账号) of some rows."""
+    accounts = accounts or {}
+    rows = ["代表证号,姓名,代表团,电话,账号"]
+    for n in range(1, count + 1):
+        delegation = DELEGATIONS[(n - 1) % len(DELEGATIONS)]
+        person = name.format(n=n)
+        rows.append(f"{prefix}-{n:03d},{person},{delegation},0477-{n:07d},{accounts.get(n, '')}")
+    return "\n".join(rows) + "\n"
+
+
+def adopt_rules(
+    staff: Http, area_code: str, adopted_on: date, document_ref: str, channel: str
+) -> int:
+    """The area's voting rules (票决办法) with the defaults; returns their version."""
+    body = {
+        "area_code": area_code,
+        "adopted_on": adopted_on.isoformat(),
+        "document_ref": document_ref,
+        "publication_channel": channel,
+    }
+    return int(staff.call("POST", "/api/v1/voting-rules", 201, body=body)["version"])
+
+
+def import_roster(staff: Http, area_code: str, title: str, csv: str) -> int:
+    """A roster imported all or nothing; returns how many deputies it holds."""
+    body = {"area_code": area_code, "title": title, "csv": csv}
+    return int(staff.call("POST", "/api/v1/rosters/import", 201, body=body)["deputies"])
 
 
 def submit(public: Http, area_code: str, proposal: Proposal) -> dict[str, Any]:
