@@ -21,10 +21,12 @@ days before, plus one monthly at the end of last month, each only if it falls wi
 date (正常), project B half of it (慢序时 once that is more than 10 points behind; three in a
 row put it under flagged supervision, 挂牌督办). The money is set from the last report so that
 on any date exactly one warning is open, B's 资金超前于进度 (disbursed 30 points ahead of its
-progress): A is disbursed as far as it progressed and B at least 40% (at least 58% and 29%
-after 31 July), so the 7月底拨付不低于40% rule, which applies only from 31 July, never fires,
-and nothing is over budget. Warnings opened and resolved on the way (between a budget and its
-first disbursement) stay in the history as resolved.
+progress; the lag rule would exist only from 31 July, so it cannot be the one on every date).
+A is disbursed as far as it progressed, B 30 points beyond; from 31 July on their plans say
+more than 58%, so A is disbursed more than 58% and B more than 59%, above the 40% that
+7月底拨付不低于40% asks, and nothing is over budget (tests/unit/scripts/test_demo_projects.py
+checks every day of a year with implementation's own rules). Warnings opened and resolved on
+the way (between a budget and its first disbursement) stay in the history as resolved.
 
 Idempotent: a town that has any project already is left alone (nothing added on a second
 `make run`; a run stopped half way is not completed later).
