@@ -6,7 +6,9 @@ Every documented flow can be tried with the printed accounts, in 准格尔旗 (1
 薛家湾镇 (150622100): zhengfu builds the town's candidate list; renda runs the session and is the
 first teller (计票人), jipiao the second (paper ballots need two different tellers per sheet);
 daibiao is the roster's deputy DEMO-001 (账号 column), so checks in and takes a token for
-themselves; jiandu is the count supervisor (监票人) of the banner, who resolves mismatched sheets.
+themselves; jiandu is the count supervisor (监票人) of the banner, who resolves mismatched sheets;
+caizheng is the town's finance office (财政所), who keeps its projects' budgets and disbursements.
+The town's projects themselves (stage 3) come from a real vote: scripts.demo_projects.
 """
 
 import json
@@ -23,6 +25,7 @@ from servicekit.errors import Conflict
 from sqlalchemy.orm import Session
 
 from gateway import accounts, db, passwords
+from scripts import http_vote
 
 DEMO_ACCOUNTS = (
     # username, role, area code, display name, password (demo only)
@@ -31,6 +34,7 @@ DEMO_ACCOUNTS = (
     ("jipiao", "congress_staff", "150622", "准格尔旗人大常委会办公室·计票人乙", "demo-jipiao-2026"),
     ("zhengfu", "government_staff", "150622100", "薛家湾镇政府", "demo-zhengfu-2026"),
     ("bumen", "department_staff", "150602", "东胜区住建局", "demo-bumen-2026"),
+    ("caizheng", "finance_staff", "150622100", "薛家湾镇财政所", "demo-caizheng-2026"),
     ("daibiao", "deputy", "150622100", "薛家湾镇人大代表（演示代表01）", "demo-daibiao-2026"),
     ("jiandu", "supervisor", "150622", "准格尔旗监票人（社会监督员）", "demo-jiandu-2026"),
     ("pinggu", "evaluator", "150600", "第三方评估机构", "demo-pinggu-2026"),
@@ -125,6 +129,12 @@ def _window(area_code: str, now: datetime) -> tuple[datetime, datetime]:
     return now - timedelta(minutes=1), now + timedelta(days=60)
 
 
+def notice_year(now: datetime) -> int:
+    """The year of the notice `ensure_notices` opens at `now` in an ordinary area: the year it
+    closes in (from November on, the next one)."""
+    return _window("", now)[1].year
+
+
 def ensure_notices(base_url: str) -> int:
     """One notice per area (open now for 60 days, except the two above) unless it has one."""
     token = _login(base_url, "admin")
@@ -158,7 +168,7 @@ def ensure_notices(base_url: str) -> int:
 VOTING_AREAS = ("150622", "150622100")
 ROSTER_AREA = "150622100"
 DEMO_DEPUTIES = 30
-DELEGATIONS = ("第一代表组", "第二代表组", "第三代表组")
+DELEGATIONS = http_vote.DELEGATIONS
 # A town's congress has a presidium (主席团) between sessions, not a standing committee.
 PUBLISHER = {"township": "人大主席团", "banner": "人大常委会", "city": "人大常委会"}
 
@@ -167,40 +177,23 @@ def demo_roster_csv(count: int = DEMO_DEPUTIES) -> str:
     """Obviously fake deputies: numbers DEMO-001…, names 演示代表01…, phones 0477-0000001….
     DEMO-001 names the demo deputy's account (账号), who checks in and takes a token for
     themselves; staff check the others in at the desk."""
-    rows = ["代表证号,姓名,代表团,电话,账号"]
-    for i in range(1, count + 1):
-        delegation = DELEGATIONS[(i - 1) % len(DELEGATIONS)]
-        account = DEMO_DEPUTY if i == 1 else ""
-        rows.append(f"DEMO-{i:03d},演示代表{i:02d},{delegation},0477-{i:07d},{account}")
-    return "\n".join(rows) + "\n"
+    return http_vote.roster_csv("DEMO", count, {1: DEMO_DEPUTY}, name="演示代表{n:02d}")
 
 
-def _created(status: int, body: dict[str, Any], what: str) -> dict[str, Any]:
-    if status != 201:
-        raise RuntimeError(f"{what} refused: {status} {body}")
-    return body
+def _import_roster(staff: http_vote.Http, area: areas.Area) -> int:
+    title = f"{area.name}第十八届人民代表大会代表名册（演示）"
+    return http_vote.import_roster(staff, area.code, title, demo_roster_csv())
 
 
-def _import_roster(base_url: str, token: str, area: areas.Area) -> int:
-    roster = {
-        "area_code": area.code,
-        "title": f"{area.name}第十八届人民代表大会代表名册（演示）",
-        "csv": demo_roster_csv(),
-    }
-    status, body = _post(f"{base_url}/api/v1/rosters/import", roster, token)
-    return int(_created(status, body, f"roster for {area.code}")["deputies"])
-
-
-def _adopt_rules(base_url: str, token: str, area: areas.Area) -> None:
+def _adopt_rules(staff: http_vote.Http, area: areas.Area) -> None:
     today = utcnow().date()
-    rules = {
-        "area_code": area.code,
-        "adopted_on": today.isoformat(),
-        "document_ref": f"演示-{area.name}人大〔{today.year}〕1号",
-        "publication_channel": f"{area.name}{PUBLISHER[area.level]}公告栏（演示）",
-    }
-    status, body = _post(f"{base_url}/api/v1/voting-rules", rules, token)
-    _created(status, body, f"voting rules for {area.code}")
+    http_vote.adopt_rules(
+        staff,
+        area.code,
+        today,
+        f"演示-{area.name}人大〔{today.year}〕1号",
+        f"{area.name}{PUBLISHER[area.level]}公告栏（演示）",
+    )
 
 
 def ensure_voting(base_url: str, deputy_changed: bool = False) -> tuple[int, int]:
@@ -211,16 +204,16 @@ def ensure_voting(base_url: str, deputy_changed: bool = False) -> tuple[int, int
     account), the roster is imported again as a new version that names it; new sessions take
     the latest. Returns (rules, deputies) created. Areas missing from a replaced AREAS_FILE are
     skipped."""
-    token = _login(base_url, "renda")
+    staff = http_vote.Http(base_url, _login(base_url, "renda"))
     tree = areas.load()
     rules = deputies = 0
     for area in filter(None, map(tree.get, VOTING_AREAS)):
-        if _get(f"{base_url}/api/v1/voting-rules?area_code={area.code}", token)["items"]:
+        if staff.call("GET", "/api/v1/voting-rules", params={"area_code": area.code})["items"]:
             if area.code == ROSTER_AREA and deputy_changed:
-                deputies += _import_roster(base_url, token, area)
+                deputies += _import_roster(staff, area)
             continue
         if area.code == ROSTER_AREA:
-            deputies += _import_roster(base_url, token, area)
-        _adopt_rules(base_url, token, area)
+            deputies += _import_roster(staff, area)
+        _adopt_rules(staff, area)
         rules += 1
     return rules, deputies

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from contextlib import suppress
 from types import FrameType
 
@@ -39,7 +40,7 @@ from servicekit.startup import (
     taken_ports_message,
 )
 
-from scripts import demo_data
+from scripts import demo_data, demo_projects
 
 # Seconds between the one SIGTERM and SIGKILL: above the runner's STOP_GRACE (3 s), below the
 # 5 s a stop may take in all.
@@ -65,6 +66,19 @@ def signing_mode() -> str:
         return SECRET_SIGNING
     os.environ[config.DEV_FLAG] = "1"  # inherited by every child started below
     return DEV_SIGNING
+
+
+def business_clock() -> str | None:
+    """The banner's line when MINSHENG_TODAY runs the stack at a made-up business date; a
+    ConfigError (one line, nothing started) when it is set outside development, where every
+    worker would refuse it."""
+    today = config.dev_today()
+    if today is None:
+        return None
+    return (
+        f"  开发时钟 MINSHENG_TODAY={today}：实施服务按此日期办理报送、拨付、验收、催办与预警 "
+        f"(development clock: implementation's business date is {today})"
+    )
 
 
 def start(name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -184,6 +198,7 @@ def main() -> int:
     metrics_base = int(config.env("METRICS_PORT_BASE", "9101"))
     try:
         signing = signing_mode()
+        clock = business_clock()
     except config.ConfigError as exc:
         print(exc, file=sys.stderr)
         return CONFIG_REFUSED
@@ -208,7 +223,8 @@ def main() -> int:
         accounts, changed = demo_data.ensure_accounts()
         created = demo_data.ensure_notices(base_url)
         voting = demo_data.ensure_voting(base_url, demo_data.DEMO_DEPUTY in changed)
-        print_banner(base_url, accounts, created, voting, metrics_base, processes, signing)
+        notes = [projects_line(demo_projects.ensure_projects(base_url)), *filter(None, [clock])]
+        print_banner(base_url, accounts, created, voting, metrics_base, processes, signing, notes)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         dead = [name for name, p in processes.items() if p.poll() is not None]
@@ -232,6 +248,7 @@ def print_banner(
     metrics_base: int,
     processes: dict[str, subprocess.Popen[bytes]],
     signing: str,
+    notes: Sequence[str] = (),
 ) -> None:
     last_port = metrics_base + registry.METRICS_PORTS - 1
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
@@ -251,9 +268,24 @@ def print_banner(
         "renda、jipiao 为两名计票人，jiandu 为监票人"
     )
     pids = ", ".join(f"{name} {process.pid}" for name, process in processes.items())
+    for note in notes:
+        print(note)
     print(f"  进程 (pid): {pids}; 日志 logs: var/log/")
     print("  按 Ctrl-C 停止 (Ctrl-C stops everything)", flush=True)
     print("READY", flush=True)
+
+
+def projects_line(made: demo_projects.DemoProjects | None) -> str:
+    """The banner's line about the demo town's projects (scripts.demo_projects)."""
+    head = "  实施演示 (implementation demo): 薛家湾镇"
+    if made is None:
+        return f"{head}已有项目，未新建 (the town has projects: none added)"
+    count, reports, warnings = len(made.titles), made.reports, made.open_warnings
+    return (
+        f"{head} {made.year} 年票决项目 {count} 个，任务分解方案、调度报告 {reports} 份、"
+        f"预算与拨付（含旗区专项）、资金预警 {warnings} 条；{demo_projects.FINANCE} 为财政所 "
+        f"({count} elected projects: plans, {reports} reports, funds, {warnings} open warning)"
+    )
 
 
 if __name__ == "__main__":

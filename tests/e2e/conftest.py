@@ -30,7 +30,14 @@ class RunningPlatform:
 
 
 @pytest.fixture(scope="module")
-def make_run(tmp_path_factory, amqp_uri, pg):
+def make_run_env() -> dict[str, str]:
+    """More environment for a module's `make run` (a module overrides this fixture): e.g.
+    test_township_year's development clock."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def make_run(tmp_path_factory, amqp_uri, pg, make_run_env):
     port = testing.free_port()
     data_dir = tmp_path_factory.mktemp("make-run") / "data"
     env = {
@@ -47,6 +54,7 @@ def make_run(tmp_path_factory, amqp_uri, pg):
         "RATE_LIMIT_PUBLIC": "1000/60",
         "RATE_LIMIT_LOGIN_CLIENT": "100000/60",  # every journey's logins come from this one address
         "PYTHONWARNINGS": "ignore",
+        **make_run_env,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.run_platform"],

@@ -2,8 +2,11 @@
 tried. In the demo town 薛家湾镇: zhengfu builds a frozen candidate list, renda runs a session,
 the demo deputy checks in and takes a token for themselves (roster row DEMO-001 names their
 账号), two different tellers (renda, jipiao) enter each paper sheet, and the count supervisor
-jiandu resolves the sheet they read differently. And accounts made without a prompt:
-`python -m gateway.cli create-account` with MINSHENG_NEW_PASSWORD."""
+jiandu resolves the sheet they read differently. The town's two demo projects come from a
+real vote, with plans, reports, budgets (one drawing on the banner's special pool),
+disbursements and one open fund warning, which the finance account caizheng sees; loading the
+demo again adds nothing. And accounts made without a prompt: `python -m gateway.cli
+create-account` with MINSHENG_NEW_PASSWORD."""
 
 import re
 import subprocess
@@ -12,12 +15,14 @@ import sys
 import pytest
 import requests
 from contracts.ballot_tokens import new_ballot_token
+from servicekit.clock import business_date
 from servicekit.testing import wait_until
 
-from scripts import demo_data, run_platform
+from scripts import demo_data, demo_projects, run_platform
 from tests.support.api import Api
 
 TOWN = demo_data.ROSTER_AREA  # 薛家湾镇, inside 准格尔旗 (renda, jipiao, jiandu)
+WAN = demo_projects.WAN
 SCORES = {"public_benefit": 5, "inclusive": 4, "urgency": 4, "assessable": 4}
 # The banner's account lines: username, password, role, area, display name.
 ACCOUNT_LINE = re.compile(r"^ {4}(\S+) +(demo-\S+) +(\S+) +(\d+) +(.+)$")
@@ -66,6 +71,52 @@ def test_the_banner_prints_every_role_and_both_tellers(printed):
     # the deputy and the supervisor are inside the demo voting areas
     assert printed["daibiao"][2] == TOWN
     assert TOWN.startswith(printed["jiandu"][2])
+
+
+def demo_projects_of(login) -> list[dict]:
+    query = {"area_code": TOWN, "year": business_date().year}
+    items = login("caizheng").call("GET", "/api/v1/projects", 200, params=query)["items"]
+    order = [p.title for p in demo_projects.PROPOSALS]
+    return sorted(items, key=lambda p: order.index(p["title"]))  # A, then B
+
+
+def test_the_banner_says_what_the_demo_town_has(make_run, printed):
+    assert printed["caizheng"][1:] == ("finance_staff", TOWN)
+    (line,) = [line for line in make_run.output if "实施演示" in line]
+    assert "票决项目 2 个" in line and "资金预警 1 条" in line, line
+
+
+def test_the_demo_towns_projects_come_from_a_vote_with_plans_reports_funds(login):
+    a, b = demo_projects_of(login)
+    assert [a["title"], b["title"]] == [p.title for p in demo_projects.PROPOSALS[:2]]
+    finance, renda = login("caizheng"), login("renda")
+    for project in (a, b):
+        detail = finance.call("GET", f"/api/v1/projects/{project['id']}", 200)
+        session = renda.call("GET", f"/api/v1/sessions/{detail['origin']['session_id']}", 200)
+        assert session["state"] == "announced" and session["area_code"] == TOWN
+        assert detail["plan"]["version"] == 1 and len(detail["milestones"]) == 3
+        assert detail["recent_reports"] and detail["status"] == "in_progress"
+        assert detail["funds"]["budget_fen"] > 0 and detail["funds"]["disbursed_fen"] > 0
+    assert (a["standing"], a["flagged"]) == ("on_track", False)
+    draws = finance.call("GET", f"/api/v1/projects/{a['id']}/funds", 200)["pool_draws"]
+    assert [(d["source"], d["amount_fen"]) for d in draws] == [("banner_special", 200 * WAN)]
+
+
+def test_exactly_one_fund_warning_is_open(login):
+    _, b = demo_projects_of(login)
+    query = {"area_code": TOWN}
+    warnings = login("caizheng").call("GET", "/api/v1/warnings", 200, params=query)
+    assert warnings["total"] == 1
+    (warning,) = warnings["items"]
+    assert (warning["project_id"], warning["kind"], warning["scope"]) == (
+        b["id"], "progress_spend_gap", "money_ahead",
+    )  # fmt: skip
+
+
+def test_loading_the_demo_again_adds_nothing(make_run, login):
+    before = [(p["id"], p["actual_percent"]) for p in demo_projects_of(login)]
+    assert demo_projects.ensure_projects(make_run.base_url) is None  # the town has projects
+    assert [(p["id"], p["actual_percent"]) for p in demo_projects_of(login)] == before
 
 
 def frozen_candidate_list(public: Api, gov: Api, count: int, seats: int) -> dict:

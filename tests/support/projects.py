@@ -80,6 +80,20 @@ def plan(**changes: Any) -> dict[str, Any]:
     return {**body, **changes}
 
 
+def plan_in(year: int, **changes: Any) -> dict[str, Any]:
+    """`plan()` with its dates moved into `year`."""
+    body = plan(**changes)
+
+    def moved(day: str) -> str:
+        return f"{year}{day[4:]}"
+
+    body["start"], body["deadline"] = moved(body["start"]), moved(body["deadline"])
+    body["milestones"] = [
+        {**m, "start": moved(m["start"]), "due": moved(m["due"])} for m in body["milestones"]
+    ]
+    return body
+
+
 def milestone(key: str, title: str, weight: str, start: str, due: str) -> dict[str, str]:
     return {"key": key, "title": title, "weight": weight, "start": start, "due": due}
 

@@ -1,10 +1,22 @@
 """UTC everywhere inside (people see Asia/Shanghai; the domain formats that itself)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from . import config
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def business_date() -> date:
+    """Today in Beijing, the date people put on a report, a payment or an acceptance; in
+    development the made-up MINSHENG_TODAY instead (config.dev_today: only with
+    MINSHENG_DEV=1, else ConfigError)."""
+    return config.dev_today() or datetime.now(BEIJING).date()
 
 
 def as_utc(moment: datetime) -> datetime:

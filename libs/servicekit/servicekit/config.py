@@ -4,8 +4,10 @@ at import time, so tests can point a process at their own vhost and databases.""
 import hmac
 import logging
 import os
+import re
 import ssl
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -74,6 +76,33 @@ class ConfigError(Exception):
 def dev_mode() -> bool:
     """MINSHENG_DEV=1: a developer's machine (`make run` sets it when TOKEN_SECRET is unset)."""
     return os.environ.get(DEV_FLAG) == "1"
+
+
+TODAY_VAR = "MINSHENG_TODAY"
+TODAY_REFUSED = (
+    "MINSHENG_TODAY 只用于开发，须同时设置 MINSHENG_DEV=1，拒绝启动 (MINSHENG_TODAY sets a "
+    "made-up business date: development only, with MINSHENG_DEV=1; refusing to start)"
+)
+
+
+def dev_today() -> date | None:
+    """MINSHENG_TODAY=YYYY-MM-DD: the business date a developer's stack runs at (the day
+    implementation dates reports, payments, acceptances, reminders and warnings by), so a whole
+    project year can be walked through at any real date. Honoured only with MINSHENG_DEV=1;
+    set without it, or not a date, it is a ConfigError — every worker checks at start
+    (servicekit.runner), so a deployment never runs on a made-up date (fail closed). None when
+    unset; the wall clock (utcnow) is never changed."""
+    text = os.environ.get(TODAY_VAR, "")
+    if not text:
+        return None
+    if not dev_mode():
+        raise ConfigError(TODAY_REFUSED)
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise ConfigError(f"MINSHENG_TODAY 应为 YYYY-MM-DD，收到 {text!r} (not a date)")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"MINSHENG_TODAY 应为 YYYY-MM-DD，收到 {text!r} (not a date)") from None
 
 
 def token_secret() -> str:

@@ -2,10 +2,10 @@
 
 The level is configuration: WORKER_LEVEL=township starts `collection_township`; `all` starts
 one container per level in this process (a small deployment). The service's `configure` runs
-first and may refuse the start (a missing signing secret: servicekit.config.ConfigError, one
-line, status 5); then the service migrates (MIGRATE=0 skips it when a deploy job already did),
-the broker and the ports are checked with a one-line answer instead of a hang or a traceback,
-and /metrics is served on METRICS_PORT.
+first and may refuse the start (a missing signing secret, or MINSHENG_TODAY outside
+development: servicekit.config.ConfigError, one line, status 5); then the service migrates
+(MIGRATE=0 skips it when a deploy job already did), the broker and the ports are checked with
+a one-line answer instead of a hang or a traceback, and /metrics is served on METRICS_PORT.
 
 Stopping: SIGTERM or SIGINT stops the containers once (running workers finish); a second signal,
 or STOP_GRACE seconds without the stop completing, ends the process at once. nameko's own
@@ -203,6 +203,7 @@ def configured(service: str) -> tuple[ModuleType, dict[str, Any]]:
     module = importlib.import_module(f"{service}.service")
     config.identity_key()  # every process seals or checks the caller's identity (fail closed)
     config.event_key()  # and signs or checks events (a short EVENT_SECRET: one line, no start)
+    config.dev_today()  # a made-up business date (MINSHENG_TODAY) only with MINSHENG_DEV=1
     nameko_config = config.nameko_config()
     if hasattr(module, "configure"):
         nameko_config = module.configure(nameko_config)

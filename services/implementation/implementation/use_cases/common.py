@@ -2,13 +2,13 @@
 for department staff their department), JSON text columns, fractions as text."""
 
 import json
-from datetime import date, datetime
+from datetime import date
 from fractions import Fraction
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from servicekit import areas
 from servicekit.auth import Guard
+from servicekit.clock import business_date
 from sqlalchemy.orm import Session
 
 from .. import errors
@@ -16,12 +16,14 @@ from ..db import projects as db
 from ..db.models import Project
 from ..roles import DEPARTMENT_SCOPED, READ
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
 
 def today() -> date:
-    """Plans are dated in Beijing: a milestone due today is due until midnight there."""
-    return datetime.now(SHANGHAI).date()
+    """Plans are dated in Beijing: a milestone due today is due until midnight there. A
+    developer's stack may run at a made-up date instead (MINSHENG_TODAY with MINSHENG_DEV=1,
+    servicekit.config.dev_today), so a project's whole year can be walked through at any real
+    date; every business date here (reports, payments, acceptances, reminders, warnings) is
+    judged against this day, and only this day."""
+    return business_date()
 
 
 def area(code: str) -> areas.Area:
