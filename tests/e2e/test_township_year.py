@@ -3,9 +3,10 @@ plans → 40 weekly reports, one lagging project flagged (挂牌督办) → a pr
 escalated by the reminders (温馨提示 → 限期督促 → 专报通报, problem_overdue_v1 each) → a
 genuine, signed rectification_requested_v1 as supervision publishes it, turned into a problem,
 rectified and reported (rectification_reported_v1) → budgets, disbursements, one refused
-beyond budget with the figures, a disbursement-lag warning → [treasury reconciliation: see
-`reconcile_treasury`] → nine accepted, one carried over: 当年完成率 9/10 = 90% with the carried-
-over project listed → an original proposal's tracking page shows 已立项 and its latest progress.
+beyond budget with the figures, a disbursement-lag warning → treasury payments imported and
+reconciled with one amount mismatch → nine accepted, one carried over: 当年完成率 9/10 = 90%
+with the carried-over project listed → an original proposal's tracking page shows 已立项 and
+its latest progress.
 
 Dates. The vote happens now, in the year of the notice `make run` opened in 沙圪堵镇 (this year,
 or next from November on). Implementation's business date is the development clock at 20
@@ -301,11 +302,27 @@ def disbursement(voucher: str, amount: int) -> dict:
 
 
 def reconcile_treasury(finance: Http, projects: list[dict]) -> None:
-    """国库集中支付 imported and reconciled with one mismatch (POST /api/v1/treasury-imports)."""
-    # TODO(treasury): POST /api/v1/treasury-imports is being built on another branch; import
-    # the treasury's payments for these projects with one mismatching, assert that exactly it
-    # is flagged, then drop this early return.
-    return
+    """国库集中支付 imported as the treasury exports it and reconciled at once: nine payments
+    match our disbursements, one was paid 5,000 元 short — exactly that one is flagged; the
+    same file sent again answers its first import and adds nothing."""
+    rows = ["payment_id,mof_div_code,fiscal_year,pro_code,voucher_no,amount,paid_on,payee"]
+    for n in range(len(projects)):
+        paid_yuan = (30 if n == LAGGING else 80) * 10_000 - (5_000 if n == 1 else 0)
+        rows.append(
+            f"GK{YEAR}{n:05d},{TOWN[:6]},{YEAR},SGD{YEAR}{n:04d},SGD-{n:03d},"
+            f"{paid_yuan}.00,{YEAR}-10-16,沙圪堵镇人民政府"
+        )
+    body = {"area_code": TOWN, "year": YEAR, "format": "csv", "content": "\n".join(rows) + "\n"}
+    imported = finance.call("POST", "/api/v1/treasury-imports", 201, body=body)
+    summary = imported["reconciliation"]
+    assert (summary["matched"], summary["amount_mismatches"]) == (9, 1), summary
+    assert (summary["missing_in_ours"], summary["missing_in_treasury"]) == (0, 0), summary
+    path = f"/api/v1/reconciliations/{imported['reconciliation_id']}"
+    (pair,) = finance.call("GET", path)["amount_mismatches"]
+    assert pair["ours"]["project_id"] == projects[1]["id"]
+    assert pair["difference_fen"] == -5_000 * 100  # the treasury's minus ours
+    again = finance.call("POST", "/api/v1/treasury-imports", 201, body=body)
+    assert (again["id"], again["replayed"], again["added"]) == (imported["id"], True, 0)
 
 
 def accept_nine_carry_one(gov: Http, projects: list[dict]) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import eventlet
 from contracts import errors as codes
+from contracts.errors import envelope
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WsgiApp
@@ -55,10 +56,6 @@ _WERKZEUG_CODES = {
 # (413), not JSON (415), unreadable (400). Answers to the caller like a ServiceError, so nameko
 # is told to expect them and servicekit.logging keeps each to one INFO line, no traceback.
 REQUEST_REFUSALS = (BadRequest, RequestEntityTooLarge, UnsupportedMediaType)
-
-
-def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
 # Text is stored verbatim; on the way out <, > and & become \u escapes (still the same JSON

@@ -22,6 +22,7 @@ as nameko's.
 """
 
 import errno
+import json
 import logging
 import resource
 import time
@@ -29,6 +30,7 @@ from functools import partial
 from typing import Any
 
 import eventlet
+from contracts import errors
 from eventlet import wsgi
 from eventlet.semaphore import Semaphore
 from nameko.web.server import HttpOnlyProtocol, WebServer
@@ -50,6 +52,26 @@ CONNECTION_KEY = "servicekit.connection"  # the environ key of the client's sock
 log = logging.getLogger(__name__)
 
 
+def _uri_too_long() -> bytes:
+    limit = wsgi.MAX_REQUEST_LINE
+    body = json.dumps(
+        errors.envelope(
+            errors.URI_TOO_LONG,
+            f"请求地址过长，请求行不能超过 {limit} 字节 (request line over {limit} bytes)",
+            {"limit_bytes": limit},
+        ),
+        ensure_ascii=False,
+    ).encode()
+    head = (
+        "HTTP/1.1 414 URI Too Long\r\nContent-Type: application/json; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+URI_TOO_LONG_RESPONSE = _uri_too_long()
+
+
 class GuardedProtocol(HttpOnlyProtocol):  # type: ignore[misc]  # subclasses untyped nameko
     """eventlet's protocol, with one deadline for the request line and headers together: with
     only a per-read timeout, a client sending one header byte every 9 s held its connection
@@ -64,7 +86,14 @@ class GuardedProtocol(HttpOnlyProtocol):  # type: ignore[misc]  # subclasses unt
         if seconds:
             timeout = TimeoutError("请求头未在限定时间内收完 (request head too slow)")
             self._head_deadline = eventlet.Timeout(seconds, timeout)
-        return super()._read_request_line()
+        line = super()._read_request_line()
+        if line and len(line) >= self.server.url_length_limit:
+            # eventlet answers this with a bare, empty 414: clients get the envelope instead,
+            # and the empty line returned makes eventlet close the connection.
+            self.wfile.write(URI_TOO_LONG_RESPONSE)
+            self.close_connection = 1
+            return b""
+        return line
 
     def parse_request(self) -> Any:
         try:
