@@ -13,7 +13,7 @@ from contracts import treasury as contract
 from contracts.reference import LEVEL_NAMES
 from contracts.reports import ExportFile
 from servicekit import areas
-from servicekit.clock import as_utc
+from servicekit.clock import BEIJING, as_utc
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from ..db import treasury as db
 from ..db.models import Project
 from ..domain import fiscal_data as fdp
 from ..domain.funds import FUND_SOURCE_NAMES, FUND_SOURCES
-from .common import SHANGHAI, area, loads
+from .common import area, loads
 
 
 def _project(row: Project) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def fund_lines(session: Session, place: areas.Area, year: int) -> list[fdp.FundL
 
 def _zipped(files: dict[str, bytes], moment: datetime) -> bytes:
     """A zip whose entries carry the export's Beijing time: the same data, the same bytes."""
-    stamp = as_utc(moment).astimezone(SHANGHAI).timetuple()[:6]
+    stamp = as_utc(moment).astimezone(BEIJING).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
