@@ -16,6 +16,7 @@ from implementation.feed_endpoint import HttpFeedEndpoint, endpoint_from
 from implementation.use_cases import feed_push
 from servicekit import config, testing
 from servicekit.auth import ANONYMOUS, Principal
+from servicekit.db import make_engine
 from servicekit.errors import Conflict, Forbidden, NotFound
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -227,6 +228,19 @@ class TestOutages:
         assert receiver.answers == {401: 1} and not receiver.records
         assert {r.state for r in rows.values()} == {"pending"}
         assert "HTTP 401" in next(r.last_error for r in rows.values() if r.attempts)
+
+    def test_an_unreachable_database_pauses_the_feed_with_one_warning(self, receiver, caplog):
+        url = f"postgresql+psycopg2://nobody@127.0.0.1:{testing.free_port()}/none"
+        engine = make_engine(url)
+        try:
+            with Session(engine) as session:
+                pushed = feed_push.push_due(session, endpoint(receiver), "township")
+        finally:
+            engine.dispose()
+        assert pushed == {} and receiver.requests == 0
+        assert [r.getMessage() for r in caplog.records if r.name.endswith("feed_push")] == [
+            "budget feed paused: the database is unavailable (OperationalError)"
+        ]
 
 
 class TestClaims:

@@ -15,10 +15,12 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from servicekit.clock import utcnow
+from servicekit.db import UNAVAILABLE
 from sqlalchemy.orm import Session
 
 from ..db import feed as db
@@ -62,13 +64,19 @@ def push_due(
     if not settings.enabled:
         return counted  # the feed is off: records wait, pending (the status says so)
     started = time.monotonic()
-    while time.monotonic() - started < TICK_SECONDS:
-        claimed = db.claim_due(session, level, clock(), BATCH, lease(settings), ORPHANED)
-        if not claimed:
-            break
-        whole = _post_batch(session, endpoint, claimed, level, clock, jitter, counted)
-        if not whole or len(claimed) < BATCH:
-            break
+    try:
+        while time.monotonic() - started < TICK_SECONDS:
+            claimed = db.claim_due(session, level, clock(), BATCH, lease(settings), ORPHANED)
+            if not claimed:
+                break
+            whole = _post_batch(session, endpoint, claimed, level, clock, jitter, counted)
+            if not whole or len(claimed) < BATCH:
+                break
+    except UNAVAILABLE as exc:
+        # Records wait in the database; claimed ones come back when their lease ends.
+        with suppress(*UNAVAILABLE):
+            session.rollback()
+        log.warning("budget feed paused: the database is unavailable (%s)", type(exc).__name__)
     return counted
 
 
