@@ -38,7 +38,10 @@ TOTAL = 150
 CLIENTS = 6
 RESTART_AFTER = 50  # accepted disbursements before the node is killed
 DOWN_SECONDS = 3
-GIVE_UP_SECONDS = 120  # per disbursement: then it counts as not accepted
+# Per disbursement: then it counts as not accepted. Generous: on SQLite a worker whose reply is
+# stuck on the restarting broker can hold the file's write lock meanwhile (a replayed request
+# keeps the transaction write_first opened until the worker's teardown), and every writer waits.
+GIVE_UP_SECONDS = 300
 CONVERGE_SECONDS = 60
 RPC_TIMEOUT = 8
 
@@ -108,7 +111,7 @@ def call(uri: str, method: str, *args):
         return getattr(rpc.implementation_township, method)(*args)
 
 
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(900)
 def test_every_accepted_disbursement_reaches_the_receiver_exactly_once_across_a_broker_restart(
     private_rabbit, implementation_url, receiver, tmp_path
 ):
@@ -153,7 +156,7 @@ def test_every_accepted_disbursement_reaches_the_receiver_exactly_once_across_a_
         f"[feed-broker-restart] broker down {timeline['up'] - timeline['killed']:.1f}s after "
         f"{timeline['accepted_at_kill']} accepted, {timeline['posted_at_kill']:.0f} posted; "
         f"{timeline['posted_at_up'] - timeline['posted_at_kill']:.0f} posted while it was down; "
-        f"all answered {timeline['answered']:.1f}s; "
+        f"all answered {timeline['answered']:.1f}s, the slowest in {timeline['slowest']:.1f}s; "
         f"client outcomes (retries included) {dict(sorted(outcomes.items()))}"
     )
     assert timeline["accepted_at_kill"] < TOTAL, "the broker went down after the stream ended"
@@ -181,7 +184,8 @@ def _stream(rabbit: testing.PrivateRabbit, project_id: str, receiver: FeedReceiv
     started = time.monotonic()
 
     def submit(n: int) -> None:
-        deadline, pause = time.monotonic() + GIVE_UP_SECONDS, 0.2
+        first = time.monotonic()
+        deadline, pause = first + GIVE_UP_SECONDS, 0.2
         while time.monotonic() < deadline:
             try:
                 answer = call(rabbit.uri, "add_fund_flow", project_id, flow(n), f"restart-{n}")
@@ -196,6 +200,7 @@ def _stream(rabbit: testing.PrivateRabbit, project_id: str, receiver: FeedReceiv
             with lock:
                 outcomes["accepted"] += 1
                 accepted.add(answer["id"])
+                timeline["slowest"] = max(timeline.get("slowest", 0.0), time.monotonic() - first)
             return
 
     def chaos() -> None:
