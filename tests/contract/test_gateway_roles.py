@@ -46,6 +46,7 @@ SAME = [
     (implementation.FINANCE, implementation_roles.FINANCE),
     (implementation.TREASURY_READ, implementation_roles.TREASURY_READ),
     (implementation.RULES, implementation_roles.RULES),
+    (implementation.FEED_READ, implementation_roles.FEED_READ),
     (implementation.CALENDAR, implementation_calendar.CALENDAR_ROLES),
     (implementation.SETTINGS, implementation_settings.SETTINGS_ROLES),
     (petition.KEEP, petition_roles.KEEP),

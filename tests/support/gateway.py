@@ -51,6 +51,7 @@ PATH_VALUES = {
     "public_code": "T7K2M9QX",
     "image": "svg",
     "matter_action": "accept",
+    "record_id": str(uuid.UUID(int=9)),
 }
 
 

@@ -35,6 +35,7 @@ WARNING_STATES = ("open", "resolved")
 SEVERITIES = ("red", "yellow")
 FEED_STATES = ("pending", "delivered", "dead")
 FEED_KINDS = ("budget", "disbursement", "payment", "warning")
+FEED_STATE_NAMES = {"pending": "待推送", "delivered": "已送达", "dead": "推送失败"}
 IMPORT_FORMATS = ("csv", "json")
 MAX_FEN = 5_000_000_000_00
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -70,6 +71,8 @@ class FundsRpc:
     get_reconciliation = "get_reconciliation"
     export_reconciliation = "export_reconciliation"
     export_fiscal_data = "export_fiscal_data"
+    list_feed_records = "list_feed_records"
+    retry_feed_record = "retry_feed_record"
 
 
 def fen(**kwargs: object) -> fields.Integer:
@@ -306,6 +309,40 @@ class EvaluationResult(StrictSchema):
     resolved = fields.Integer(required=True)
     open = fields.Integer(required=True)
     seconds = fields.Float(required=True)
+
+
+class FeedRecord(StrictSchema):
+    """One record of the feed to the budget online supervision system and its delivery."""
+
+    id = fields.String(required=True)  # the record id the receiver deduplicates on
+    kind = one_of(FEED_KINDS, required=True)
+    project_id = fields.String(required=True)
+    project_title = fields.String(required=True)
+    area_code = fields.String(required=True)
+    state = one_of(FEED_STATES, required=True)
+    state_name = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    next_attempt_at = fields.AwareDateTime(allow_none=True, required=True)  # pending only
+    last_error = fields.String(allow_none=True, required=True)  # the last failed attempt's
+    created_at = fields.AwareDateTime(required=True)
+    delivered_at = fields.AwareDateTime(allow_none=True, required=True)
+    body = fields.Dict(keys=fields.String(), required=True)  # what is pushed, as pushed
+
+
+class FeedStatus(StrictSchema):
+    enabled = fields.Boolean(required=True)  # False: BUDGET_FEED_URL unset, records wait
+    endpoint = fields.String(allow_none=True, required=True)  # scheme, host and path only
+    max_attempts = fields.Integer(required=True)
+    note = fields.String(required=True)
+
+
+class FeedPage(StrictSchema):
+    items = fields.List(fields.Nested(FeedRecord), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)  # by state
+    feed = fields.Nested(FeedStatus, required=True)
 
 
 RULE_CODE_FIELD = Whole(RULE_CODE, error="规则编码为小写字母、数字、下划线 (rule code)")

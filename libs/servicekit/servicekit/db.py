@@ -2,7 +2,8 @@
 
 Lifecycle: setup() builds the engine from `<SERVICE>_DATABASE_URL` (or the SQLite default);
 get_dependency() hands the worker a lazily opened Session; worker_teardown() closes it, so a
-worker never leaks a connection or an open transaction; stop() disposes of the pool.
+worker never leaks a connection or an open transaction (an RPC's session is closed before its
+reply is sent: `release`, from servicekit.rpc); stop() disposes of the pool.
 """
 
 from collections.abc import Callable
@@ -184,10 +185,16 @@ class Database(DependencyProvider):  # type: ignore[misc]  # subclasses untyped 
         self.sessions[worker_ctx] = session
         return session
 
-    def worker_teardown(self, worker_ctx: Any) -> None:
+    def release(self, worker_ctx: Any) -> None:
+        """Close the worker's session now: an open transaction is rolled back, and with it any
+        lock it holds (SQLite's write lock, PostgreSQL's row locks). servicekit.rpc calls this
+        before the reply is sent; worker_teardown, for every other entrypoint, after."""
         session = self.sessions.pop(worker_ctx, None)
         if session is not None:
             session.close()
+
+    def worker_teardown(self, worker_ctx: Any) -> None:
+        self.release(worker_ctx)
 
 
 def write_first(session: Session, key: Column[Any], value: Any, touch: Column[Any]) -> None:

@@ -1,5 +1,11 @@
-"""`@rpc` for our services: nameko's, made to survive a broker restart (servicekit.broker), and
-replying without publisher confirms.
+"""`@rpc` for our services: nameko's, made to survive a broker restart (servicekit.broker),
+replying without publisher confirms, and only once the worker's database sessions are closed.
+
+Why close them first: nameko sends the reply before its worker_teardown, so a transaction a
+use case left open (a replayed request answered from its idempotency key after taking the
+project's lock, a refusal raised after it) would hold its locks for as long as the reply takes
+— and while the broker restarts, a reply can hang for minutes: on SQLite every writer, the
+outbox relay and the budget feed's pusher included, waited "database is locked" meanwhile.
 
 Why no confirms on replies: a reply is worth nothing once its caller gave up, and a lost reply
 is already handled end to end — the caller times out (503) and retries with its
@@ -25,7 +31,7 @@ from . import config
 from .auth import Principal, refuse_bad_context
 from .broker import CONNECTION_ERRORS, BrokerTolerantQueueConsumer
 from .context_seal import BadSeal
-from .db import unavailable
+from .db import Database, unavailable
 from .errors import Unauthenticated, expected_with
 from .levels import level_of_service, logical_name
 
@@ -94,6 +100,12 @@ class ReplyTolerantRpc(Rpc):  # type: ignore[misc]  # subclasses untyped nameko
         self.identity_key = config.identity_key()
         self.service = logical_name(self.container.service_name)
         self.level = level_of_service(self.container.service_name) or "all"
+
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        for provider in self.container.dependencies:
+            if isinstance(provider, Database):
+                provider.release(worker_ctx)  # before the reply: see the module docstring
+        return super().handle_result(message, worker_ctx, result, exc_info)
 
     def handle_message(self, body: Any, message: Any) -> None:
         try:

@@ -34,3 +34,7 @@ def problem_not_found() -> NotFound:
 
 def reconciliation_not_found() -> NotFound:
     return NotFound("没有找到该对账报告 (reconciliation not found)")
+
+
+def feed_record_not_found() -> NotFound:
+    return NotFound("没有找到该推送记录 (feed record not found)")

@@ -97,3 +97,19 @@ RECONCILIATIONS = METRICS.counter(
     "Reconciliations of treasury payments against disbursements (对账), clean or with findings.",
     ["outcome"],
 )
+FEED_ATTEMPTS = METRICS.counter(
+    "implementation_feed_attempts_total",
+    "Budget feed pushes (预算联网监督推送), by record kind and outcome: delivered, failed (to be "
+    "retried with backoff) or dead (given up: requeue by hand).",
+    ["kind", "outcome"],
+)
+FEED_RECORDS = METRICS.scraped_gauge(
+    "implementation_feed_records",
+    "Budget feed records waiting (pending) or given up (dead), read from the database at scrape.",
+    ["state"],
+)
+FEED_OLDEST_PENDING = METRICS.scraped_gauge(
+    "implementation_feed_oldest_pending_age_seconds",
+    "Age of the oldest budget feed record not yet delivered (0 when none is pending).",
+    [],
+)

@@ -14,5 +14,7 @@ READ = WRITE | FINANCE | frozenset({"admin", "congress_staff", "supervisor", "de
 # Reconciliation reports (voucher numbers, payees): finance, and congress staff for budget
 # supervision (预算联网监督); admins.
 TREASURY_READ = FINANCE | frozenset({"admin", "congress_staff"})
+# The feed's delivery status is operational: finance staff, who requeue a dead record, and admins.
+FEED_READ = FINANCE | frozenset({"admin"})
 # Warning rules are the city's: one set for every area.
 RULES = frozenset({"admin"})

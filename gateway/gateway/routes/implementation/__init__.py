@@ -15,7 +15,7 @@ from contracts.reports import CONTENT_TYPES
 
 from ...table import Area, CallerArea, Letter
 from ...table.route import routes_of
-from . import funds, roles, treasury
+from . import feed, funds, roles, treasury
 
 route = routes_of(IMPLEMENTATION, "implementation")
 PROJECT = "/api/v1/projects/<string:project_id>"
@@ -252,4 +252,4 @@ PROJECT_ROUTES = (
         files=tuple(CONTENT_TYPES.values()),
     ),
 )
-ROUTES = PROJECT_ROUTES + funds.ROUTES + treasury.ROUTES
+ROUTES = PROJECT_ROUTES + funds.ROUTES + treasury.ROUTES + feed.ROUTES
