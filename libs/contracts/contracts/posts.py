@@ -232,8 +232,8 @@ class DiaryNoteDeleted(StrictSchema):
 class DiaryConvert(StrictSchema):
     """matter: category, and optionally channel (走访 by default), title, text (the note's by
     default), location (the note's place by default), area_code, resident; proposal: title,
-    description and category, written for the proposal (nothing of the note leaves by
-    default), location optional. A note becomes one matter; a proposal goes through that
+    description, category and location, written for the proposal (nothing of the note leaves
+    by default: the event carries them). A note becomes one matter; a proposal goes through that
     matter (created, accepted and converted when the note has none yet)."""
 
     channel = one_of(DEPUTY_CHANNELS, load_default="visit")

@@ -23,7 +23,7 @@ from servicekit.auth import Guard
 from servicekit.db import commit_or_conflict, write_first
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump, load
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import errors, roles
@@ -134,7 +134,7 @@ def list_diary_notes(session: Session, guard: Guard, query: dict[str, Any]) -> d
     )  # fmt: skip
     mine = select(DiaryNote.id).where(DiaryNote.deputy_id == me.id)
     every = session.scalars(
-        select(distinct(DiaryTag.tag)).where(DiaryTag.note_id.in_(mine)).order_by(DiaryTag.tag)
+        select(DiaryTag.tag).where(DiaryTag.note_id.in_(mine)).distinct().order_by(DiaryTag.tag)
     )
     return dump(
         contract.DiaryPage,
@@ -222,7 +222,8 @@ def _enter_note_matter(
 
 
 def _proposal_fields(data: dict[str, Any]) -> dict[str, Any]:
-    missing = [name for name in ("title", "description", "category") if not data.get(name)]
+    needed = ("title", "description", "category", "location")  # nothing of the note by default
+    missing = [name for name in needed if not data.get(name)]
     if missing:
         raise errors.missing(*missing)
     if data["category"] not in CATEGORIES:
