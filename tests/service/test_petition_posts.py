@@ -6,6 +6,7 @@ area or above (who, when, why), the publishing limits as 422 and bad bodies as 4
 from datetime import timedelta
 
 import pytest
+from petition.use_cases.common import today
 from servicekit import metrics
 from servicekit.auth import ANONYMOUS
 from servicekit.errors import (
@@ -17,7 +18,6 @@ from servicekit.errors import (
     ValidationFailed,
 )
 
-from petition.use_cases.common import today
 from tests.support import petition as p
 from tests.support.workers import migrated_sessions
 
