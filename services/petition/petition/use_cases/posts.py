@@ -184,7 +184,8 @@ def publish_duty_post(
         )
         session.add(post)
         session.flush()
-        return _post_answer(session, guard, post)
+        viewer = rules.Viewer(author=True)
+        return dump(contract.DutyPost, _post_view(session, post, deputy, viewer))
 
     scope = idempotency.scope_of("publish_duty_post", principal)
     counted = lambda: POSTS_PUBLISHED.inc(guard.level, kind=data["kind"])  # noqa: E731
