@@ -57,6 +57,9 @@ SAME = [
     (petition.CALENDAR, petition_roles.CALENDAR),
     (petition.CALENDAR_READ, petition_roles.MATTER_READ | petition_roles.CALENDAR),
     (petition.REPORT, petition_roles.REPORT),
+    (petition.POST, petition_roles.POST),
+    (petition.MODERATE, petition_roles.MODERATE),
+    (petition.DIARY, petition_roles.DIARY),
 ]
 
 

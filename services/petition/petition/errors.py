@@ -38,3 +38,12 @@ def rule(message: str, details: dict[str, Any] | None = None) -> RuleViolation:
 
 def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
     return Conflict(message, details or {})
+
+
+def post_not_found() -> NotFound:
+    return NotFound("没有找到该履职动态 (duty post not found)")
+
+
+def note_not_found() -> NotFound:
+    # Also another deputy's note: a diary is private, so its notes are not even said to exist.
+    return NotFound("没有找到该民情日记 (diary note not found)")

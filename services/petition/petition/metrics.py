@@ -71,3 +71,9 @@ CALENDAR_REFUSALS = METRICS.counter(
     "Time limits not computed because the year's holiday schedule is unknown (enter it).",
     ["year"],
 )
+POSTS_PUBLISHED = METRICS.counter(
+    "petition_duty_posts_published_total", "Duty posts (履职圈) published, by kind.", ["kind"]
+)
+POSTS_HIDDEN = METRICS.counter(
+    "petition_duty_posts_hidden_total", "Duty posts hidden by congress staff (屏蔽).", []
+)

@@ -23,3 +23,8 @@ AREA_WIDE = frozenset({"admin", "congress_staff", "government_staff"})
 RULES = KEEP  # time limits per area
 CALENDAR = frozenset({"admin"})  # the working-day override table: the platform's administrators
 REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"})
+# Duty posts (履职圈): deputies publish their own; congress staff of the area or above hide
+# and unhide. The diary (民情日记) is its author's alone: deputies, and nobody else.
+POST = frozenset({DEPUTY})
+MODERATE = frozenset({"congress_staff"})
+DIARY = frozenset({DEPUTY})

@@ -9,12 +9,21 @@ from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
 from .entrypoints.deputies import DeputyEntrypoints
+from .entrypoints.diary import DiaryEntrypoints
 from .entrypoints.matters import MatterEntrypoints
+from .entrypoints.posts import PostEntrypoints
 from .entrypoints.settings import SettingsEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
-class PetitionService(StatusEntrypoints, DeputyEntrypoints, MatterEntrypoints, SettingsEntrypoints):
+class PetitionService(
+    StatusEntrypoints,
+    DeputyEntrypoints,
+    MatterEntrypoints,
+    SettingsEntrypoints,
+    PostEntrypoints,
+    DiaryEntrypoints,
+):
     name = "petition"
 
     db = Database("petition")

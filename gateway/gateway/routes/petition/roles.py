@@ -11,3 +11,6 @@ ACT = frozenset({"deputy", "congress_staff", "department_staff"})  # department 
 CALENDAR = frozenset({"admin"})
 CALENDAR_READ = MATTER_READ | CALENDAR
 REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"})
+POST = frozenset({"deputy"})  # duty posts: publish, edit, delete one's own
+MODERATE = frozenset({"congress_staff"})  # hide, unhide
+DIARY = frozenset({"deputy"})  # the author's own notes

@@ -10,6 +10,7 @@ metric, not a log line, not the remembered answer of a retried submission.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -176,7 +177,9 @@ def submit_matter(
     data: dict[str, Any],
     key: str | None,
     now: datetime,
+    with_matter: Callable[[Matter], None] | None = None,
 ) -> dict[str, Any]:
+    """`with_matter` stages more in the matter's transaction (use_cases.diary links a note)."""
     holder = _holder(session, data["code"])
     principal = _enterer(session, guard, data["channel"], holder)
     staff = data["channel"] != contract.PUBLIC_MATTER_CHANNEL
@@ -201,6 +204,8 @@ def submit_matter(
             area_code=matter.area_code,
             level=matter.level,
         )
+        if with_matter is not None:
+            with_matter(matter)
         return dump(contract.MatterCreated, _created(matter))
 
     scope = idempotency.scope_of("submit_matter", principal if staff else None)
