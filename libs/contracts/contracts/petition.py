@@ -12,6 +12,7 @@ import re
 from marshmallow import fields, validate
 
 from .fields import StrictSchema, Whole, area_code, bounded_int, one_of, text
+from .open311 import Open311Rpc
 from .reference import LEVELS
 
 PETITION = "petition"
@@ -39,8 +40,8 @@ def public_code_level(code: str) -> str | None:
     return _LETTERS[cleaned[0]]
 
 
-class PetitionRpc:
-    """Every RPC method of the petition service."""
+class PetitionRpc(Open311Rpc):
+    """Every RPC method of the petition service (Open311's in its base)."""
 
     get_status = "get_status"
     import_deputies = "import_deputies"

@@ -38,3 +38,15 @@ def rule(message: str, details: dict[str, Any] | None = None) -> RuleViolation:
 
 def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
     return Conflict(message, details or {})
+
+
+def open311_service_not_found(code: str) -> NotFound:
+    return NotFound("没有这个服务 (no such service_code)", {"service_code": str(code)[:40]})
+
+
+def open311_token_not_found() -> NotFound:
+    return NotFound("没有这个 token (no such token)")
+
+
+def open311_key_not_found() -> NotFound:
+    return NotFound("没有这个 api_key (no such key)")

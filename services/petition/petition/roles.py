@@ -23,3 +23,5 @@ AREA_WIDE = frozenset({"admin", "congress_staff", "government_staff"})
 RULES = KEEP  # time limits per area
 CALENDAR = frozenset({"admin"})  # the working-day override table: the platform's administrators
 REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"})
+# Open311: the api_keys of integrators, issued and revoked by the platform's administrators.
+OPEN311_KEYS = frozenset({"admin"})

@@ -10,11 +10,18 @@ from servicekit.relay import Outbox
 
 from .entrypoints.deputies import DeputyEntrypoints
 from .entrypoints.matters import MatterEntrypoints
+from .entrypoints.open311 import Open311Entrypoints
 from .entrypoints.settings import SettingsEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
-class PetitionService(StatusEntrypoints, DeputyEntrypoints, MatterEntrypoints, SettingsEntrypoints):
+class PetitionService(
+    StatusEntrypoints,
+    DeputyEntrypoints,
+    MatterEntrypoints,
+    SettingsEntrypoints,
+    Open311Entrypoints,
+):
     name = "petition"
 
     db = Database("petition")
