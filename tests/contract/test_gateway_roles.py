@@ -57,6 +57,7 @@ SAME = [
     (petition.CALENDAR, petition_roles.CALENDAR),
     (petition.CALENDAR_READ, petition_roles.MATTER_READ | petition_roles.CALENDAR),
     (petition.REPORT, petition_roles.REPORT),
+    (petition.OPEN311_KEYS, petition_roles.OPEN311_KEYS),
 ]
 
 

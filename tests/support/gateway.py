@@ -52,6 +52,7 @@ PATH_VALUES = {
     "image": "svg",
     "matter_action": "accept",
     "record_id": str(uuid.UUID(int=9)),
+    "key_id": str(uuid.UUID(int=10)),
 }
 
 

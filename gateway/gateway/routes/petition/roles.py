@@ -11,3 +11,4 @@ ACT = frozenset({"deputy", "congress_staff", "department_staff"})  # department 
 CALENDAR = frozenset({"admin"})
 CALENDAR_READ = MATTER_READ | CALENDAR
 REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"})
+OPEN311_KEYS = frozenset({"admin"})  # integrators' api_keys

@@ -49,9 +49,10 @@ class Open311Entrypoints:
     @rpc
     def submit_open311_request(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
         """{"api_key", "service_code", "description", "lat", "long" | "address_string", …}"""
+        integrator = open311_intake.integrator_of(self.db, self.auth, payload)
         data = load(contract.RequestIn, payload)
         return open311_intake.submit_open311_request(
-            self.db, self.outbox, self.auth, data, utcnow()
+            self.db, self.outbox, self.auth, integrator, data, utcnow()
         )
 
     @rpc
@@ -63,8 +64,9 @@ class Open311Entrypoints:
     @rpc
     def post_open311_update(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
         """{"api_key", "service_request_id", "update_id", "status", "updated_datetime", …}"""
+        integrator = open311_intake.integrator_of(self.db, self.auth, payload, own_area=True)
         data = load(contract.UpdateIn, payload)
-        return open311_intake.post_open311_update(self.db, self.auth, data, utcnow())
+        return open311_intake.post_open311_update(self.db, self.auth, integrator, data, utcnow())
 
     @rpc
     def issue_open311_key(self, payload: dict[str, Any]) -> dict[str, Any]:

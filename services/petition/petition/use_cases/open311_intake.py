@@ -39,15 +39,24 @@ def _hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
 
 
-def _integrator(session: Session, guard: Guard, data: dict[str, Any]) -> tuple[Open311Key, Any]:
-    """The key's row and the jurisdiction it files in (the key's own area by default)."""
-    key = session.scalar(select(Open311Key).where(Open311Key.key_hash == _hash(data["api_key"])))
-    if key is None or not key.active:
+def integrator_of(
+    session: Session, guard: Guard, payload: Any, own_area: bool = False
+) -> tuple[Open311Key, Any]:
+    """The key's row and the jurisdiction it files in (the key's own area by default), read
+    before anything else of the request: without a valid key, a 403 and nothing more."""
+    sent = payload.get("api_key") if isinstance(payload, dict) else None
+    found = (
+        session.scalar(select(Open311Key).where(Open311Key.key_hash == _hash(sent)))
+        if isinstance(sent, str) and sent
+        else None
+    )
+    if found is None or not found.active:
         raise guard.forbid("bad_api_key", BAD_KEY, {"api_key": "invalid"})
-    place = area(data.get("jurisdiction_id") or key.area_code)
-    if not areas.load().within(place.code, key.area_code):
+    wanted = (None if own_area else payload.get("jurisdiction_id")) or found.area_code
+    place = area(wanted if isinstance(wanted, str) else "")
+    if not areas.load().within(place.code, found.area_code):
         raise guard.forbid("open311_area", OUTSIDE, {"jurisdiction_id": place.code}, place.code)
-    return key, place
+    return found, place
 
 
 def _matter_data(data: dict[str, Any], category: str) -> dict[str, Any]:
@@ -67,9 +76,14 @@ def _matter_data(data: dict[str, Any], category: str) -> dict[str, Any]:
 
 
 def submit_open311_request(
-    session: Session, outbox: Any, guard: Guard, data: dict[str, Any], now: datetime
+    session: Session,
+    outbox: Any,
+    guard: Guard,
+    integrator: tuple[Open311Key, Any],
+    data: dict[str, Any],
+    now: datetime,
 ) -> list[dict[str, Any]]:
-    key, place = _integrator(session, guard, data)
+    key, place = integrator
     category = o.CATEGORY_OF_CODE.get(data["service_code"])
     if category is None:
         raise errors.invalid("未知的 service_code (unknown service_code)", "service_code")
@@ -112,9 +126,13 @@ def submit_open311_request(
 
 
 def post_open311_update(
-    session: Session, guard: Guard, data: dict[str, Any], now: datetime
+    session: Session,
+    guard: Guard,
+    integrator: tuple[Open311Key, Any],
+    data: dict[str, Any],
+    now: datetime,
 ) -> list[dict[str, Any]]:
-    key, _ = _integrator(session, guard, {**data, "jurisdiction_id": None})
+    key, _ = integrator
     matter = session.get(Matter, data["service_request_id"])
     if matter is None:
         raise errors.matter_not_found()
