@@ -2,10 +2,12 @@
 scoped and revoked; a POSTed request made a matter through intake; the lists' filters, 90 days
 and the spec's refusals; updates posted once per update_id; no resident anywhere in the reads."""
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from petition.db.open311 import Open311Key
 from servicekit.errors import Forbidden, NotFound, ValidationFailed
 from sqlalchemy import select
 
@@ -48,10 +50,10 @@ class TestKeys:
         listed = world.worker(p.ADMIN).list_open311_keys({"area_code": "150600"})["items"]
         assert [k["id"] for k in listed] == [issued["id"]]
         assert "api_key" not in listed[0]
-        stored = world.sessions["petition"].execute(select(1)).all()
-        assert stored
-        raw = json.dumps(listed, ensure_ascii=False)
-        assert issued["api_key"] not in raw
+        (stored,) = world.sessions["petition"].scalars(select(Open311Key)).all()
+        assert stored.key_hash == hashlib.sha256(issued["api_key"].encode()).hexdigest()
+        assert issued["api_key"] not in json.dumps(listed, ensure_ascii=False)
+        assert stored.prefix == issued["api_key"][:12] == listed[0]["prefix"]
 
     def test_a_revoked_key_files_nothing_and_revoking_twice_changes_nothing(self, world):
         issued = key_for(world)
@@ -132,7 +134,9 @@ class TestRequests:
         )
         assert [r["service_request_id"] for r in only] == [second["service_request_id"]]
         assert lists.list_open311_requests({"jurisdiction_id": "150622", "status": "closed"}) == []
-        assert len(lists.list_open311_requests({"jurisdiction_id": "150622", "status": "OPEN"})) == 2
+        assert (
+            len(lists.list_open311_requests({"jurisdiction_id": "150622", "status": "OPEN"})) == 2
+        )
         assert lists.list_open311_requests({"jurisdiction_id": "150602"}) == []
         now = datetime.now(UTC)
         with pytest.raises(ValidationFailed) as refused:

@@ -73,8 +73,12 @@ class RequestIn(StrictSchema):
     api_key = fields.String(required=True, validate=validate.Length(min=1, max=200))
     jurisdiction_id = area_code(load_default=None, allow_none=True)
     service_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    lat = fields.Float(allow_nan=False, validate=validate.Range(-90, 90), load_default=None, allow_none=True)
-    long = fields.Float(allow_nan=False, validate=validate.Range(-180, 180), load_default=None, allow_none=True)
+    lat = fields.Float(
+        allow_nan=False, validate=validate.Range(-90, 90), load_default=None, allow_none=True
+    )
+    long = fields.Float(
+        allow_nan=False, validate=validate.Range(-180, 180), load_default=None, allow_none=True
+    )
     address_string = text(1, 200, load_default=None, allow_none=True)
     address_id = _optional(100)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=200))

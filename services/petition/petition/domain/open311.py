@@ -120,10 +120,9 @@ def window(
     """The spec's range: at most 90 days; the latest 90 when neither end is given, the 90
     after `start` or before `end` when only one is."""
     span = timedelta(days=MAX_DAYS)
-    if start is None and end is None:
-        return now - span, now
     if start is None:
-        return end - span, end  # type: ignore[operator]
+        last = now if end is None else end
+        return last - span, last
     if end is None:
         return start, start + span
     if end < start:

@@ -104,7 +104,9 @@ def requests_of(session: Session, matters: list[Matter]) -> list[dict[str, Any]]
 
 
 def _view(matter: Matter, departments: list[str] | None, notice: str) -> o.MatterView:
-    agency = "、".join(sorted(departments or [])) or f"{area_name(matter.handling_area_code)}人大代表"
+    agency = (
+        "、".join(sorted(departments or [])) or f"{area_name(matter.handling_area_code)}人大代表"
+    )
     return o.MatterView(
         id=matter.id,
         category=matter.category,
@@ -159,7 +161,9 @@ def list_open311_updates(
     chosen = (
         select(MatterStep)
         .join(Matter, Matter.id == MatterStep.matter_id)
-        .where(Matter.area_path.startswith(place.path), MatterStep.at >= start, MatterStep.at <= end)
+        .where(
+            Matter.area_path.startswith(place.path), MatterStep.at >= start, MatterStep.at <= end
+        )
         .order_by(MatterStep.at.desc(), MatterStep.id.desc())
         .limit(o.MAX_RECORDS)
     )
@@ -180,7 +184,9 @@ def _statuses(session: Session, matter_ids: Iterable[str]) -> dict[int, str]:
     found: dict[int, str] = {}
     for steps in by_matter.values():
         statuses = o.statuses_after([action for _, action in steps])
-        found.update({step_id: status for (step_id, _), status in zip(steps, statuses, strict=True)})
+        found.update(
+            {step_id: status for (step_id, _), status in zip(steps, statuses, strict=True)}
+        )
     return found
 
 
@@ -192,8 +198,8 @@ def _update_view(step: MatterStep, status: str) -> o.UpdateView:
         service_request_id=step.matter_id,
         status=status,
         at=step.at,
-        description=str(details.get("description", "")) if posted else STEP_NAMES.get(
-            step.action, step.action
-        ),
+        description=str(details.get("description", ""))
+        if posted
+        else STEP_NAMES.get(step.action, step.action),
         media_url=details.get("media_url") if posted else None,
     )

@@ -107,8 +107,9 @@ def submit_open311_request(
         session,
         outbox,
         guard,
-        lambda: intake.matter_of(session, matter_data, place, place.code, None, now,
-                                 level=place.level),  # fmt: skip
+        lambda: intake.matter_of(
+            session, matter_data, place, place.code, None, now, level=place.level
+        ),
         None,
         f"open311:{key.id}",
         idempotency.Request(None, {"channel": contract.OPEN311_CHANNEL}),
@@ -160,8 +161,14 @@ def _record_update(
     session.add(step)
     try:
         session.flush()
-        row = Open311Update(key_id=key.id, update_id=data["update_id"], matter_id=matter.id,
-                            step_id=step.id, status=data["status"], media_url=data.get("media_url"))  # fmt: skip
+        row = Open311Update(
+            key_id=key.id,
+            update_id=data["update_id"],
+            matter_id=matter.id,
+            step_id=step.id,
+            status=data["status"],
+            media_url=data.get("media_url"),
+        )
         session.add(row)
         matter.updated_at = now
         session.commit()
