@@ -34,11 +34,11 @@ def world(tmp_path):
 
 
 def key_for(world, area_code="150622", name="准格尔旗 12345 平台"):
-    return world.worker(p.ADMIN).issue_open311_key({"area_code": area_code, "name": name})
+    return world.worker(p.ADMIN).issue_georeport_key({"area_code": area_code, "name": name})
 
 
 def submit(world, api_key, **extra):
-    return world.worker().submit_open311_request({**POSTED, "api_key": api_key, **extra})
+    return world.worker().submit_georeport_request({**POSTED, "api_key": api_key, **extra})
 
 
 class TestKeys:
@@ -46,8 +46,8 @@ class TestKeys:
         issued = key_for(world)
         assert issued["api_key"].startswith("o311_") and issued["active"]
         with pytest.raises(Forbidden):
-            world.worker(p.RENDA).issue_open311_key({"area_code": "150622", "name": "x"})
-        listed = world.worker(p.ADMIN).list_open311_keys({"area_code": "150600"})["items"]
+            world.worker(p.RENDA).issue_georeport_key({"area_code": "150622", "name": "x"})
+        listed = world.worker(p.ADMIN).list_georeport_keys({"area_code": "150600"})["items"]
         assert [k["id"] for k in listed] == [issued["id"]]
         assert "api_key" not in listed[0]
         (stored,) = world.sessions["petition"].scalars(select(Open311Key)).all()
@@ -57,9 +57,9 @@ class TestKeys:
 
     def test_a_revoked_key_files_nothing_and_revoking_twice_changes_nothing(self, world):
         issued = key_for(world)
-        revoked = world.worker(p.ADMIN).revoke_open311_key(issued["id"])
+        revoked = world.worker(p.ADMIN).revoke_georeport_key(issued["id"])
         assert not revoked["active"] and revoked["revoked_at"]
-        assert world.worker(p.ADMIN).revoke_open311_key(issued["id"]) == revoked
+        assert world.worker(p.ADMIN).revoke_georeport_key(issued["id"]) == revoked
         with pytest.raises(Forbidden):
             submit(world, issued["api_key"])
 
@@ -70,7 +70,7 @@ class TestKeys:
         with pytest.raises(Forbidden):
             submit(world, issued["api_key"], jurisdiction_id="150602")  # 东胜区
         with pytest.raises(NotFound):
-            world.worker(p.ADMIN).revoke_open311_key("no-such-key")
+            world.worker(p.ADMIN).revoke_georeport_key("no-such-key")
 
 
 class TestRequests:
@@ -82,23 +82,23 @@ class TestRequests:
         assert matter["channel"] == "open311" and matter["area_code"] == "150622100"
         assert (matter["resident_name"], matter["resident_phone"]) == ("刘秀英", POSTED["phone"])
         assert matter["category"] == "基础设施" and matter["state"] == "received"
-        (read,) = world.worker().get_open311_request("150622", answer["service_request_id"])
+        (read,) = world.worker().get_georeport_request("150622", answer["service_request_id"])
         assert read["status"] == "open" and read["service_code"] == "infrastructure"
         assert read["extended_attributes"]["state"] == "received"
         assert read["expected_datetime"].endswith("T23:59:59+08:00")
         assert read["requested_datetime"].endswith("+08:00")
-        token = world.worker().get_open311_token("150622", answer["token"])
+        token = world.worker().get_georeport_token("150622", answer["token"])
         assert token == [{"token": answer["token"], "service_request_id": matter["id"]}]
 
     def test_no_read_holds_the_residents_name_phone_or_email(self, world):
         issued = key_for(world)
         (answer,) = submit(world, issued["api_key"])
         reads = [
-            world.worker().get_open311_services("150622"),
-            world.worker().list_open311_requests({"jurisdiction_id": "150600"}),
-            world.worker().get_open311_request("150622", answer["service_request_id"]),
-            world.worker().get_open311_token("150622", answer["token"]),
-            world.worker().list_open311_updates({"jurisdiction_id": "150600"}),
+            world.worker().get_georeport_services("150622"),
+            world.worker().list_georeport_requests({"jurisdiction_id": "150600"}),
+            world.worker().get_georeport_request("150622", answer["service_request_id"]),
+            world.worker().get_georeport_token("150622", answer["token"]),
+            world.worker().list_georeport_updates({"jurisdiction_id": "150600"}),
         ]
         text = json.dumps(reads, ensure_ascii=False)
         for private in ("刘秀英", "秀英", POSTED["phone"], POSTED["email"]):
@@ -124,23 +124,25 @@ class TestRequests:
         (first,) = submit(world, issued["api_key"])
         (second,) = submit(world, issued["api_key"], service_code="environment")
         lists = world.worker()
-        everything = lists.list_open311_requests({"jurisdiction_id": "150622"})
+        everything = lists.list_georeport_requests({"jurisdiction_id": "150622"})
         assert {r["service_request_id"] for r in everything} == {
             first["service_request_id"],
             second["service_request_id"],
         }
-        only = lists.list_open311_requests(
+        only = lists.list_georeport_requests(
             {"jurisdiction_id": "150622", "service_code": "environment"}
         )
         assert [r["service_request_id"] for r in only] == [second["service_request_id"]]
-        assert lists.list_open311_requests({"jurisdiction_id": "150622", "status": "closed"}) == []
         assert (
-            len(lists.list_open311_requests({"jurisdiction_id": "150622", "status": "OPEN"})) == 2
+            lists.list_georeport_requests({"jurisdiction_id": "150622", "status": "closed"}) == []
         )
-        assert lists.list_open311_requests({"jurisdiction_id": "150602"}) == []
+        assert (
+            len(lists.list_georeport_requests({"jurisdiction_id": "150622", "status": "OPEN"})) == 2
+        )
+        assert lists.list_georeport_requests({"jurisdiction_id": "150602"}) == []
         now = datetime.now(UTC)
         with pytest.raises(ValidationFailed) as refused:
-            lists.list_open311_requests(
+            lists.list_georeport_requests(
                 {
                     "jurisdiction_id": "150622",
                     "start_date": (now - timedelta(days=91)).isoformat(),
@@ -149,22 +151,22 @@ class TestRequests:
             )
         assert "end_date" in refused.value.details
         with pytest.raises(ValidationFailed):
-            lists.list_open311_requests({"jurisdiction_id": "150622", "start_date": "2026-01-01"})
+            lists.list_georeport_requests({"jurisdiction_id": "150622", "start_date": "2026-01-01"})
         with pytest.raises(ValidationFailed):
-            lists.list_open311_requests({"jurisdiction_id": "150622", "status": "pending"})
-        old = lists.list_open311_requests(
+            lists.list_georeport_requests({"jurisdiction_id": "150622", "status": "pending"})
+        old = lists.list_georeport_requests(
             {"jurisdiction_id": "150622", "end_date": (now - timedelta(days=1)).isoformat()}
         )
         assert old == []
 
     def test_unknown_service_or_request_is_404(self, world):
         with pytest.raises(NotFound):
-            world.worker().get_open311_service("150622", "potholes")
-        assert world.worker().get_open311_service("150622", "jobs")["attributes"] == []
+            world.worker().get_georeport_service("150622", "potholes")
+        assert world.worker().get_georeport_service("150622", "jobs")["attributes"] == []
         with pytest.raises(NotFound):
-            world.worker().get_open311_request("150622", "nope")
+            world.worker().get_georeport_request("150622", "nope")
         with pytest.raises(NotFound):
-            world.worker().get_open311_token("150622", "nope")
+            world.worker().get_georeport_token("150622", "nope")
 
 
 class TestUpdates:
@@ -180,20 +182,20 @@ class TestUpdates:
             "updated_datetime": "2026-04-01T09:00:00+08:00",
             "description": "已派单至住建局",
         }
-        first = world.worker().post_open311_update(update)
-        again = world.worker().post_open311_update({**update, "description": "再次发送"})
+        first = world.worker().post_georeport_update(update)
+        again = world.worker().post_georeport_update({**update, "description": "再次发送"})
         assert first == again
-        listed = world.worker().list_open311_updates({"jurisdiction_id": "150622"})
+        listed = world.worker().list_georeport_updates({"jurisdiction_id": "150622"})
         assert [u["description"] for u in listed] == ["已派单至住建局", "登记"]
         assert {u["status"] for u in listed} == {"OPEN"}
         assert listed[0]["update_id"] == first[0]["update_id"]
         world.act(p.RENDA, rid, "accept")
         world.act(p.RENDA, rid, "tier", tier="direct", method="follow")
         world.act(p.RENDA, rid, "resolve", result="已修复路灯")
-        (read,) = world.worker().get_open311_request("150622", rid)
+        (read,) = world.worker().get_georeport_request("150622", rid)
         assert read["status"] == "closed" and read["status_notes"] == "已修复路灯"
         assert read["expected_datetime"] is None
-        newest = world.worker().list_open311_updates({"jurisdiction_id": "150622"})[0]
+        newest = world.worker().list_georeport_updates({"jurisdiction_id": "150622"})[0]
         assert (newest["description"], newest["status"]) == ("办结", "CLOSED")
 
     def test_an_update_from_a_key_of_another_area_is_refused(self, world):
@@ -209,8 +211,8 @@ class TestUpdates:
             "description": "x",
         }
         with pytest.raises(Forbidden):
-            world.worker().post_open311_update(update)
+            world.worker().post_georeport_update(update)
         with pytest.raises(NotFound):
-            world.worker().post_open311_update(
+            world.worker().post_georeport_update(
                 {**update, "api_key": mine["api_key"], "service_request_id": "nope"}
             )

@@ -26,17 +26,17 @@ KEY_PREFIX = "o311_"
 class Open311Rpc:
     """Petition's Open311 methods (a base of contracts.petition.PetitionRpc)."""
 
-    get_open311_services = "get_open311_services"
-    get_open311_service = "get_open311_service"
-    list_open311_requests = "list_open311_requests"
-    get_open311_request = "get_open311_request"
-    get_open311_token = "get_open311_token"
-    submit_open311_request = "submit_open311_request"
-    list_open311_updates = "list_open311_updates"
-    post_open311_update = "post_open311_update"
-    issue_open311_key = "issue_open311_key"
-    list_open311_keys = "list_open311_keys"
-    revoke_open311_key = "revoke_open311_key"
+    get_georeport_services = "get_georeport_services"
+    get_georeport_service = "get_georeport_service"
+    list_georeport_requests = "list_georeport_requests"
+    get_georeport_request = "get_georeport_request"
+    get_georeport_token = "get_georeport_token"
+    submit_georeport_request = "submit_georeport_request"
+    list_georeport_updates = "list_georeport_updates"
+    post_georeport_update = "post_georeport_update"
+    issue_georeport_key = "issue_georeport_key"
+    list_georeport_keys = "list_georeport_keys"
+    revoke_georeport_key = "revoke_georeport_key"
 
 
 def _optional(length: int) -> fields.String:

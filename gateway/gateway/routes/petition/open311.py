@@ -67,35 +67,35 @@ def discovery(exchange: Exchange) -> Response:
 
 def services(exchange: Exchange) -> Response:
     jurisdiction = _jurisdiction(exchange)
-    found = _call(exchange, jurisdiction, Rpc.get_open311_services, jurisdiction)
+    found = _call(exchange, jurisdiction, Rpc.get_georeport_services, jurisdiction)
     return render.answer(_fmt(exchange), "services", found)
 
 
 def service_definition(exchange: Exchange) -> Response:
     jurisdiction = _jurisdiction(exchange)
     code = exchange.values["service_code"]
-    found = _call(exchange, jurisdiction, Rpc.get_open311_service, jurisdiction, code)
+    found = _call(exchange, jurisdiction, Rpc.get_georeport_service, jurisdiction, code)
     return render.answer(_fmt(exchange), "service_definition", found)
 
 
 def list_requests(exchange: Exchange) -> Response:
     query = {**form.asked(exchange.request, c.RequestsQuery)}
     query["jurisdiction_id"] = _jurisdiction(exchange)
-    found = _call(exchange, query["jurisdiction_id"], Rpc.list_open311_requests, query)
+    found = _call(exchange, query["jurisdiction_id"], Rpc.list_georeport_requests, query)
     return render.answer(_fmt(exchange), "service_requests", found)
 
 
 def one_request(exchange: Exchange) -> Response:
     jurisdiction = _jurisdiction(exchange)
     request_id = exchange.values["request_id"]
-    found = _call(exchange, jurisdiction, Rpc.get_open311_request, jurisdiction, request_id)
+    found = _call(exchange, jurisdiction, Rpc.get_georeport_request, jurisdiction, request_id)
     return render.answer(_fmt(exchange), "service_requests", found)
 
 
 def token(exchange: Exchange) -> Response:
     jurisdiction = _jurisdiction(exchange)
     found = _call(
-        exchange, jurisdiction, Rpc.get_open311_token, jurisdiction, exchange.values["token"]
+        exchange, jurisdiction, Rpc.get_georeport_token, jurisdiction, exchange.values["token"]
     )
     return render.answer(_fmt(exchange), "service_requests", found)
 
@@ -103,21 +103,21 @@ def token(exchange: Exchange) -> Response:
 def post_request(exchange: Exchange) -> Response:
     fields = form.posted(exchange.request, c.RequestIn)
     where = fields.get("jurisdiction_id") or _city()
-    found = _call(exchange, where, Rpc.submit_open311_request, fields)
+    found = _call(exchange, where, Rpc.submit_georeport_request, fields)
     return render.answer(_fmt(exchange), "service_requests", found, 201)
 
 
 def list_updates(exchange: Exchange) -> Response:
     query = {**form.asked(exchange.request, c.UpdatesQuery)}
     query["jurisdiction_id"] = _jurisdiction(exchange)
-    found = _call(exchange, query["jurisdiction_id"], Rpc.list_open311_updates, query)
+    found = _call(exchange, query["jurisdiction_id"], Rpc.list_georeport_updates, query)
     return render.answer(_fmt(exchange), "service_request_updates", found)
 
 
 def post_update(exchange: Exchange) -> Response:
     fields = form.posted(exchange.request, c.UpdateIn)
     where = fields.get("jurisdiction_id") or _city()
-    found = _call(exchange, where, Rpc.post_open311_update, fields)
+    found = _call(exchange, where, Rpc.post_georeport_update, fields)
     return render.answer(_fmt(exchange), "service_request_updates", found)
 
 
@@ -181,7 +181,7 @@ KEYS = (
     route(
         "post",
         "/api/v1/open311/keys",
-        Rpc.issue_open311_key,
+        Rpc.issue_georeport_key,
         "为对接系统发放 Open311 api_key（仅显示一次，只存哈希）(issue an integrator's api_key)",
         roles=roles.OPEN311_KEYS,
         where=Area.body(),
@@ -194,7 +194,7 @@ KEYS = (
     route(
         "get",
         "/api/v1/open311/keys",
-        Rpc.list_open311_keys,
+        Rpc.list_georeport_keys,
         "本地区（含下级）的 Open311 api_key (the area's integrator keys)",
         roles=roles.OPEN311_KEYS,
         where=Area.query(),
@@ -204,7 +204,7 @@ KEYS = (
     route(
         "post",
         "/api/v1/open311/keys/<string:key_id>/revoke",
-        Rpc.revoke_open311_key,
+        Rpc.revoke_georeport_key,
         "停用 Open311 api_key（立即生效）(revoke an integrator's key)",
         roles=roles.OPEN311_KEYS,
         where=CallerArea(),

@@ -38,7 +38,7 @@ def promise(session: Session, area_code: str, category: str, stage: str = t.ACCE
     )
 
 
-def get_open311_services(session: Session, jurisdiction_id: str) -> list[dict[str, Any]]:
+def get_georeport_services(session: Session, jurisdiction_id: str) -> list[dict[str, Any]]:
     place = area(jurisdiction_id)
     return [
         o.service(category, promise(session, place.code, category))
@@ -46,7 +46,7 @@ def get_open311_services(session: Session, jurisdiction_id: str) -> list[dict[st
     ]
 
 
-def get_open311_service(session: Session, jurisdiction_id: str, code: str) -> dict[str, Any]:
+def get_georeport_service(session: Session, jurisdiction_id: str, code: str) -> dict[str, Any]:
     area(jurisdiction_id)
     category = o.CATEGORY_OF_CODE.get(code)
     if category is None:
@@ -79,7 +79,7 @@ def _filtered(query: dict[str, Any], place: areas.Area, now: datetime) -> Select
     return chosen
 
 
-def list_open311_requests(
+def list_georeport_requests(
     session: Session, query: dict[str, Any], now: datetime
 ) -> list[dict[str, Any]]:
     place = area(query["jurisdiction_id"])
@@ -136,13 +136,13 @@ def _in(session: Session, place: areas.Area, matter_id: str) -> Matter:
     return matter
 
 
-def get_open311_request(
+def get_georeport_request(
     session: Session, jurisdiction_id: str, matter_id: str
 ) -> list[dict[str, Any]]:
     return requests_of(session, [_in(session, area(jurisdiction_id), matter_id)])
 
 
-def get_open311_token(session: Session, jurisdiction_id: str, token: str) -> list[dict[str, Any]]:
+def get_georeport_token(session: Session, jurisdiction_id: str, token: str) -> list[dict[str, Any]]:
     place = area(jurisdiction_id)
     link = session.scalar(select(Open311Request).where(Open311Request.token == str(token)))
     if link is None:
@@ -151,7 +151,7 @@ def get_open311_token(session: Session, jurisdiction_id: str, token: str) -> lis
     return [{"token": link.token, "service_request_id": matter.id}]
 
 
-def list_open311_updates(
+def list_georeport_updates(
     session: Session, query: dict[str, Any], now: datetime
 ) -> list[dict[str, Any]]:
     """Every step of the jurisdiction's matters in the range, newest first: what the tracking

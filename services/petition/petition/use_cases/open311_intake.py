@@ -75,7 +75,7 @@ def _matter_data(data: dict[str, Any], category: str) -> dict[str, Any]:
     }
 
 
-def submit_open311_request(
+def submit_georeport_request(
     session: Session,
     outbox: Any,
     guard: Guard,
@@ -126,7 +126,7 @@ def submit_open311_request(
     ]
 
 
-def post_open311_update(
+def post_georeport_update(
     session: Session,
     guard: Guard,
     integrator: tuple[Open311Key, Any],
@@ -194,7 +194,7 @@ def _key_view(key: Open311Key) -> dict[str, Any]:
     }
 
 
-def issue_open311_key(
+def issue_georeport_key(
     session: Session, guard: Guard, data: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
     place = area(data["area_code"])
@@ -215,7 +215,7 @@ def issue_open311_key(
     return dump(contract.Open311KeyIssued, {**_key_view(key), "api_key": raw})
 
 
-def list_open311_keys(session: Session, guard: Guard, query: dict[str, Any]) -> dict[str, Any]:
+def list_georeport_keys(session: Session, guard: Guard, query: dict[str, Any]) -> dict[str, Any]:
     place = area(query["area_code"])
     guard.require(roles.OPEN311_KEYS, place.code)
     tree = areas.load()
@@ -224,7 +224,7 @@ def list_open311_keys(session: Session, guard: Guard, query: dict[str, Any]) -> 
     return dump(contract.Open311KeyPage, {"items": items})
 
 
-def revoke_open311_key(
+def revoke_georeport_key(
     session: Session, guard: Guard, key_id: str, now: datetime
 ) -> dict[str, Any]:
     """Revoked at once and for good; revoking again changes nothing."""
