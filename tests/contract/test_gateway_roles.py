@@ -60,6 +60,7 @@ SAME = [
     (petition.POST, petition_roles.POST),
     (petition.MODERATE, petition_roles.MODERATE),
     (petition.DIARY, petition_roles.DIARY),
+    (petition.OPEN311_KEYS, petition_roles.OPEN311_KEYS),
 ]
 
 

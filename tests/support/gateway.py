@@ -56,6 +56,7 @@ PATH_VALUES = {
     "post_action": "hide",
     "note_id": str(uuid.UUID(int=10)),
     "diary_target": "matter",
+    "key_id": str(uuid.UUID(int=10)),
 }
 
 

@@ -26,7 +26,9 @@ MATTER_CATEGORIES = (
 # 走访 (visit), 庭院会 (courtyard), 板凳会 (bench), 代表赶大集 (market); a station's reception.
 PUBLIC_MATTER_CHANNEL = "qr"
 DEPUTY_CHANNELS = ("visit", "courtyard", "bench", "market")
-MATTER_CHANNELS = (PUBLIC_MATTER_CHANNEL, *DEPUTY_CHANNELS, "station")
+SUBMIT_CHANNELS = (PUBLIC_MATTER_CHANNEL, *DEPUTY_CHANNELS, "station")
+# open311: filed by an integrator through Open311 (contracts.open311), never through a code.
+MATTER_CHANNELS = (*SUBMIT_CHANNELS, "open311")
 MATTER_STATES = ("received", "accepted", "handling", "resolved", "closed")
 TIERS = ("direct", "diversion", "joint")
 METHODS = ("supervise", "follow", "assist", "investigate")
@@ -70,7 +72,7 @@ class MatterSubmit(StrictSchema):
     account) or entered by the deputy or the station (the other channels, login)."""
 
     code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    channel = one_of(MATTER_CHANNELS, load_default=PUBLIC_MATTER_CHANNEL)
+    channel = one_of(SUBMIT_CHANNELS, load_default=PUBLIC_MATTER_CHANNEL)
     title = text(2, 100, load_default=None, allow_none=True)
     text = text(5, 2000, required=True)
     category = one_of(MATTER_CATEGORIES, required=True)

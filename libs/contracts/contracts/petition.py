@@ -12,6 +12,7 @@ import re
 from marshmallow import fields, validate
 
 from .fields import StrictSchema, Whole, area_code, bounded_int, one_of, text
+from .open311 import Open311Rpc
 from .posts import PostsRpc, PublicDutyPost
 from .reference import LEVELS
 
@@ -40,8 +41,9 @@ def public_code_level(code: str) -> str | None:
     return _LETTERS[cleaned[0]]
 
 
-class PetitionRpc(PostsRpc):
-    """Every RPC method of the petition service (duty posts and the diary: `PostsRpc`)."""
+class PetitionRpc(PostsRpc, Open311Rpc):
+    """Every RPC method of the petition service (duty posts and the diary: `PostsRpc`;
+    Open311's: `Open311Rpc`)."""
 
     get_status = "get_status"
     import_deputies = "import_deputies"

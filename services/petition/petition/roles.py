@@ -28,3 +28,5 @@ REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"}
 POST = frozenset({DEPUTY})
 MODERATE = frozenset({"congress_staff"})
 DIARY = frozenset({DEPUTY})
+# Open311: the api_keys of integrators, issued and revoked by the platform's administrators.
+OPEN311_KEYS = frozenset({"admin"})

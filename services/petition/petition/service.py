@@ -11,6 +11,7 @@ from servicekit.relay import Outbox
 from .entrypoints.deputies import DeputyEntrypoints
 from .entrypoints.diary import DiaryEntrypoints
 from .entrypoints.matters import MatterEntrypoints
+from .entrypoints.open311 import Open311Entrypoints
 from .entrypoints.posts import PostEntrypoints
 from .entrypoints.settings import SettingsEntrypoints
 from .entrypoints.status import StatusEntrypoints
@@ -23,6 +24,7 @@ class PetitionService(
     SettingsEntrypoints,
     PostEntrypoints,
     DiaryEntrypoints,
+    Open311Entrypoints,
 ):
     name = "petition"
 

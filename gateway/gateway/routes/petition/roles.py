@@ -14,3 +14,4 @@ REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"}
 POST = frozenset({"deputy"})  # duty posts: publish, edit, delete one's own
 MODERATE = frozenset({"congress_staff"})  # hide, unhide
 DIARY = frozenset({"deputy"})  # the author's own notes
+OPEN311_KEYS = frozenset({"admin"})  # integrators' api_keys

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-03 14:25:18.917634
+Create Date: 2026-12-03 18:01:46.478812
 """
 
 import sqlalchemy as sa
@@ -100,6 +100,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_matters_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_matters_station_id"), ["station_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_matters_year"), ["year"], unique=False)
+
+    op.create_table(
+        "open311_keys",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("prefix", sa.String(length=12), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_open311_keys")),
+        sa.UniqueConstraint("key_hash", name=op.f("uq_open311_keys_key_hash")),
+    )
+    with op.batch_alter_table("open311_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_open311_keys_area_code"), ["area_code"], unique=False)
 
     op.create_table(
         "outbox",
@@ -303,6 +320,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_matter_steps_matter_id"), ["matter_id"], unique=False)
 
     op.create_table(
+        "open311_requests",
+        sa.Column("matter_id", sa.String(length=36), nullable=False),
+        sa.Column("key_id", sa.String(length=36), nullable=False),
+        sa.Column("token", sa.String(length=40), nullable=False),
+        sa.Column("resident_email", sa.String(length=200), nullable=True),
+        sa.Column("account_id", sa.String(length=100), nullable=True),
+        sa.Column("device_id", sa.String(length=100), nullable=True),
+        sa.Column("media_url", sa.String(length=500), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["key_id"], ["open311_keys.id"], name=op.f("fk_open311_requests_key_id_open311_keys")
+        ),
+        sa.ForeignKeyConstraint(
+            ["matter_id"], ["matters.id"], name=op.f("fk_open311_requests_matter_id_matters")
+        ),
+        sa.PrimaryKeyConstraint("matter_id", name=op.f("pk_open311_requests")),
+        sa.UniqueConstraint("token", name=op.f("uq_open311_requests_token")),
+    )
+    with op.batch_alter_table("open311_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_open311_requests_key_id"), ["key_id"], unique=False)
+
+    op.create_table(
+        "open311_updates",
+        sa.Column("key_id", sa.String(length=36), nullable=False),
+        sa.Column("update_id", sa.String(length=64), nullable=False),
+        sa.Column("matter_id", sa.String(length=36), nullable=False),
+        sa.Column("step_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("media_url", sa.String(length=500), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["key_id"], ["open311_keys.id"], name=op.f("fk_open311_updates_key_id_open311_keys")
+        ),
+        sa.ForeignKeyConstraint(
+            ["matter_id"], ["matters.id"], name=op.f("fk_open311_updates_matter_id_matters")
+        ),
+        sa.PrimaryKeyConstraint("key_id", "update_id", name=op.f("pk_open311_updates")),
+    )
+    with op.batch_alter_table("open311_updates", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_open311_updates_matter_id"), ["matter_id"], unique=False
+        )
+
+    op.create_table(
         "diary_notes",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("deputy_id", sa.String(length=36), nullable=False),
@@ -409,6 +468,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_diary_notes_created_at"))
 
     op.drop_table("diary_notes")
+    with op.batch_alter_table("open311_updates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_open311_updates_matter_id"))
+
+    op.drop_table("open311_updates")
+    with op.batch_alter_table("open311_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_open311_requests_key_id"))
+
+    op.drop_table("open311_requests")
     with op.batch_alter_table("matter_steps", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_matter_steps_matter_id"))
 
@@ -447,6 +514,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_outbox_sent_at"))
 
     op.drop_table("outbox")
+    with op.batch_alter_table("open311_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_open311_keys_area_code"))
+
+    op.drop_table("open311_keys")
     with op.batch_alter_table("matters", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_matters_year"))
         batch_op.drop_index(batch_op.f("ix_matters_station_id"))
