@@ -183,8 +183,10 @@ def submit_matter(
 
     def create() -> dict[str, Any]:
         matter = new_matter(session, data, holder, principal.user_id if staff else None, now)
+        # The due day first (its queries find nothing pending), then the matter, its deputy and
+        # its first step go in one flush, with the outbox row.
+        timelimits.refresh_due(session, matter, guard.level)
         session.add(matter)
-        session.flush()
         if matter.deputy_id:
             session.add(MatterDeputy(matter_id=matter.id, deputy_id=matter.deputy_id,
                                      role="addressed", added_at=now))  # fmt: skip
@@ -193,7 +195,6 @@ def submit_matter(
                        details=dumps({"channel": matter.channel}),
                        by=principal.user_id if staff else None, at=now)
         )  # fmt: skip
-        timelimits.refresh_due(session, matter, guard.level)
         outbox.add(
             session,
             MATTER_SUBMITTED,
