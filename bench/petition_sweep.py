@@ -38,7 +38,7 @@ DAYS_SPREAD = 120  # matters received over the last 120 days
 CHUNK = 5000
 STATES = ("received", "received", "accepted", "handling", "handling", "handling")
 TIERS = ("direct", "diversion", "joint")
-CATEGORIES = ("基础设施", "环境卫生", "社会保障", "邻里纠纷", "教育", "医疗卫生")
+CATEGORIES = ("基础设施", "生态环境", "劳动社保", "矛盾纠纷", "教育", "医疗卫生")
 
 
 @dataclass
