@@ -240,8 +240,10 @@ def admit(
 
     def create() -> dict[str, Any]:
         matter = build()
+        # The due day first (its queries find nothing pending), then the matter, its deputy and
+        # its first step go in one flush, with the outbox row.
+        timelimits.refresh_due(session, matter, guard.level)
         session.add(matter)
-        session.flush()
         if matter.deputy_id:
             session.add(MatterDeputy(matter_id=matter.id, deputy_id=matter.deputy_id,
                                      role="addressed", added_at=now))  # fmt: skip
@@ -249,7 +251,6 @@ def admit(
             MatterStep(matter_id=matter.id, action="submit", level=matter.level,
                        details=dumps({"channel": matter.channel}), by=by, at=now)
         )  # fmt: skip
-        timelimits.refresh_due(session, matter, guard.level)
         outbox.add(
             session,
             MATTER_SUBMITTED,
