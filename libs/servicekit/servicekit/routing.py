@@ -12,7 +12,6 @@ threads, unlike a standalone proxy). Each call:
 import logging
 import threading
 import time
-import warnings
 from contextlib import suppress
 from typing import Any
 
@@ -20,6 +19,7 @@ import eventlet
 from contracts.reference import LEVEL_NAMES, LEVELS
 from kombu.connection import Connection
 from kombu.exceptions import OperationalError
+from nameko.amqp.publish import Publisher
 from nameko.constants import NON_PERSISTENT
 from nameko.extensions import DependencyProvider
 from nameko.rpc import MethodProxy, ReplyListener
@@ -31,9 +31,19 @@ from .levels import service_name_for
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 10.0
-# nameko's MethodProxy always asks for mandatory delivery and warns when confirms are off; the
-# consumer check in LevelCaller.call is what detects an absent service here.
-warnings.filterwarnings("ignore", message="Mandatory delivery was requested", category=UserWarning)
+
+
+class RequestPublisher(Publisher):  # type: ignore[misc]  # subclasses untyped nameko
+    """nameko's MethodProxy asks for mandatory delivery on every request, which without
+    confirms only makes the broker check routes nobody reads and nameko warn per request; the
+    consumer check in LevelCaller.call is what detects an absent service here."""
+
+    def publish(self, payload: Any, **kwargs: Any) -> None:
+        super().publish(payload, **{**kwargs, "mandatory": False})
+
+
+class UnconfirmedMethodProxy(MethodProxy):  # type: ignore[misc]  # subclasses untyped nameko
+    publisher_cls = RequestPublisher
 
 
 class ConsumerCounts:
@@ -112,7 +122,7 @@ class LevelCaller:
         if consumers == 0:
             raise unavailable(service, level)
         timeout = self.provider.timeout
-        proxy = MethodProxy(
+        proxy = UnconfirmedMethodProxy(
             self.worker_ctx,
             target,
             method,
