@@ -9,10 +9,22 @@ year, and what the service counts when a year is unknown, stay the service's own
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, delete, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from ..db import UtcDateTime, commit_or_conflict
@@ -52,9 +64,24 @@ def calendar_tables(metadata: MetaData) -> CalendarTables:
 def schedules(session: Session, tables: CalendarTables) -> dict[int, YearSchedule]:
     """The bundled schedules with the table's days applied; the known years are the bundled
     ones and those entered whole."""
-    overrides = tuple((row.day, row.is_workday) for row in session.execute(select(tables.days)))
-    complete = frozenset(session.scalars(select(tables.years.c.year)))
-    return dict(_merged(overrides, complete))  # a copy: the cached one stays as built
+    overrides, complete = [], set()
+    for day, is_workday, year in session.execute(_both_tables(tables)):
+        if year is None:
+            overrides.append((day, is_workday))
+        else:
+            complete.add(year)
+    return dict(_merged(tuple(overrides), frozenset(complete)))  # a copy: the cached one stays
+
+
+@cache
+def _both_tables(tables: CalendarTables) -> Any:
+    """Both tables in one statement, built once: every time limit reads them (a submission, a
+    step). Rows with a year are the years entered whole, the others the days."""
+    days, years = tables.days, tables.years
+    return union_all(
+        select(days.c.day, days.c.is_workday, null().label("year")),
+        select(null(), null(), years.c.year),
+    )
 
 
 @lru_cache(maxsize=8)

@@ -11,7 +11,9 @@ metric, not a log line, not the remembered answer of a retried submission.
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from contracts import matters as contract
@@ -20,12 +22,13 @@ from servicekit import areas, idempotency
 from servicekit.auth import Guard, Principal
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
-from sqlalchemy import select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from .. import errors, roles
-from ..db.matters import Matter, MatterDeputy, MatterStep
-from ..db.models import Deputy, Station
+from ..db import intake as db
+from ..db.matters import Matter
+from ..db.models import Deputy, PublicCode
 from ..domain import codes as code_rules
 from ..domain import stations as duty
 from ..domain import timelimits as t
@@ -36,25 +39,59 @@ from .common import beijing_day, deputy_of, dumps
 REVOKED = "此码已停用，请使用新的代表码 (this code is no longer used: use the new one)"
 
 
-def _holder(session: Session, code: str) -> Deputy | Station:
-    printed = codes.scanned(session, code)
-    found = codes.holder_of(session, printed) if printed else None
-    if printed is None or found is None:
+@dataclass(frozen=True)
+class Holder:
+    """The deputy or station a code names, as a matter through it needs them (one read:
+    db.intake.holder_row): `station_id` is the station itself or the deputy's own, `home` the
+    area a matter through it belongs to (the station's, else the deputy's), `duty` a station's
+    schedule (JSON text)."""
+
+    kind: str  # deputy / station
+    id: str
+    level: str
+    area_code: str
+    public_code: str
+    station_id: str | None
+    home: str
+    duty: str | None = None
+
+
+def _holder_of(row: Row[Any]) -> Holder | None:
+    if row.kind == "deputy":
+        if row.deputy_id is None:
+            return None
+        home = row.station_area_code if row.station_id is not None else row.deputy_area_code
+        return Holder("deputy", row.deputy_id, row.deputy_level, row.deputy_area_code,
+                      row.deputy_public_code, row.deputy_station_id, home)  # fmt: skip
+    if row.station_id is None:
+        return None
+    return Holder("station", row.station_id, row.station_level, row.station_area_code,
+                  row.station_public_code, row.station_id, row.station_area_code,
+                  row.station_duty)  # fmt: skip
+
+
+def _holder(session: Session, code: str) -> Holder:
+    normal = code_rules.normalize(code)
+    row = db.holder_row(session, normal) if normal else None
+    found = _holder_of(row) if row is not None else None
+    if row is None or found is None:
         raise errors.invalid("没有这个代表码 (no such code)", "code")
-    if not printed.active:
-        replacement = codes.current(session, printed)
-        raise errors.rule(REVOKED, {"code": printed.code, "replaced_by": replacement.code})
+    if not row.active:
+        printed = session.get(PublicCode, row.code)
+        replacement = codes.current(session, printed) if printed else None
+        replaced_by = replacement.code if replacement else row.code
+        raise errors.rule(REVOKED, {"code": row.code, "replaced_by": replaced_by})
     return found
 
 
-def _enterer(session: Session, guard: Guard, channel: str, holder: Deputy | Station) -> Principal:
+def _enterer(session: Session, guard: Guard, channel: str, holder: Holder) -> Principal:
     """Who enters a matter on another channel than a resident's own: the deputy themselves (at
     their own code, or their station's), or congress staff of the holder's area."""
     if channel == contract.PUBLIC_MATTER_CHANNEL:
         return guard.principal
-    wanted = Deputy if channel in contract.DEPUTY_CHANNELS else Station
-    if not isinstance(holder, wanted):
-        kind = "代表" if wanted is Deputy else "联络站"
+    wanted = "deputy" if channel in contract.DEPUTY_CHANNELS else "station"
+    if holder.kind != wanted:
+        kind = "代表" if wanted == "deputy" else "联络站"
         raise errors.invalid(f"该渠道须使用{kind}的码 (this channel needs a {kind} code)", "code")
     principal = guard.require(roles.ENTER)
     if "congress_staff" in principal.roles and principal.covers(holder.area_code):
@@ -70,15 +107,15 @@ def _enterer(session: Session, guard: Guard, channel: str, holder: Deputy | Stat
     )
 
 
-def _is_theirs(me: Deputy, holder: Deputy | Station) -> bool:
-    if isinstance(holder, Deputy):
+def _is_theirs(me: Deputy, holder: Holder) -> bool:
+    if holder.kind == "deputy":
         return holder.id == me.id
-    on_duty = {slot.deputy_id for slot in public.slots(holder)}
+    on_duty = {slot.deputy_id for slot in public.duty_slots_of(holder.duty)}
     return me.station_id == holder.id or me.id in on_duty
 
 
-def _place(session: Session, holder: Deputy | Station, wanted: str | None) -> areas.Area:
-    home = areas.require(public.home_area(session, holder))
+def _place(holder: Holder, wanted: str | None) -> areas.Area:
+    home = areas.require(holder.home)
     if wanted is None or wanted == home.code:
         return home
     place = areas.require(wanted)
@@ -91,16 +128,16 @@ def _place(session: Session, holder: Deputy | Station, wanted: str | None) -> ar
     return place
 
 
-def _addressed(holder: Deputy | Station, now: datetime) -> str | None:
-    if isinstance(holder, Deputy):
+def _addressed(holder: Holder, now: datetime) -> str | None:
+    if holder.kind == "deputy":
         return holder.id
-    on_duty = duty.on_duty(public.slots(holder), beijing_day(now))
+    on_duty = duty.on_duty(public.duty_slots_of(holder.duty), beijing_day(now))
     return on_duty[0] if on_duty else None
 
 
 def _tracking_code(session: Session, level: str) -> str:
     code = code_rules.new_tracking_code(level)
-    while session.scalar(select(Matter.id).where(Matter.tracking_code == code)) is not None:
+    while db.tracking_code_taken(session, code):
         code = code_rules.new_tracking_code(level)
     return code
 
@@ -113,9 +150,9 @@ def _title(data: dict[str, Any]) -> str:
 
 
 def new_matter(
-    session: Session, data: dict[str, Any], holder: Deputy | Station, by: str | None, now: datetime
-) -> Matter:
-    place = _place(session, holder, data.get("area_code"))
+    session: Session, data: dict[str, Any], holder: Holder, by: str | None, now: datetime
+) -> SimpleNamespace:
+    place = _place(holder, data.get("area_code"))
     deputy_id = _addressed(holder, now)
     return matter_of(
         session,
@@ -126,7 +163,7 @@ def new_matter(
         now,
         level=holder.level,
         deputy_id=deputy_id,
-        station_id=holder.id if isinstance(holder, Station) else holder.station_id,
+        station_id=holder.station_id,
         accept_stage=t.FIRST_CONTACT if deputy_id else t.ACCEPT,
     )
 
@@ -139,13 +176,14 @@ def matter_of(
     by: str | None,
     now: datetime,
     **holder: Any,
-) -> Matter:
+) -> SimpleNamespace:
     """A received matter in `place`, handled by `handling_area_code`'s level: `holder` names
-    the level, the deputy and station it came through (none for Open311) and its first stage."""
+    the level, the deputy and station it came through (none for Open311) and its first stage.
+    Plain values, every column of `matters` (admit writes them with one insert)."""
     resident = data.get("resident") or {}
     location = data["location"]
     day = beijing_day(now)
-    return Matter(
+    return SimpleNamespace(
         id=str(uuid.uuid4()),
         tracking_code=_tracking_code(session, holder["level"]),
         channel=data["channel"],
@@ -167,21 +205,33 @@ def matter_of(
         resident_name=resident.get("name"),
         resident_phone=resident.get("phone"),
         state="received",
+        tier=None,
         reopens=0,
         escalations=0,
-        extended_days=0,
         converted=False,
         received_at=now,
         received_on=day,
         accept_stage=holder.get("accept_stage", t.ACCEPT),
         accept_started_on=day,
+        accept_due=None,
+        accepted_at=None,
+        handle_started_on=None,
+        handle_due=None,
+        due_unit=None,
+        extended_days=0,
+        due_pending_year=None,
+        resolved_at=None,
+        resolved_on=None,
+        result=None,
         documents="[]",
+        satisfaction=None,
+        rated_by=None,
         entered_by=by,
         updated_at=now,
     )
 
 
-def submitted_event(matter: Matter) -> dict[str, Any]:
+def submitted_event(matter: Matter | SimpleNamespace) -> dict[str, Any]:
     return {
         "matter_id": matter.id,
         "tracking_code": matter.tracking_code,
@@ -228,7 +278,7 @@ def admit(
     session: Session,
     outbox: OutboxWriter,
     guard: Guard,
-    build: Callable[[], Matter],
+    build: Callable[[], SimpleNamespace],
     by: str | None,
     scope: str,
     request: idempotency.Request,
@@ -236,20 +286,22 @@ def admit(
     also: Callable[[Matter], None] | None = None,
 ) -> dict[str, Any]:
     """Every channel's way in: the matter `build` makes, its first step and time limit, the
-    submitted event, once per idempotency key; `also` stages what a channel keeps beside it."""
+    submitted event, once per idempotency key; `also` stages what a channel keeps beside it
+    (given the matter as an ORM row, read back in the transaction)."""
 
     def create() -> dict[str, Any]:
         matter = build()
         # The due day first (its queries find nothing pending), then the matter, its deputy and
-        # its first step go in one flush, with the outbox row.
+        # its first step, as Core inserts of the plain values, and the outbox row.
         timelimits.refresh_due(session, matter, guard.level)
-        session.add(matter)
+        db.add_matter(session, vars(matter))
         if matter.deputy_id:
-            session.add(MatterDeputy(matter_id=matter.id, deputy_id=matter.deputy_id,
-                                     role="addressed", added_at=now))  # fmt: skip
-        session.add(
-            MatterStep(matter_id=matter.id, action="submit", level=matter.level,
-                       details=dumps({"channel": matter.channel}), by=by, at=now)
+            db.add_matter_deputy(session, {"matter_id": matter.id, "deputy_id": matter.deputy_id,
+                                           "role": "addressed", "added_at": now})  # fmt: skip
+        db.add_matter_step(
+            session,
+            {"matter_id": matter.id, "action": "submit", "level": matter.level, "method": None,
+             "details": dumps({"channel": matter.channel}), "by": by, "at": now},
         )  # fmt: skip
         outbox.add(
             session,
@@ -259,14 +311,14 @@ def admit(
             level=matter.level,
         )
         if also is not None:
-            also(matter)
+            also(session.get_one(Matter, matter.id))
         return dump(contract.MatterCreated, _created(matter))
 
     then = lambda: MATTERS_SUBMITTED.inc(guard.level, channel=request.body["channel"])  # noqa: E731
     return idempotency.create_once(session, scope, request, create, then)
 
 
-def _created(matter: Matter) -> dict[str, Any]:
+def _created(matter: SimpleNamespace) -> dict[str, Any]:
     return {
         "id": matter.id,
         "tracking_code": matter.tracking_code,

@@ -24,7 +24,12 @@ def kind_name(kind: str) -> str:
 
 
 def slots(row: Station) -> list[duty.DutySlot]:
-    return [duty.DutySlot(int(s["weekday"]), str(s["deputy_id"])) for s in loads(row.duty) or []]
+    return duty_slots_of(row.duty)
+
+
+def duty_slots_of(schedule: str | None) -> list[duty.DutySlot]:
+    """A station's duty column (JSON text) as slots."""
+    return [duty.DutySlot(int(s["weekday"]), str(s["deputy_id"])) for s in loads(schedule) or []]
 
 
 def names_of(session: Session, ids: list[str]) -> dict[str, str]:

@@ -3,6 +3,8 @@ area under it that has none of its own; without any, the built-in defaults (ä¿¡è
 working days for a deputy's first contact). And the running due day of a matter under them."""
 
 from datetime import datetime
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from contracts import matters as vocabulary
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import errors, roles
+from ..db import intake as intake_db
 from ..db.matters import Matter, TimeLimitVersion
 from ..domain import matters as states
 from ..domain import timelimits as t
@@ -42,10 +45,15 @@ def _rule_set(body: dict[str, Any]) -> t.RuleSet:
     return t.RuleSet(rules, body["max_extension"], steps)
 
 
+def _chain(area_code: str) -> list[str]:
+    """`area_code` and the areas above it, the city first."""
+    place = areas.load().get(area_code)
+    return [code for code in (place.path if place else f"/{area_code}/").split("/") if code]
+
+
 def version_for(session: Session, area_code: str) -> TimeLimitVersion | None:
     """The latest version of the nearest area at or above `area_code` that has one."""
-    place = areas.load().get(area_code)
-    chain = [code for code in (place.path if place else f"/{area_code}/").split("/") if code]
+    chain = _chain(area_code)
     latest = (
         select(TimeLimitVersion)
         .where(TimeLimitVersion.area_code.in_(chain))
@@ -56,8 +64,20 @@ def version_for(session: Session, area_code: str) -> TimeLimitVersion | None:
 
 
 def rules_for(session: Session, area_code: str) -> t.RuleSet:
-    row = version_for(session, area_code)
-    return t.DEFAULT_RULES if row is None else _rule_set(loads(row.body))
+    """The rules `version_for` names, read in one built statement (every submission and step
+    asks): the latest version of each area of the chain, the nearest one applies. Read on
+    every call, so a version another process adds applies at once."""
+    chain = _chain(area_code)
+    found = {row.area_code: row.body for row in intake_db.latest_rules(session, chain)}
+    body = next((found[code] for code in reversed(chain) if code in found), None)
+    return t.DEFAULT_RULES if body is None else _parsed_rules(body)
+
+
+@lru_cache(maxsize=256)
+def _parsed_rules(body: str) -> t.RuleSet:
+    """A version's body, parsed once per distinct text: the result is immutable (frozen
+    dataclasses and tuples), and the same text always means the same rules."""
+    return _rule_set(loads(body))
 
 
 def get_time_limits(session: Session, guard: Guard, area_code: str) -> dict[str, Any]:
@@ -109,7 +129,7 @@ def put_time_limits(
     return get_time_limits(session, guard, place.code)
 
 
-def refresh_due(session: Session, matter: Matter, level: str) -> None:
+def refresh_due(session: Session, matter: Matter | SimpleNamespace, level: str) -> None:
     """(Re)compute the running time limit's last day: acceptance while received, handling while
     accepted or handling. A day in an unknown year leaves it pending (and counted)."""
     if matter.state not in states.OPEN_STATES:
