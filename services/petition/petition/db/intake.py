@@ -7,6 +7,7 @@ deputy and its first step are written as Core inserts of plain values.
 """
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, case, exists, func, insert, select
@@ -46,13 +47,19 @@ _TRACKING_TAKEN = select(exists().where(_M.c.tracking_code == bindparam("trackin
 
 # The latest version of each area of a chain that has one (at most one row an area).
 _LATER = aliased(TimeLimitVersion.__table__)
-_LATEST_RULES = select(_V.c.area_code, _V.c.version, _V.c.body).where(
-    _V.c.area_code.in_(bindparam("chain", expanding=True)),
-    _V.c.version
-    == select(func.max(_LATER.c.version))
-    .where(_LATER.c.area_code == _V.c.area_code)
-    .scalar_subquery(),
-)
+
+
+@cache
+def _latest_rules(depth: int) -> Any:
+    """Built once per chain length: an expanding IN would be rendered again on every call."""
+    return select(_V.c.area_code, _V.c.version, _V.c.body).where(
+        _V.c.area_code.in_([bindparam(f"area_{n}") for n in range(depth)]),
+        _V.c.version
+        == select(func.max(_LATER.c.version))
+        .where(_LATER.c.area_code == _V.c.area_code)
+        .scalar_subquery(),
+    )
+
 
 _ADD_MATTER = insert(_M)
 _ADD_DEPUTY = insert(MatterDeputy.__table__)
@@ -70,7 +77,8 @@ def tracking_code_taken(session: Session, code: str) -> bool:
 
 def latest_rules(session: Session, chain: Sequence[str]) -> Sequence[Row[Any]]:
     """(area_code, version, body) of the latest version of each area in `chain` with one."""
-    return session.execute(_LATEST_RULES, {"chain": list(chain)}).all()
+    params = {f"area_{n}": code for n, code in enumerate(chain)}
+    return session.execute(_latest_rules(len(chain)), params).all()
 
 
 def add_matter(session: Session, values: dict[str, Any]) -> None:
