@@ -29,7 +29,6 @@ Exit status 0 whatever the figures, 1 when the stack did not start or a setup st
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -281,19 +280,13 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = arguments(argv)
-    signal.signal(signal.SIGTERM, stack.interrupt)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     print("starting: vhost, migrations, implementation workers, gateway, echo…", flush=True)
-    try:
+
+    def body() -> None:
         with tempfile.TemporaryDirectory(prefix="minsheng-city-year-") as folder:
             run(args, Path(folder))
-    except (stack.StackFailed, requests.RequestException) as exc:
-        print(f"failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted; cleaned up", file=sys.stderr)
-        return 130
-    return 0
+
+    return stack.run_main(body, (requests.RequestException,))
 
 
 if __name__ == "__main__":
