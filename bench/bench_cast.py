@@ -26,7 +26,6 @@ Exit status 0 whatever the figures, 1 when the stack did not start or a step was
 import argparse
 import json
 import os
-import signal
 import sys
 import time
 import warnings
@@ -239,18 +238,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = arguments(argv)
-    signal.signal(signal.SIGTERM, stack.interrupt)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     print("starting: vhost, migrations, workers, gateway, echo baseline…", flush=True)
-    try:
-        run(args)
-    except (stack.StackFailed, requests.RequestException, AssertionError) as exc:
-        print(f"failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted; cleaned up", file=sys.stderr)
-        return 130
-    return 0
+    return stack.run_main(lambda: run(args), (requests.RequestException, AssertionError))
 
 
 if __name__ == "__main__":

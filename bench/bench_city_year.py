@@ -29,7 +29,6 @@ Exit status 0 whatever the figures, 1 when the stack did not start or a setup st
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -218,7 +217,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         platform = stack.new_platform(host.uri, temp, env)
         echo = None
         try:
-            start(platform)
+            start(platform, args.township_workers)
             echo = start_echo(host.uri, temp)
             wait_echo(*echo)
             print(f"up: gateway {platform.base_url}, echo {echo[1]}", flush=True)
@@ -244,13 +243,15 @@ def stack_areas(folder: Path, townships: int) -> tuple[Path, list[str]]:
     return areas_file, codes
 
 
-def start(platform: testing.Platform) -> None:
+def start(platform: testing.Platform, township_workers: int = 1) -> None:
     try:
         platform.prepare()
     except subprocess.CalledProcessError as exc:
         raise stack.StackFailed(f"migrate/topology: {exc.stderr.decode()[-2000:]}") from exc
     for level in stack.LEVELS:
         platform.start_worker(level, service="implementation")
+    for n in range(2, township_workers + 1):  # more consumers of rpc-implementation_township
+        platform.start_worker("township", f"implementation-township-{n}", "implementation")
     platform.start_gateway()
     try:
         platform.wait_levels(*stack.LEVELS, seconds=90, service="implementation")
@@ -269,6 +270,12 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--echo-seconds", type=float, default=8.0, help="per echo slice")
     parser.add_argument("--quick", action="store_true", help="2 townships x 1: a smoke run")
     parser.add_argument(
+        "--township-workers",
+        type=int,
+        default=1,
+        help="township worker processes (the target is measured with 1, as make run starts)",
+    )
+    parser.add_argument(
         "--profile", metavar="DIR", help="cProfile every process; stats to DIR/<name>.prof"
     )
     args = parser.parse_args(argv)
@@ -281,19 +288,13 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = arguments(argv)
-    signal.signal(signal.SIGTERM, stack.interrupt)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     print("starting: vhost, migrations, implementation workers, gateway, echo…", flush=True)
-    try:
+
+    def body() -> None:
         with tempfile.TemporaryDirectory(prefix="minsheng-city-year-") as folder:
             run(args, Path(folder))
-    except (stack.StackFailed, requests.RequestException) as exc:
-        print(f"failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted; cleaned up", file=sys.stderr)
-        return 130
-    return 0
+
+    return stack.run_main(body, (requests.RequestException,))
 
 
 if __name__ == "__main__":

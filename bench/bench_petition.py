@@ -32,7 +32,6 @@ Exit status 0 whatever the figures, 1 when the stack did not start, 130 on Ctrl-
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -292,17 +291,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = arguments(argv)
-    signal.signal(signal.SIGTERM, stack.interrupt)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        run(args)
-    except (stack.StackFailed, requests.RequestException) as exc:
-        print(f"failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted; cleaned up", file=sys.stderr)
-        return 130
-    return 0
+    return stack.run_main(lambda: run(args), (requests.RequestException,))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ Exit status 0 whatever the figures, 1 when the stack did not start or a step was
 import argparse
 import os
 import random
-import signal
 import sys
 import tempfile
 import threading
@@ -257,19 +256,13 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = arguments(argv)
-    signal.signal(signal.SIGTERM, stack.interrupt)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     print("starting: vhost, migrations, workers, gateway, demo data…", flush=True)
-    try:
+
+    def body() -> None:
         with tempfile.TemporaryDirectory(prefix="minsheng-stage1-") as folder:
             run(args, Path(folder))
-    except (stack.StackFailed, requests.RequestException) as exc:
-        print(f"failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted; cleaned up", file=sys.stderr)
-        return 130
-    return 0
+
+    return stack.run_main(body, (requests.RequestException,))
 
 
 if __name__ == "__main__":

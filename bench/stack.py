@@ -4,12 +4,13 @@ as `make run` starts them), demo accounts and notices; and everything stopped af
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +27,23 @@ class StackFailed(RuntimeError):
 
 def interrupt(*_: object) -> None:
     raise KeyboardInterrupt  # SIGTERM takes the same cleanup path as Ctrl-C
+
+
+def run_main(body: Callable[[], object], failures: tuple[type[BaseException], ...] = ()) -> int:
+    """A benchmark's main around `body`: SIGTERM and Ctrl-C end it cleanly (its `finally`
+    blocks stop the stack), and a stack that failed, or one of `failures`, ends it with status
+    1 and why."""
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        body()
+    except (StackFailed, *failures) as exc:
+        print(f"failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted; cleaned up", file=sys.stderr)
+        return 130
+    return 0
 
 
 @contextmanager

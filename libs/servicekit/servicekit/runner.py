@@ -36,7 +36,7 @@ from contracts.events import Subscription
 from nameko.runners import ServiceRunner
 from nameko.web.handlers import HttpRequestHandler
 
-from . import config, metrics
+from . import config, metrics, publishing
 from . import logging as jsonlog
 from .consumer import ContractEventHandler
 from .levels import logical_name, service_name_for
@@ -237,6 +237,7 @@ def main(argv: list[str]) -> int:
         print(taken, file=sys.stderr)
         return 4
     serve_metrics(module, uri)
+    publishing.install()
     freeze_startup_objects()
     print(f"{service}: 启动 {', '.join(c.name for c in classes)} (pid {os.getpid()})", flush=True)
     folder = config.env("PROFILE_TO", "")
