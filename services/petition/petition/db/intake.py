@@ -20,7 +20,8 @@ _C, _D, _S = PublicCode.__table__, Deputy.__table__, Station.__table__
 _M, _V = Matter.__table__, TimeLimitVersion.__table__
 
 # The code as printed, its holder (a deputy or a station) and the station a matter sent
-# through it reaches: the holder itself, or the deputy's own station.
+# through it reaches: the holder itself, or the deputy's own station; and whether a tracking
+# code drawn for the matter is taken already (one round trip fewer).
 _HOLDER = (
     select(
         _C.c.code,
@@ -37,6 +38,7 @@ _HOLDER = (
         _S.c.area_code.label("station_area_code"),
         _S.c.duty.label("station_duty"),
         _S.c.public_code.label("station_public_code"),
+        exists().where(_M.c.tracking_code == bindparam("tracking_code")).label("tracking_taken"),
     )
     .select_from(_C)
     .outerjoin(_D, and_(_C.c.kind == "deputy", _D.c.id == _C.c.holder_id))
@@ -66,9 +68,10 @@ _ADD_DEPUTY = insert(MatterDeputy.__table__)
 _ADD_STEP = insert(MatterStep.__table__)
 
 
-def holder_row(session: Session, code: str) -> Row[Any] | None:
-    """The code's row with its holder's and station's columns (None: no such code)."""
-    return session.execute(_HOLDER, {"code": code}).first()
+def holder_row(session: Session, code: str, tracking_code: str) -> Row[Any] | None:
+    """The code's row with its holder's and station's columns, and `tracking_taken`: whether
+    a matter has `tracking_code` (None: no such code)."""
+    return session.execute(_HOLDER, {"code": code, "tracking_code": tracking_code}).first()
 
 
 def tracking_code_taken(session: Session, code: str) -> bool:

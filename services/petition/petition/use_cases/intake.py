@@ -11,7 +11,7 @@ metric, not a log line, not the remembered answer of a retried submission.
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -44,7 +44,8 @@ class Holder:
     """The deputy or station a code names, as a matter through it needs them (one read:
     db.intake.holder_row): `station_id` is the station itself or the deputy's own, `home` the
     area a matter through it belongs to (the station's, else the deputy's), `duty` a station's
-    schedule (JSON text)."""
+    schedule (JSON text), `tracking_code` one of the holder's level that no matter had at the
+    read (None: matter_of draws one)."""
 
     kind: str  # deputy / station
     id: str
@@ -54,26 +55,35 @@ class Holder:
     station_id: str | None
     home: str
     duty: str | None = None
+    tracking_code: str | None = None
 
 
-def _holder_of(row: Row[Any]) -> Holder | None:
+def _holder_of(row: Row[Any], drawn: str) -> Holder | None:
+    """The holder of the row; `drawn` its tracking code if free and of the holder's level."""
     if row.kind == "deputy":
         if row.deputy_id is None:
             return None
         home = row.station_area_code if row.station_id is not None else row.deputy_area_code
-        return Holder("deputy", row.deputy_id, row.deputy_level, row.deputy_area_code,
-                      row.deputy_public_code, row.deputy_station_id, home)  # fmt: skip
-    if row.station_id is None:
+        found = Holder("deputy", row.deputy_id, row.deputy_level, row.deputy_area_code,
+                       row.deputy_public_code, row.deputy_station_id, home)  # fmt: skip
+    elif row.station_id is None:
         return None
-    return Holder("station", row.station_id, row.station_level, row.station_area_code,
-                  row.station_public_code, row.station_id, row.station_area_code,
-                  row.station_duty)  # fmt: skip
+    else:
+        found = Holder("station", row.station_id, row.station_level, row.station_area_code,
+                       row.station_public_code, row.station_id, row.station_area_code,
+                       row.station_duty)  # fmt: skip
+    if row.tracking_taken or drawn[:1] != code_rules.LEVEL_LETTERS[found.level]:
+        return found
+    return replace(found, tracking_code=drawn)
 
 
 def _holder(session: Session, code: str) -> Holder:
     normal = code_rules.normalize(code)
-    row = db.holder_row(session, normal) if normal else None
-    found = _holder_of(row) if row is not None else None
+    # a tracking code of the level the code's letter names, checked in the same read
+    level = code_rules.level_of(normal) if normal else None
+    drawn = code_rules.new_tracking_code(level) if level else ""
+    row = db.holder_row(session, normal, drawn) if normal else None
+    found = _holder_of(row, drawn) if row is not None else None
     if row is None or found is None:
         raise errors.invalid("没有这个代表码 (no such code)", "code")
     if not row.active:
@@ -165,6 +175,7 @@ def new_matter(
         deputy_id=deputy_id,
         station_id=holder.station_id,
         accept_stage=t.FIRST_CONTACT if deputy_id else t.ACCEPT,
+        tracking_code=holder.tracking_code,
     )
 
 
@@ -178,14 +189,15 @@ def matter_of(
     **holder: Any,
 ) -> SimpleNamespace:
     """A received matter in `place`, handled by `handling_area_code`'s level: `holder` names
-    the level, the deputy and station it came through (none for Open311) and its first stage.
-    Plain values, every column of `matters` (admit writes them with one insert)."""
+    the level, the deputy and station it came through (none for Open311), its first stage and
+    perhaps a tracking code found free already. Plain values, every column of `matters` (admit
+    writes them with one insert)."""
     resident = data.get("resident") or {}
     location = data["location"]
     day = beijing_day(now)
     return SimpleNamespace(
         id=str(uuid.uuid4()),
-        tracking_code=_tracking_code(session, holder["level"]),
+        tracking_code=holder.get("tracking_code") or _tracking_code(session, holder["level"]),
         channel=data["channel"],
         category=data["category"],
         title=_title(data),
