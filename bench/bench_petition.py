@@ -21,9 +21,9 @@ workers' peak memory, and (once its route exists) the Open311 requests list.
    Under the table: server CPU ms per request per process (from /proc).
 3. Peak memory (VmHWM) of each petition worker and the gateway after the load.
 4. Open311: GET /open311/v2/requests.json of the township (the submissions' jurisdiction:
-   topped up to 1,000 matters first; the spec's page is 1,000 records) OPEN311_CALLS times one
-   after the other, p50/p99, beside GET services.json of the same jurisdiction (a small answer
-   through the same gateway route machinery and RPC) as the baseline, in the same run.
+   topped up to 1,000 matters first; the spec's page is 1,000 records) `--open311-calls` times
+   (100; 10 with --quick) one after the other, p50/p99, beside GET services.json of the same
+   jurisdiction (a small answer through the same route machinery and RPC), in the same run.
 `--profile DIR` runs every process under cProfile (servicekit.runner's PROFILE_TO): stats in
 DIR/<service>-<level>-<pid>.prof when the stack stops. `--no-sweep` skips part 1.
 Exit status 0 whatever the figures, 1 when the stack did not start, 130 on Ctrl-C.
@@ -213,10 +213,10 @@ def submission(running: PetitionStack, args: argparse.Namespace) -> None:
         print(f"  gateway non-201 statuses: {odd}")
 
 
-def open311_requests_p99(running: PetitionStack) -> None:
+def open311_requests_p99(running: PetitionStack, calls: int = OPEN311_CALLS) -> None:
     """GET /open311/v2/requests.json of the township the submissions went to: 1,000 records
     (the spec's most a page; topped up through the public route if the load made fewer),
-    OPEN311_CALLS calls one after the other, p50 and p99; beside it GET services.json of the
+    `calls` calls one after the other, p50 and p99; beside it GET services.json of the
     same jurisdiction, a small answer through the same route machinery and RPC."""
     base = running.platform.base_url
     query = {"jurisdiction_id": world.STATION["area_code"]}
@@ -235,7 +235,7 @@ def open311_requests_p99(running: PetitionStack) -> None:
     for name, url in (("requests", listed), ("services", f"{base}/open311/v2/services.json")):
         session.get(url, params=query, timeout=60)  # warm
         taken = []
-        for _ in range(OPEN311_CALLS):
+        for _ in range(calls):
             started = time.perf_counter()
             answer = session.get(url, params=query, timeout=60)
             taken.append((time.perf_counter() - started) * 1000)
@@ -243,8 +243,8 @@ def open311_requests_p99(running: PetitionStack) -> None:
                 print(f"  Open311 {name}: status {answer.status_code} {answer.text[:200]}")
                 return
         walls[name] = (sorted(taken), len(answer.json()), len(answer.content))
-    print(f"\nOpen311 GeoReport v2 (JSON), jurisdiction {query['jurisdiction_id']}, "
-          f"{OPEN311_CALLS} calls each, one after the other; ms")  # fmt: skip
+    print(f"\nOpen311 GET requests list (GeoReport v2, JSON) beside GET services, jurisdiction "
+          f"{query['jurisdiction_id']}, {calls} calls each, one after the other; ms")  # fmt: skip
     for name, (taken, records, size) in walls.items():
         print(
             f"  GET {name}.json: {records} records, {size / 1024:.0f} KiB: "
@@ -261,7 +261,7 @@ def run(args: argparse.Namespace) -> None:
         load_before = os.getloadavg()[0]
         print(f"up: gateway {running.platform.base_url}, echo {running.echo_url}", flush=True)
         submission(running, args)
-        open311_requests_p99(running)
+        open311_requests_p99(running, args.open311_calls)
         print("\nworker memory (after the load):")
         memory_report(running.platform, "peak")
         print(
@@ -283,9 +283,11 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--profile", metavar="DIR", help="cProfile every process; stats to DIR/<name>.prof"
     )
+    parser.add_argument("--open311-calls", type=int, default=OPEN311_CALLS, help="list calls")
     args = parser.parse_args(argv)
     if args.quick:
         args.matters, args.seconds, args.rounds, args.warmup = 2000, 2.0, 2, 0.5
+        args.open311_calls = 10
     return args
 
 
