@@ -27,6 +27,8 @@ MATTER_CATEGORIES = (
 PUBLIC_MATTER_CHANNEL = "qr"
 DEPUTY_CHANNELS = ("visit", "courtyard", "bench", "market")
 MATTER_CHANNELS = (PUBLIC_MATTER_CHANNEL, *DEPUTY_CHANNELS, "station")
+# A matter a deputy opened from a 12345 work order (contracts.work_orders): never submitted.
+HOTLINE_MATTER_CHANNEL = "hotline"
 MATTER_STATES = ("received", "accepted", "handling", "resolved", "closed")
 TIERS = ("direct", "diversion", "joint")
 METHODS = ("supervise", "follow", "assist", "investigate")
@@ -171,7 +173,7 @@ class MatterSummary(StrictSchema):
     tracking_code = fields.String(required=True)
     title = fields.String(required=True)
     category = fields.String(required=True)
-    channel = one_of(MATTER_CHANNELS, required=True)
+    channel = one_of((*MATTER_CHANNELS, HOTLINE_MATTER_CHANNEL), required=True)
     area_code = fields.String(required=True)
     level = one_of(LEVELS, required=True)
     origin_level = one_of(LEVELS, required=True)

@@ -13,6 +13,7 @@ from marshmallow import fields, validate
 
 from .fields import StrictSchema, Whole, area_code, bounded_int, one_of, text
 from .reference import LEVELS
+from .work_orders import WorkOrderRpc
 
 PETITION = "petition"
 
@@ -39,8 +40,8 @@ def public_code_level(code: str) -> str | None:
     return _LETTERS[cleaned[0]]
 
 
-class PetitionRpc:
-    """Every RPC method of the petition service."""
+class PetitionRpc(WorkOrderRpc):
+    """Every RPC method of the petition service (the 12345 work orders': the base class)."""
 
     get_status = "get_status"
     import_deputies = "import_deputies"

@@ -23,3 +23,8 @@ AREA_WIDE = frozenset({"admin", "congress_staff", "government_staff"})
 RULES = KEEP  # time limits per area
 CALENDAR = frozenset({"admin"})  # the working-day override table: the platform's administrators
 REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"})
+# 12345 work orders: congress staff import them and set the time limits; deputies and congress
+# staff read them (their area and below); a deputy supervises, urges, rates and files findings.
+HOTLINE_KEEP = KEEP
+HOTLINE_READ = frozenset({"admin", "congress_staff", DEPUTY})
+SUPERVISE = frozenset({DEPUTY})

@@ -11,3 +11,5 @@ ACT = frozenset({"deputy", "congress_staff", "department_staff"})  # department 
 CALENDAR = frozenset({"admin"})
 CALENDAR_READ = MATTER_READ | CALENDAR
 REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"})
+HOTLINE_READ = frozenset({"admin", "congress_staff", "deputy"})  # 12345 work orders
+DEPUTY = frozenset({"deputy"})  # supervise, urge, rate, open a matter, file a finding
