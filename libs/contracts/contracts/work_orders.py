@@ -123,9 +123,9 @@ class OpenMatterIn(StrictSchema):
     """A matter opened by the deputy from an order (the study's "open a matter"): the order's
     content, category and address unless given; the order links to it."""
 
-    text = text(1, 4000, load_default=None, allow_none=True)
     category = text(1, 20, load_default=None, allow_none=True)
     location_text = text(1, 200, load_default=None, allow_none=True)
+    text = text(1, 4000, load_default=None, allow_none=True)  # last: it shadows the helper
 
 
 class FindingIn(StrictSchema):

@@ -234,14 +234,16 @@ def csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def parse(rows: list[tuple[int, Mapping[str, str]]]) -> list[OrderRow]:
-    """Every row an order, or ImportRefused naming every problem by its line (CSV) or its
+def parse_rows(
+    rows: list[tuple[int, Mapping[str, str]]],
+) -> tuple[list[OrderRow], list[RowProblem]]:
+    """The good rows as orders and every problem of the others, by its line (CSV) or its
     position (JSON, from 1); an order number twice in one file is a problem too."""
     if len(rows) > MAX_ROWS:
         raise ImportRefused(f"一次最多导入 {MAX_ROWS} 条工单 (at most {MAX_ROWS} orders)")
     if not rows:
         raise ImportRefused("没有工单 (no orders)")
-    problems, seen = [], {}
+    orders, problems, seen = [], [], {}
     for line, values in rows:
         errors = problems_of(values)
         number = values.get("order_no") or ""
@@ -250,13 +252,21 @@ def parse(rows: list[tuple[int, Mapping[str, str]]]) -> list[OrderRow]:
         seen.setdefault(number, line)
         if errors:
             problems.append(RowProblem(line, errors))
+        else:
+            orders.append(order_of(line, values))
+    return orders, problems
+
+
+def parse(rows: list[tuple[int, Mapping[str, str]]]) -> list[OrderRow]:
+    """Every row an order, or ImportRefused naming every problem."""
+    orders, problems = parse_rows(rows)
     if problems:
-        raise ImportRefused(
-            f"有 {len(problems)} 行错误，未导入任何工单 ({len(problems)} bad row(s): nothing "
-            "imported)",
-            problems,
-        )
-    return [order_of(line, values) for line, values in rows]
+        raise ImportRefused(refusal(len(problems)), problems)
+    return orders
+
+
+def refusal(count: int) -> str:
+    return f"有 {count} 行错误，未导入任何工单 ({count} bad row(s): nothing imported)"
 
 
 def time_limit(order_type: str, area_rules: Mapping[str, int]) -> int:

@@ -21,6 +21,7 @@ from contracts import work_orders as contract
 from servicekit import areas, idempotency
 from servicekit import push as signing
 from servicekit.auth import Guard
+from servicekit.errors import RuleViolation
 from servicekit.validation import dump
 from servicekit.workcalendar import UnknownYear, WorkCalendar
 from sqlalchemy import select
@@ -90,28 +91,29 @@ def _timed(
 
 
 def _checked(
-    session: Session, guard: Guard, rows: list[domain.OrderRow], scope: areas.Area | None
+    session: Session,
+    guard: Guard,
+    parsed: tuple[list[domain.OrderRow], list[domain.RowProblem]],
+    scope: areas.Area | None,
 ) -> list[tuple[domain.OrderRow, tuple[int, str, Any]]]:
-    """Every row with its time limit, or a 422 naming every row's problem, nothing written."""
+    """Every row with its time limit, or a 422 naming every row's problem (the text's, the
+    area's, the calendar's), nothing written."""
+    orders, problems = parsed
     work = calendar.work_calendar(session)
-    done, problems = [], []
-    for order in rows:
+    done = []
+    for order in orders:
         timed = _timed(session, order, work)
-        found = {**_place_problems(session, order, scope)}
+        found = _place_problems(session, order, scope)
         if isinstance(timed, dict):
             calendar.refused(guard.level, UnknownYear(order.received_at.year))
             found |= timed
         if found:
-            problems.append(domain.RowProblem(order.line, found).as_dict())
-        else:
-            assert not isinstance(timed, dict)
+            problems.append(domain.RowProblem(order.line, found))
+        elif not isinstance(timed, dict):
             done.append((order, timed))
     if problems:
-        raise errors.rule(
-            f"有 {len(problems)} 行错误，未导入任何工单 ({len(problems)} bad row(s): nothing "
-            "imported)",
-            {"rows": problems},
-        )
+        rows = [p.as_dict() for p in sorted(problems, key=lambda p: p.line)]
+        raise errors.rule(domain.refusal(len(problems)), {"rows": rows})
     return done
 
 
@@ -179,11 +181,13 @@ def _texts(order: Mapping[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in order.items() if v is not None}
 
 
-def _parsed(rows: list[tuple[int, Mapping[str, str]]]) -> list[domain.OrderRow]:
+def _parsed(
+    rows: list[tuple[int, Mapping[str, str]]],
+) -> tuple[list[domain.OrderRow], list[domain.RowProblem]]:
     try:
-        return domain.parse(rows)
+        return domain.parse_rows(rows)
     except domain.ImportRefused as exc:
-        raise errors.rule(exc.message, {"rows": [p.as_dict() for p in exc.problems]}) from None
+        raise errors.rule(exc.message, {"rows": []}) from None
 
 
 def import_work_orders(
@@ -252,11 +256,11 @@ def receive_work_order(
     except ValueError:
         raise _refuse_delivery(guard, "malformed") from None
     try:
-        (order,) = domain.parse([(1, values)])
-    except domain.ImportRefused as exc:
+        parsed = _parsed([(1, values)])
+        ((order, timed),) = _checked(session, guard, parsed, None)
+    except RuleViolation:
         WEBHOOK_REFUSALS.inc(guard.level, reason="invalid")
-        raise errors.rule(exc.message, {"rows": [p.as_dict() for p in exc.problems]}) from None
-    ((_, timed),) = _checked(session, guard, [order], None)
+        raise
     row, outcome = _write(session, order, timed, "webhook", None, now)
     receipt = dump(contract.WorkOrderReceipt, {"id": row.id, "order_no": row.order_no,
                    "version": row.version, "status": row.status, "due_on": row.due_on})  # fmt: skip
