@@ -57,6 +57,9 @@ SAME = [
     (petition.CALENDAR, petition_roles.CALENDAR),
     (petition.CALENDAR_READ, petition_roles.MATTER_READ | petition_roles.CALENDAR),
     (petition.REPORT, petition_roles.REPORT),
+    (petition.HOTLINE_READ, petition_roles.HOTLINE_READ),
+    (petition.DEPUTY, petition_roles.SUPERVISE),
+    (petition.KEEP, petition_roles.HOTLINE_KEEP),
 ]
 
 
