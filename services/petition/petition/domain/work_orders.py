@@ -243,7 +243,9 @@ def parse_rows(
         raise ImportRefused(f"一次最多导入 {MAX_ROWS} 条工单 (at most {MAX_ROWS} orders)")
     if not rows:
         raise ImportRefused("没有工单 (no orders)")
-    orders, problems, seen = [], [], {}
+    orders: list[OrderRow] = []
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
     for line, values in rows:
         errors = problems_of(values)
         number = values.get("order_no") or ""
