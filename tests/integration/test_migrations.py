@@ -81,6 +81,13 @@ EXPECTED_TABLES = {
         "time_limit_versions",
         "calendar_days",
         "calendar_years",
+        # 12345 hotline work orders (petition.db.work_orders)
+        "work_orders",
+        "work_order_changes",
+        "work_order_supervisions",
+        "work_order_urges",
+        "hotline_time_limits",
+        "hotline_findings",
         *MESSAGING_TABLES,
     },
     "gateway": {"accounts"},
