@@ -100,7 +100,7 @@ def load_work_order(session: Session, guard: Guard, order_id: str) -> WorkOrder:
 
 def _people(session: Session, ids: set[str]) -> dict[str, str]:
     found = session.execute(select(Deputy.id, Deputy.name).where(Deputy.id.in_(ids)))
-    return dict(found.tuples().all())
+    return {str(row[0]): str(row[1]) for row in found}
 
 
 def _of_order(session: Session, model: Any, order_id: str) -> list[Any]:

@@ -25,6 +25,7 @@ from servicekit.errors import RuleViolation
 from servicekit.validation import dump
 from servicekit.workcalendar import UnknownYear, WorkCalendar
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import errors, roles
@@ -261,9 +262,17 @@ def receive_work_order(
     except RuleViolation:
         WEBHOOK_REFUSALS.inc(guard.level, reason="invalid")
         raise
-    row, outcome = _write(session, order, timed, "webhook", None, now)
-    receipt = dump(contract.WorkOrderReceipt, {"id": row.id, "order_no": row.order_no,
-                   "version": row.version, "status": row.status, "due_on": row.due_on})  # fmt: skip
-    session.commit()
+    try:
+        row, outcome = _write(session, order, timed, "webhook", None, now)
+        session.commit()
+    except IntegrityError:
+        # Two deliveries of one new order at once: the other created it; ours compares again.
+        session.rollback()
+        row, outcome = _write(session, order, timed, "webhook", None, now)
+        session.commit()
     WORK_ORDERS_RECEIVED.inc(guard.level, source="webhook", outcome=outcome)
-    return receipt
+    return dump(
+        contract.WorkOrderReceipt,
+        {"id": row.id, "order_no": row.order_no, "version": row.version, "status": row.status,
+         "due_on": row.due_on},
+    )  # fmt: skip
