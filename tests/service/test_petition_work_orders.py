@@ -174,6 +174,10 @@ class TestViews:
         assert "13912345678" not in json.dumps(listed)
         detail = worker(world, p.RENDA).get_work_order(order_id)
         assert detail["resident"] == {"name": "刘秀英", "phone": "13912345678"}
+        unwatched = worker(world, p.WANG).get_work_order(order_id)
+        assert unwatched["resident"] == {"name": None, "phone": None}
+        watched = worker(world, p.WANG).supervise_work_order(order_id, {})
+        assert watched["resident"]["phone"] == "13912345678"  # the deputy may call back
 
     def test_other_areas_are_refused(self, world):
         order_id = the_order(world)

@@ -31,7 +31,7 @@ from ..metrics import (
 )
 from . import intake, timelimits
 from .common import dumps, require_deputy
-from .work_order_views import detail, load_work_order
+from .work_order_views import load_work_order, work_order_detail
 
 NOT_SUPERVISING = "须先督办该工单 (supervise the order first)"
 
@@ -66,7 +66,7 @@ def supervise_work_order(
                                          note=data.get("note"), since=now))  # fmt: skip
         session.commit()
         WORK_ORDERS_SUPERVISED.inc(guard.level)
-    return detail(session, row, deputy.id)
+    return work_order_detail(session, guard, row, deputy.id)
 
 
 def urge_work_order(
@@ -80,7 +80,7 @@ def urge_work_order(
     session.add(WorkOrderUrge(order_id=row.id, deputy_id=deputy.id, text=data["text"], at=now))
     session.commit()
     WORK_ORDERS_URGED.inc(guard.level)
-    return detail(session, row, deputy.id)
+    return work_order_detail(session, guard, row, deputy.id)
 
 
 def rate_work_order(
@@ -99,7 +99,7 @@ def rate_work_order(
     watching.rated_at = now
     session.commit()
     WORK_ORDERS_RATED.inc(guard.level, rating=data["rating"])
-    return detail(session, row, deputy.id)
+    return work_order_detail(session, guard, row, deputy.id)
 
 
 def open_matter_from_work_order(

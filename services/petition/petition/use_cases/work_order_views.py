@@ -1,10 +1,11 @@
 """12345 work orders as staff and deputies see them: a page of an area's orders (and below),
 filtered by status, type, supervision (anyone's, or the caller's own) and overdue — the list
 of overdue supervised orders for a deputy and for congress staff is `supervised` (or `mine`)
-with `overdue`; and one order with its history, supervisors, urges and the caller's contact.
+with `overdue`; and one order with its history, supervisors and urges, and the caller's
+contact for congress staff, admins and the deputies supervising it.
 
 Who sees: congress staff and admins their area and below; a deputy the orders of their own
-area and below. Lists never carry the caller's name or phone; the detail does (staff views).
+area and below. Lists never carry the caller's name or phone.
 """
 
 from datetime import date
@@ -57,12 +58,14 @@ def list_work_orders(session: Session, guard: Guard, data: dict[str, Any]) -> di
     rows = session.scalars(
         query.order_by(WorkOrder.due_on, WorkOrder.order_no).offset(offset).limit(limit)
     ).all()
-    items = [summary(session, row, me.id if me else None, on) for row in rows]
+    items = [work_order_summary(session, row, me.id if me else None, on) for row in rows]
     page_data = {"items": items, "total": total, "page": data["page"], "page_size": limit}
     return dump(contract.WorkOrderPage, page_data)
 
 
-def summary(session: Session, row: WorkOrder, me: str | None, on: date) -> dict[str, Any]:
+def work_order_summary(
+    session: Session, row: WorkOrder, me: str | None, on: date
+) -> dict[str, Any]:
     watching = session.scalars(
         select(WorkOrderSupervision.deputy_id).where(WorkOrderSupervision.order_id == row.id)
     ).all()
@@ -131,13 +134,19 @@ def _supervisor(w: WorkOrderSupervision, names: dict[str, str]) -> dict[str, Any
     }
 
 
-def detail(session: Session, row: WorkOrder, me: str | None) -> dict[str, Any]:
+def work_order_detail(
+    session: Session, guard: Guard, row: WorkOrder, me: str | None
+) -> dict[str, Any]:
+    """The order; the caller's contact for congress staff and admins and for the deputies
+    supervising it (who may call the resident back), null for anyone else."""
     changes = _of_order(session, WorkOrderChange, row.id)
     watching = _of_order(session, WorkOrderSupervision, row.id)
+    staff = bool(set(guard.principal.roles) & roles.KEEP)
+    contact = staff or (me is not None and me in {w.deputy_id for w in watching})
     urges = _of_order(session, WorkOrderUrge, row.id)
     names = _people(session, {w.deputy_id for w in watching} | {u.deputy_id for u in urges})
     view = {
-        **summary(session, row, me, today()),
+        **work_order_summary(session, row, me, today()),
         "channel": row.channel,
         "content": row.content,
         "address": row.address,
@@ -145,7 +154,10 @@ def detail(session: Session, row: WorkOrder, me: str | None) -> dict[str, Any]:
         "return_visit": row.return_visit,
         "closed_at": as_utc(row.closed_at) if row.closed_at else None,
         "version": row.version,
-        "resident": {"name": row.resident_name, "phone": row.resident_phone},
+        "resident": {
+            "name": row.resident_name if contact else None,
+            "phone": row.resident_phone if contact else None,
+        },
         "history": [_change(c) for c in changes],
         "supervision": [_supervisor(w, names) for w in watching],
         "urges": [
@@ -164,4 +176,4 @@ def detail(session: Session, row: WorkOrder, me: str | None) -> dict[str, Any]:
 def get_work_order(session: Session, guard: Guard, order_id: str) -> dict[str, Any]:
     row = load_work_order(session, guard, order_id)
     me = deputy_of(session, guard.principal)
-    return detail(session, row, me.id if me else None)
+    return work_order_detail(session, guard, row, me.id if me else None)
