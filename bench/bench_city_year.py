@@ -213,6 +213,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             "AREAS_FILE": str(areas_file),
             "MAX_WORKERS": str(MAX_WORKERS),
             "GATEWAY_MAX_WORKERS": str(MAX_WORKERS),
+            **({"PROFILE_TO": str(Path(args.profile).resolve())} if args.profile else {}),
         }
         platform = stack.new_platform(host.uri, temp, env)
         echo = None
@@ -267,6 +268,9 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--slices", type=int, default=8, help="report slices, alternated")
     parser.add_argument("--echo-seconds", type=float, default=8.0, help="per echo slice")
     parser.add_argument("--quick", action="store_true", help="2 townships x 1: a smoke run")
+    parser.add_argument(
+        "--profile", metavar="DIR", help="cProfile every process; stats to DIR/<name>.prof"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.areas, args.per_area, args.disbursements = 2, 1, 10

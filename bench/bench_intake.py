@@ -212,10 +212,12 @@ class Point:
         return ordered[min(len(ordered) - 1, max(0, int(q * len(ordered) + 0.5) - 1))]
 
 
-def run_loadgen(url: str, concurrency: int, warmup: float, seconds: float) -> dict:
+def run_loadgen(
+    url: str, concurrency: int, warmup: float, seconds: float, body: str = BODY
+) -> dict:
     spec = {
         "url": url,
-        "body": BODY,
+        "body": body,
         "concurrency": concurrency,
         "warmup": warmup,
         "seconds": seconds,
@@ -233,9 +235,11 @@ def run_loadgen(url: str, concurrency: int, warmup: float, seconds: float) -> di
 
 
 def measure(
-    running: Stack, concurrency: int, warmup: float, seconds: float, rounds: int
+    running: Stack, concurrency: int, warmup: float, seconds: float, rounds: int, body: str = BODY
 ) -> dict[str, Point]:
-    """ABBA order (gateway, echo, echo, gateway, ...): drift in the machine's load cancels out."""
+    """ABBA order (gateway, echo, echo, gateway, ...): drift in the machine's load cancels out.
+    `running`: anything with gateway_url, echo_url and processes() (bench.bench_petition too);
+    both targets get the same `body`."""
     urls = {"gateway": running.gateway_url, "echo": running.echo_url}
     points = {"gateway": Point(), "echo": Point()}
     for round_ in range(rounds):
@@ -243,7 +247,7 @@ def measure(
         for target in order:
             pids = {name: p.pid for name, p in running.processes().items()}
             before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-            result = run_loadgen(urls[target], concurrency, warmup, seconds / rounds)
+            result = run_loadgen(urls[target], concurrency, warmup, seconds / rounds, body)
             used = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
             points[target].add(result, used)
             rps = result["requests"] / result["seconds"]

@@ -40,7 +40,7 @@ from servicekit.startup import (
     taken_ports_message,
 )
 
-from scripts import demo_data, demo_projects
+from scripts import demo_data, demo_petition, demo_projects
 
 # Seconds between the one SIGTERM and SIGKILL: above the runner's STOP_GRACE (3 s), below the
 # 5 s a stop may take in all.
@@ -224,6 +224,7 @@ def main() -> int:
         created = demo_data.ensure_notices(base_url)
         voting = demo_data.ensure_voting(base_url, demo_data.DEMO_DEPUTY in changed)
         notes = [projects_line(demo_projects.ensure_projects(base_url)), *filter(None, [clock])]
+        notes += petition_lines(demo_petition.ensure_petition(base_url))
         print_banner(base_url, accounts, created, voting, metrics_base, processes, signing, notes)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
@@ -286,6 +287,22 @@ def projects_line(made: demo_projects.DemoProjects | None) -> str:
         f"预算与拨付（含旗区专项）、资金预警 {warnings} 条；{demo_projects.FINANCE} 为财政所 "
         f"({count} elected projects: plans, {reports} reports, funds, {warnings} open warning)"
     )
+
+
+def petition_lines(made: demo_petition.DemoPetition) -> list[str]:
+    """The banner's lines about petition's demo (scripts.demo_petition): the demo deputy's
+    resident page (what the QR code encodes) and the files written for printing."""
+    head = f"  信访代办演示 (petition demo): 薛家湾镇代表 {made.deputy}（{demo_petition.DEPUTY}）"
+    tiers = (
+        f"新建事项 {len(made.matters)} 件（首接、分流、联合、上报、待受理、已评价）"
+        if made.created
+        else "已有代表，未新建 (the town has deputies: none added)"
+    )
+    return [
+        f"{head}，{tiers}",
+        f"    代表码 {made.code} 群众页面 (resident page, the QR code's URL): {made.url}",
+        f"    海报与二维码 (poster, QR): {', '.join(str(f) for f in made.files)}",
+    ]
 
 
 if __name__ == "__main__":

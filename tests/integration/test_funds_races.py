@@ -41,8 +41,11 @@ def projects(url, tmp_path):
         yield ids
 
 
-def race(url: str, principal, calls: list[Callable]) -> tuple[int, list[RuleViolation]]:
-    """Run each call on its own connection at once: (how many passed, the refusals)."""
+def race(
+    url: str, principal, calls: list[Callable], refusals: tuple[type[Exception], ...] = ()
+) -> tuple[int, list[Exception]]:
+    """Run each call on its own connection at once: (how many passed, the refusals: rule
+    violations, and `refusals`)."""
     engine = make_engine(url)
     start, passed, refused, lock = threading.Barrier(len(calls)), [], [], threading.Lock()
 
@@ -54,7 +57,7 @@ def race(url: str, principal, calls: list[Callable]) -> tuple[int, list[RuleViol
                 call(worker)
                 with lock:
                     passed.append(1)
-            except RuleViolation as problem:
+            except (RuleViolation, *refusals) as problem:
                 with lock:
                     refused.append(problem)
 

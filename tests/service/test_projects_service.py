@@ -185,6 +185,37 @@ class TestReports:
         detail = worker(sessions).get_project(project_id)
         assert detail["flagged"] is True and detail["progress"]["lagging_streak"] == 4
 
+    def test_a_late_report_takes_its_place_by_date_in_the_lagging_streak(self, sessions):
+        project_id = planned(sessions)
+        for day in ("2026-06-12", "2026-06-26"):  # W24, W26: lagging, a week missing between
+            worker(sessions).create_report(
+                project_id, p.report(p.iso_week(day), day, {"design": "1"})
+            )
+        # W25 filed last but dated 06-19, lagging too: three in a row by date
+        late = worker(sessions).create_report(
+            project_id, p.report("2026-W25", "2026-06-19", {"design": "1"})
+        )
+        assert (late["standing"], late["flagged_now"]) == ("lagging", True)
+        detail = worker(sessions).get_project(project_id)
+        assert detail["progress"]["lagging_streak"] == 3
+        assert detail["progress"]["as_of"] == "2026-06-26"  # the latest date stays the project's
+
+    def test_a_late_report_on_track_breaks_the_streak_it_falls_in(self, sessions):
+        project_id = planned(sessions)
+        for day in ("2026-06-12", "2026-06-26"):
+            worker(sessions).create_report(
+                project_id, p.report(p.iso_week(day), day, {"design": "1"})
+            )
+        # 06-19: 63.6 planned; 1/4 + 1/4 + 1/2 × 1/4 = 62.5 done: on track
+        late = worker(sessions).create_report(
+            project_id,
+            p.report("2026-W25", "2026-06-19", {"design": "1", "tender": "1", "works": "1/4"}),
+        )
+        assert (late["standing"], late["flagged_now"]) == ("on_track", False)
+        detail = worker(sessions).get_project(project_id)
+        assert detail["progress"]["lagging_streak"] == 1  # W26 lagging, then W25 on track
+        assert detail["flagged"] is False
+
     def test_a_report_is_judged_by_the_nearest_areas_tolerance_and_flag_setting(self, sessions):
         project_id = planned(sessions)
         banner = Principal("gov-b", ("government_staff",), "150622")

@@ -52,6 +52,11 @@ PATH_VALUES = {
     "image": "svg",
     "matter_action": "accept",
     "record_id": str(uuid.UUID(int=9)),
+    "post_id": "T-" + "d" * 32,
+    "post_action": "hide",
+    "note_id": str(uuid.UUID(int=10)),
+    "diary_target": "matter",
+    "key_id": str(uuid.UUID(int=10)),
 }
 
 

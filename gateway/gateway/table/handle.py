@@ -11,6 +11,8 @@
 5. the handler, for the few routes the gateway answers itself; otherwise
 6. the level from the area or the body (area scope 403 where the route checks it, 400 for an
    unknown area), the Idempotency-Key (400), the role pre-check (403), one RPC, the answer.
+
+A route with `refuse_as` (Open311) answers any refusal on the way in its own shape.
 """
 
 import re
@@ -55,6 +57,15 @@ class Exchange:
 
 
 def handle(route: Route, gateway: Any, request: Request, values: dict[str, Any]) -> Response:
+    if route.refuse_as is None:
+        return serve(route, gateway, request, values)
+    try:
+        return serve(route, gateway, request, values)
+    except Exception as exc:  # the route's own refusal shape (Open311); it re-raises the rest
+        return route.refuse_as(request, values, exc)
+
+
+def serve(route: Route, gateway: Any, request: Request, values: dict[str, Any]) -> Response:
     exchange = Exchange(gateway, request, values)
     if route.public_limit and not gateway.identity.principal.authenticated:
         gateway.limits.public(request)

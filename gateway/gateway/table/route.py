@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from werkzeug.wrappers import Response
+    from werkzeug.wrappers import Request, Response
 
     from .handle import Exchange
     from .where import Where
@@ -75,6 +75,9 @@ class Route:
     # Wraps the call of a route that calls a service (the cast's cap on unknown tokens): gets
     # the exchange and the call, returns the answer.
     around: "Callable[[Exchange, Callable[[], Response]], Response] | None" = None
+    # A route of another protocol (Open311) answers its refusals in that protocol's shape:
+    # gets the request, the path values and the exception, returns the answer or re-raises.
+    refuse_as: "Callable[[Request, dict[str, Any], Exception], Response] | None" = None
     name: str = ""  # the entrypoint (metrics label, log); default the RPC method's name
     documented: bool = True
 

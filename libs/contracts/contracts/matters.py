@@ -26,9 +26,12 @@ MATTER_CATEGORIES = (
 # 走访 (visit), 庭院会 (courtyard), 板凳会 (bench), 代表赶大集 (market); a station's reception.
 PUBLIC_MATTER_CHANNEL = "qr"
 DEPUTY_CHANNELS = ("visit", "courtyard", "bench", "market")
-MATTER_CHANNELS = (PUBLIC_MATTER_CHANNEL, *DEPUTY_CHANNELS, "station")
+SUBMIT_CHANNELS = (PUBLIC_MATTER_CHANNEL, *DEPUTY_CHANNELS, "station")
 # A matter a deputy opened from a 12345 work order (contracts.work_orders): never submitted.
 HOTLINE_MATTER_CHANNEL = "hotline"
+# open311: filed by an integrator through Open311 (contracts.open311), never through a code;
+# hotline: opened by a deputy from a 12345 work order.
+MATTER_CHANNELS = (*SUBMIT_CHANNELS, "open311", HOTLINE_MATTER_CHANNEL)
 MATTER_STATES = ("received", "accepted", "handling", "resolved", "closed")
 TIERS = ("direct", "diversion", "joint")
 METHODS = ("supervise", "follow", "assist", "investigate")
@@ -72,7 +75,7 @@ class MatterSubmit(StrictSchema):
     account) or entered by the deputy or the station (the other channels, login)."""
 
     code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    channel = one_of(MATTER_CHANNELS, load_default=PUBLIC_MATTER_CHANNEL)
+    channel = one_of(SUBMIT_CHANNELS, load_default=PUBLIC_MATTER_CHANNEL)
     title = text(2, 100, load_default=None, allow_none=True)
     text = text(5, 2000, required=True)
     category = one_of(MATTER_CATEGORIES, required=True)
@@ -173,7 +176,7 @@ class MatterSummary(StrictSchema):
     tracking_code = fields.String(required=True)
     title = fields.String(required=True)
     category = fields.String(required=True)
-    channel = one_of((*MATTER_CHANNELS, HOTLINE_MATTER_CHANNEL), required=True)
+    channel = one_of(MATTER_CHANNELS, required=True)
     area_code = fields.String(required=True)
     level = one_of(LEVELS, required=True)
     origin_level = one_of(LEVELS, required=True)

@@ -12,6 +12,8 @@ import re
 from marshmallow import fields, validate
 
 from .fields import StrictSchema, Whole, area_code, bounded_int, one_of, text
+from .open311 import Open311Rpc
+from .posts import PostsRpc, PublicDutyPost
 from .reference import LEVELS
 from .work_orders import WorkOrderRpc
 
@@ -40,8 +42,9 @@ def public_code_level(code: str) -> str | None:
     return _LETTERS[cleaned[0]]
 
 
-class PetitionRpc(WorkOrderRpc):
-    """Every RPC method of the petition service (the 12345 work orders': the base class)."""
+class PetitionRpc(PostsRpc, Open311Rpc, WorkOrderRpc):
+    """Every RPC method of the petition service (duty posts and the diary: `PostsRpc`;
+    Open311's: `Open311Rpc`; the 12345 work orders': `WorkOrderRpc`)."""
 
     get_status = "get_status"
     import_deputies = "import_deputies"
@@ -252,6 +255,8 @@ class PublicDeputy(StrictSchema):
     contact = fields.String(required=True)  # how to reach them, in words
     public_phone = fields.String(allow_none=True, required=True)  # only with the phone policy
     station = fields.Nested(PublicStation, allow_none=True, required=True)
+    # The newest visible duty posts (履职圈), contracts.posts.RECENT_POSTS of them.
+    recent_posts = fields.List(fields.Nested(PublicDutyPost), required=True)
 
 
 class CodeHolder(StrictSchema):

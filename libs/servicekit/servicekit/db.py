@@ -8,7 +8,7 @@ reply is sent: `release`, from servicekit.rpc); stop() disposes of the pool.
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import eventlet
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Engine,
     MetaData,
     TypeDecorator,
+    bindparam,
     create_engine,
     event,
     make_url,
@@ -205,7 +206,13 @@ def write_first(session: Session, key: Column[Any], value: Any, touch: Column[An
     read, as FOR UPDATE takes the row on PostgreSQL, so the locked step sees the latest commit
     and excludes the others. On PostgreSQL this does nothing: the caller's FOR UPDATE does it."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(key.table).where(key == value).values({touch.name: touch}))
+        session.execute(_touch(key, touch), {"write_first_key": value})
+
+
+@cache
+def _touch(key: Column[Any], touch: Column[Any]) -> Any:
+    """Built once per table: hot paths (a report, a cast) take their lock with it."""
+    return update(key.table).where(key == bindparam("write_first_key")).values({touch.name: touch})
 
 
 def commit_or_conflict(

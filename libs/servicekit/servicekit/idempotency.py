@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import MetaData, insert, select
+from sqlalchemy import MetaData, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,11 @@ from .errors import Conflict
 from .outbox import messaging_tables
 
 KEYS = messaging_tables(MetaData())["idempotency_keys"]
+# Built once: every keyed create runs both (a scheduling report, a cast, a submission).
+_REMEMBERED = select(KEYS.c.fingerprint, KEYS.c.result).where(
+    KEYS.c.scope == bindparam("key_scope"), KEYS.c.key == bindparam("key_value")
+)
+_REMEMBER = insert(KEYS)
 MAX_KEY_LENGTH = 200
 PUBLIC_CALLER = "public"  # residents without an account share one scope per use case
 
@@ -68,13 +73,16 @@ def create_once(
         result = create()  # its flushes may collide with a concurrent writer's rows too
         if request.key:
             session.execute(
-                insert(KEYS).values(
-                    scope=scope,
-                    key=request.key,
-                    fingerprint=fingerprint(request.body),
-                    result=json.dumps(result, ensure_ascii=False, default=str),
-                    created_at=utcnow(),
-                )
+                _REMEMBER,
+                [
+                    {
+                        "scope": scope,
+                        "key": request.key,
+                        "fingerprint": fingerprint(request.body),
+                        "result": json.dumps(result, ensure_ascii=False, default=str),
+                        "created_at": utcnow(),
+                    }
+                ],
             )
         session.commit()
     except IntegrityError as exc:
@@ -88,11 +96,7 @@ def create_once(
 def _remembered(session: Session, scope: str, request: Request) -> dict[str, Any] | None:
     if not request.key:
         return None
-    row = session.execute(
-        select(KEYS.c.fingerprint, KEYS.c.result).where(
-            KEYS.c.scope == scope, KEYS.c.key == request.key
-        )
-    ).first()
+    row = session.execute(_REMEMBERED, {"key_scope": scope, "key_value": request.key}).first()
     if row is None:
         return None
     if row.fingerprint != fingerprint(request.body):

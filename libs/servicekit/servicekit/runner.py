@@ -27,6 +27,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from contextlib import suppress
 from types import FrameType, ModuleType
 from typing import Any
@@ -238,8 +239,27 @@ def main(argv: list[str]) -> int:
     serve_metrics(module, uri)
     freeze_startup_objects()
     print(f"{service}: 启动 {', '.join(c.name for c in classes)} (pid {os.getpid()})", flush=True)
-    run(classes, nameko_config)
+    folder = config.env("PROFILE_TO", "")
+    level = config.env("WORKER_LEVEL", "all")
+    profiled(
+        folder and f"{folder}/{service}-{level}-{os.getpid()}.prof", run, classes, nameko_config
+    )
     return 0
+
+
+def profiled(path: str, serve: Callable[..., None], *args: Any) -> None:
+    """`serve(*args)`, under cProfile when `path` is set (PROFILE_TO, a benchmark's `--profile`):
+    the stats are written there once the containers have stopped."""
+    if not path:
+        serve(*args)
+        return
+    import cProfile
+
+    profile = cProfile.Profile()
+    try:
+        profile.runcall(serve, *args)
+    finally:
+        profile.dump_stats(path)
 
 
 if __name__ == "__main__":

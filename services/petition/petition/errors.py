@@ -46,6 +46,27 @@ def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
     return Conflict(message, details or {})
 
 
+def post_not_found() -> NotFound:
+    return NotFound("没有找到该履职动态 (duty post not found)")
+
+
+def note_not_found() -> NotFound:
+    # Also another deputy's note: a diary is private, so its notes are not even said to exist.
+    return NotFound("没有找到该民情日记 (diary note not found)")
+
+
+def open311_service_not_found(code: str) -> NotFound:
+    return NotFound("没有这个服务 (no such service_code)", {"service_code": str(code)[:40]})
+
+
+def open311_token_not_found() -> NotFound:
+    return NotFound("没有这个 token (no such token)")
+
+
+def open311_key_not_found() -> NotFound:
+    return NotFound("没有这个 api_key (no such key)")
+
+
 def work_order_not_found() -> NotFound:
     return NotFound("没有找到该工单 (work order not found)")
 

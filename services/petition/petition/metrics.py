@@ -71,6 +71,12 @@ CALENDAR_REFUSALS = METRICS.counter(
     "Time limits not computed because the year's holiday schedule is unknown (enter it).",
     ["year"],
 )
+POSTS_PUBLISHED = METRICS.counter(
+    "petition_duty_posts_published_total", "Duty posts (履职圈) published, by kind.", ["kind"]
+)
+POSTS_HIDDEN = METRICS.counter(
+    "petition_duty_posts_hidden_total", "Duty posts hidden by congress staff (屏蔽).", []
+)
 # ---- 12345 hotline work orders (use_cases.work_orders*) ---------------------------------------
 WORK_ORDERS_RECEIVED = METRICS.counter(
     "petition_work_orders_received_total",

@@ -23,6 +23,13 @@ AREA_WIDE = frozenset({"admin", "congress_staff", "government_staff"})
 RULES = KEEP  # time limits per area
 CALENDAR = frozenset({"admin"})  # the working-day override table: the platform's administrators
 REPORT = frozenset({"admin", "congress_staff", "government_staff", "supervisor"})
+# Duty posts (履职圈): deputies publish their own; congress staff of the area or above hide
+# and unhide. The diary (民情日记) is its author's alone: deputies, and nobody else.
+POST = frozenset({DEPUTY})
+MODERATE = frozenset({"congress_staff"})
+DIARY = frozenset({DEPUTY})
+# Open311: the api_keys of integrators, issued and revoked by the platform's administrators.
+OPEN311_KEYS = frozenset({"admin"})
 # 12345 work orders: congress staff import them and set the time limits; deputies and congress
 # staff read them (their area and below); a deputy supervises, urges, rates and files findings.
 HOTLINE_KEEP = KEEP

@@ -11,7 +11,10 @@ from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
 from .entrypoints.deputies import DeputyEntrypoints
+from .entrypoints.diary import DiaryEntrypoints
 from .entrypoints.matters import MatterEntrypoints
+from .entrypoints.open311 import Open311Entrypoints
+from .entrypoints.posts import PostEntrypoints
 from .entrypoints.settings import SettingsEntrypoints
 from .entrypoints.status import StatusEntrypoints
 from .entrypoints.work_orders import WorkOrderEntrypoints
@@ -23,6 +26,9 @@ class PetitionService(
     DeputyEntrypoints,
     MatterEntrypoints,
     SettingsEntrypoints,
+    PostEntrypoints,
+    DiaryEntrypoints,
+    Open311Entrypoints,
     WorkOrderEntrypoints,
 ):
     name = "petition"

@@ -116,6 +116,15 @@ class TestTokens:
         with pytest.raises(tokens.TokenInvalid, match="expired"):
             tokens.verify(SECRET, token)
 
+    def test_a_remembered_token_is_refused_once_it_expires(self):
+        token, expires = tokens.issue(SECRET, STAFF, datetime.now(UTC))
+        assert tokens.verify(SECRET, token) == STAFF  # verified, and remembered
+        with pytest.raises(tokens.TokenInvalid, match="expired"):
+            tokens.verify(SECRET, token, now=expires.timestamp() + 1)
+        tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        with pytest.raises(tokens.TokenInvalid, match="invalid"):
+            tokens.verify(SECRET, tampered)  # another text: verified afresh
+
     def test_a_token_still_inside_its_lifetime_is_valid(self):
         issued = datetime.now(UTC) - tokens.LIFETIME + timedelta(minutes=5)
         token, _ = tokens.issue(SECRET, STAFF, issued)

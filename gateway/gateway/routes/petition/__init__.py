@@ -14,7 +14,7 @@ from contracts.reference import ROLES
 
 from ...table import Area, CallerArea, Letter
 from ...table.route import routes_of
-from . import matters, roles, work_orders
+from . import matters, open311, posts, roles, work_orders
 
 route = routes_of(PETITION, "petition")
 CALLER = CallerArea()
@@ -179,4 +179,4 @@ CODES = (
     ),
 )
 
-ROUTES = CODES + matters.ROUTES + work_orders.ROUTES
+ROUTES = CODES + matters.ROUTES + posts.ROUTES + open311.ROUTES + work_orders.ROUTES

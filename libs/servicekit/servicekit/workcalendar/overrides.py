@@ -9,6 +9,7 @@ year, and what the service counts when a year is unknown, stay the service's own
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, delete, select
@@ -51,8 +52,17 @@ def calendar_tables(metadata: MetaData) -> CalendarTables:
 def schedules(session: Session, tables: CalendarTables) -> dict[int, YearSchedule]:
     """The bundled schedules with the table's days applied; the known years are the bundled
     ones and those entered whole."""
-    overrides = [(row.day, row.is_workday) for row in session.execute(select(tables.days))]
-    complete = set(session.scalars(select(tables.years.c.year)))
+    overrides = tuple((row.day, row.is_workday) for row in session.execute(select(tables.days)))
+    complete = frozenset(session.scalars(select(tables.years.c.year)))
+    return dict(_merged(overrides, complete))  # a copy: the cached one stays as built
+
+
+@lru_cache(maxsize=8)
+def _merged(
+    overrides: tuple[tuple[date, bool], ...], complete: frozenset[int]
+) -> dict[int, YearSchedule]:
+    """merge() is pure: the same table gives the same schedules, built once, not per request
+    (callers read them only)."""
     return merge(bundled(), overrides, complete)
 
 

@@ -2,8 +2,9 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .models import BudgetVersion, FundFlow, FundPool, FundWarning, PoolDraw, Project
@@ -26,20 +27,32 @@ def budget_versions(session: Session, project_id: str) -> Sequence[BudgetVersion
     ).all()
 
 
-def current_budgets(session: Session, project_ids: Iterable[str]) -> dict[str, BudgetVersion]:
-    """Each project's current budget version, for many projects in one query."""
+# Built once: a report evaluates its project's warnings, so these run ~27,000 times a city-year
+# and the ORM's per-call statement building and loading cost more than SQLite does.
+_IDS = bindparam("project_ids", expanding=True)
+_B, _F, _W, _P = (m.__table__ for m in (BudgetVersion, FundFlow, FundWarning, Project))
+_CURRENT_BUDGETS = (
+    select(_B.c.project_id, _B.c.version, _B.c.amounts)
+    .join(_P, (_P.c.id == _B.c.project_id) & (_P.c.budget_version == _B.c.version))
+    .where(_P.c.id.in_(_IDS))
+)
+_FLOW_SUMS = (
+    select(_F.c.project_id, _F.c.kind, _F.c.source, func.sum(_F.c.amount_fen))
+    .where(_F.c.project_id.in_(_IDS))
+    .group_by(_F.c.project_id, _F.c.kind, _F.c.source)
+)
+_OPEN_WARNINGS = (
+    select(_W).where(_W.c.project_id.in_(_IDS), _W.c.resolved_at.is_(None)).order_by(_W.c.id)
+)
+
+
+def current_budgets(session: Session, project_ids: Iterable[str]) -> dict[str, Row[Any]]:
+    """Each project's current budget version (project_id, version, amounts), for many
+    projects in one query."""
     ids = list(project_ids)
     if not ids:
         return {}
-    rows = session.scalars(
-        select(BudgetVersion)
-        .join(
-            Project,
-            (Project.id == BudgetVersion.project_id)
-            & (Project.budget_version == BudgetVersion.version),
-        )
-        .where(Project.id.in_(ids))
-    ).all()
+    rows = session.execute(_CURRENT_BUDGETS, {"project_ids": ids})
     return {r.project_id: r for r in rows}
 
 
@@ -48,12 +61,7 @@ def flow_sums(session: Session, project_ids: Iterable[str]) -> FlowSums:
     sums: FlowSums = defaultdict(lambda: defaultdict(dict))
     if not ids:
         return sums
-    query = (
-        select(FundFlow.project_id, FundFlow.kind, FundFlow.source, func.sum(FundFlow.amount_fen))
-        .where(FundFlow.project_id.in_(ids))
-        .group_by(FundFlow.project_id, FundFlow.kind, FundFlow.source)
-    )
-    for project_id, kind, source, total in session.execute(query):
+    for project_id, kind, source, total in session.execute(_FLOW_SUMS, {"project_ids": ids}):
         sums[project_id][kind][source] = int(total)
     return sums
 
@@ -132,15 +140,12 @@ def projects_in(session: Session, area_path: str, year: int | None = None) -> Se
     return session.scalars(query.order_by(Project.id)).all()
 
 
-def open_warnings(session: Session, project_ids: Iterable[str]) -> Sequence[FundWarning]:
+def open_warnings(session: Session, project_ids: Iterable[str]) -> Sequence[Row[Any]]:
+    """The open warnings of these projects as rows (read-only: fund_warnings writes them)."""
     ids = list(project_ids)
     if not ids:
         return []
-    return session.scalars(
-        select(FundWarning)
-        .where(FundWarning.project_id.in_(ids), FundWarning.resolved_at.is_(None))
-        .order_by(FundWarning.id)
-    ).all()
+    return session.execute(_OPEN_WARNINGS, {"project_ids": ids}).all()
 
 
 def open_warning_count(session: Session, project_id: str) -> int:

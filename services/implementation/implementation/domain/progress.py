@@ -81,13 +81,22 @@ def classify(actual: Fraction, planned: Fraction, tolerance_points: int = 10) ->
 
 def should_flag(standings: Sequence[str], consecutive: int = 3) -> bool:
     """挂牌督办: the last `consecutive` standings (oldest first) are all LAGGING."""
+    return streak_flags(lagging_streak(list(reversed(standings))), consecutive)
+
+
+def lagging_streak(newest_first: Sequence[str]) -> int:
+    """How many of the latest standings in a row are LAGGING."""
+    return next((n for n, s in enumerate(newest_first) if s != LAGGING), len(newest_first))
+
+
+def streak_flags(streak: int, consecutive: int = 3) -> bool:
+    """A streak of lagging reports flags the project once it reaches `consecutive`."""
     if isinstance(consecutive, bool) or not isinstance(consecutive, int) or consecutive < 1:
         raise PlanError(
             f"连续次数须为正整数，收到 {consecutive!r} (consecutive must be an int ≥ 1)",
             {"consecutive": str(consecutive)},
         )
-    recent = standings[-consecutive:]
-    return len(recent) == consecutive and all(s == LAGGING for s in recent)
+    return streak >= consecutive
 
 
 def percent(f: Fraction) -> str:

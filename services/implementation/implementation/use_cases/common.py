@@ -48,17 +48,35 @@ def load_project(
     """The project if the caller may act on it; an unknown id is 404 only for those roles.
     Roles narrower than the readers' are an act, which department staff may do only on their
     department's projects."""
-    row = db.project(session, str(project_id), lock)
+    row: Project = require_on(session, guard, db.project(session, str(project_id), lock), roles)
+    return row
+
+
+def require_on(
+    session: Session,
+    guard: Guard,
+    row: Any,
+    roles: frozenset[str],
+    plan_body: str | None = None,
+) -> Any:
+    """`load_project`'s checks on a row already read (a Project, or a row with its columns;
+    `plan_body`, when the caller read it along, spares the department check a read)."""
     if row is None:
         guard.require(roles)
         raise errors.project_not_found()
     guard.require(roles, row.area_code)
     if not roles >= READ:  # narrower than the readers: an act
-        require_department(session, guard, row, roles)
+        require_department(session, guard, row, roles, plan_body)
     return row
 
 
-def require_department(session: Session, guard: Guard, row: Project, roles: frozenset[str]) -> None:
+def require_department(
+    session: Session,
+    guard: Guard,
+    row: Project,
+    roles: frozenset[str],
+    plan_body: str | None = None,
+) -> None:
     """A caller whose only role among `roles` is department-scoped acts only on a project its
     department leads or co-handles (403, a `department_scope` security event otherwise);
     government staff of the area are not limited."""
@@ -66,7 +84,7 @@ def require_department(session: Session, guard: Guard, row: Project, roles: froz
     if not (set(principal.roles) & roles) <= DEPARTMENT_SCOPED:
         return
     mine = (principal.department or "").strip()
-    if mine and mine in departments_of(session, row):
+    if mine and mine in departments_of(session, row, plan_body):
         return
     raise guard.forbid(
         "department_scope",
@@ -80,11 +98,13 @@ def _lead(row: Project) -> str | None:
     return row.lead_department if row.plan_version else row.suggested_department
 
 
-def departments_of(session: Session, row: Project) -> set[str]:
+def departments_of(session: Session, row: Project, plan_body: str | None = None) -> set[str]:
     """The lead department (the list's suggestion until a plan) and the current plan's
-    co-departments."""
+    co-departments (from `plan_body` when given)."""
     names = [_lead(row)]
     if row.plan_version:
-        version = db.plan_version(session, row.id, row.plan_version)
-        names += loads(version.body).get("co_departments", []) if version else []
+        if plan_body is None:
+            version = db.plan_version(session, row.id, row.plan_version)
+            plan_body = version.body if version else None
+        names += loads(plan_body).get("co_departments", []) if plan_body else []
     return {name.strip() for name in names if name}

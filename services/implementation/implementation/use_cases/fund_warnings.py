@@ -19,7 +19,7 @@ from servicekit.auth import Guard
 from servicekit.clock import as_utc
 from servicekit.db import commit_or_conflict
 from servicekit.validation import dump
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,9 +46,33 @@ def _stored(session: Session) -> Sequence[WarningRuleVersion]:
     ).all()
 
 
+_RULES = WarningRuleVersion.__table__
+_LATEST_FIRST = select(
+    _RULES.c.code, _RULES.c.version, _RULES.c.kind, _RULES.c.params, _RULES.c.title,
+    _RULES.c.active,
+).order_by(_RULES.c.code, _RULES.c.version.desc())  # fmt: skip
+_WARNINGS = FundWarning.__table__
+_SEEN = (
+    update(_WARNINGS)
+    .where(_WARNINGS.c.id == bindparam("warning_id"))
+    .values(
+        rule_version=bindparam("rule_version"),
+        message=bindparam("message"),
+        figures=bindparam("figures"),
+        seen_at=bindparam("seen_at"),
+    )
+)
+_RESOLVED = (
+    update(_WARNINGS)
+    .where(_WARNINGS.c.id == bindparam("warning_id"))
+    .values(resolved_at=bindparam("resolved_at"), open_key=None)
+)
+
+
 def effective_rules(session: Session) -> list[domain.Rule]:
-    latest: dict[str, WarningRuleVersion] = {}
-    for version in _stored(session):
+    """Read on every evaluation, a report's included (a built statement: see db.funds)."""
+    latest: dict[str, Any] = {}
+    for version in session.execute(_LATEST_FIRST):
         latest.setdefault(version.code, version)
     effective = {rule.code: rule for rule in domain.DEFAULT_RULES}
     for code, version in latest.items():
@@ -95,30 +119,40 @@ def evaluate_projects(
     session: Session, rows: Sequence[Project], now: datetime, on: date
 ) -> tuple[list[FundWarning], int]:
     """Stage the warnings of these projects as the rules give them on `on`: (the ones raised,
-    how many resolved). The caller commits, then counts the raised ones (`count_raised`)."""
+    how many resolved). The caller commits, then counts the raised ones (`count_raised`).
+    Open warnings are read as rows and written by built statements (one batch for those seen
+    again): raising, rare, goes through the ORM for the id its feed record names."""
     if not any(r.budget_version for r in rows):
         return [], 0  # no money, no warning: a report on an unbudgeted project costs nothing
     by_id = {r.id: r for r in rows}
     found = domain.evaluate_city(effective_rules(session), facts_of(session, rows), on)
     current = {w.open_key: w for w in db.open_warnings(session, by_id)}
     raised: list[FundWarning] = []
-    resolved = 0
-    seen: set[str] = set()
+    seen: list[dict[str, Any]] = []
     for warning in found:
         key = _key(*warning.key)
-        seen.add(key)
-        record = current.get(key)
+        record = current.pop(key, None)
         if record is None:
-            record = _raise(session, by_id[warning.project_id], warning, key, now)
-            raised.append(record)
-        record.rule_version, record.message = warning.rule_version, warning.message
-        record.figures, record.seen_at = dumps(dict(warning.figures)), now
-    for key, record in current.items():
-        if key not in seen:
-            record.resolved_at, record.open_key = now, None
-            _feed(session, by_id[record.project_id], record, "resolved", now)
-            resolved += 1
-    return raised, resolved
+            raised.append(_raise(session, by_id[warning.project_id], warning, key, now))
+            continue
+        seen.append(
+            {
+                "warning_id": record.id,
+                "rule_version": warning.rule_version,
+                "message": warning.message,
+                "figures": dumps(dict(warning.figures)),
+                "seen_at": now,
+            }
+        )
+    if seen:
+        session.execute(_SEEN, seen)
+    for record in current.values():  # open, and no rule gives it any more
+        _feed(session, by_id[record.project_id], record, "resolved", now)
+    if current:
+        session.execute(
+            _RESOLVED, [{"warning_id": r.id, "resolved_at": now} for r in current.values()]
+        )
+    return raised, len(current)
 
 
 def _raise(
@@ -156,7 +190,7 @@ def count_raised(raised: Iterable[FundWarning]) -> None:
 def _feed(
     session: Session,
     row: Project,
-    record: FundWarning,
+    record: FundWarning | Row[Any],
     state: str,
     now: datetime,
     warning: domain.FundWarning | None = None,

@@ -28,6 +28,11 @@ PLAN_FIELDS = ("lead_leader", "lead_department", "co_departments", "targets", "s
 
 
 def milestones_of(version: PlanVersion) -> list[Milestone]:
+    return milestones_in(version.body)
+
+
+def milestones_in(plan_body: str) -> list[Milestone]:
+    """The milestones of a plan version's stored body."""
     return [
         Milestone(
             m["key"],
@@ -36,7 +41,7 @@ def milestones_of(version: PlanVersion) -> list[Milestone]:
             date.fromisoformat(m["start"]),
             date.fromisoformat(m["due"]),
         )
-        for m in loads(version.body)["milestones"]
+        for m in loads(plan_body)["milestones"]
     ]
 
 

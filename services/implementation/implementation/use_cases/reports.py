@@ -9,6 +9,7 @@ supervision (挂牌督办) once, with project_flagged_v1.
 import uuid
 from datetime import datetime
 from fractions import Fraction
+from types import SimpleNamespace
 from typing import Any
 
 from contracts import implementation as contract
@@ -17,25 +18,27 @@ from servicekit import idempotency
 from servicekit.auth import Guard
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from .. import errors, roles
 from ..db import projects as db
-from ..db.models import Project, Report
+from ..db.models import Project
 from ..domain.cadence import parse_period
 from ..domain.plan import PlanError
 from ..domain.progress import (
     LAGGING,
     actual_progress,
     classify,
+    lagging_streak,
     percent,
     planned_progress,
-    should_flag,
+    streak_flags,
 )
 from ..metrics import PROJECTS_FLAGGED, REPORTS
 from . import fund_warnings, settings, views
-from .common import dumps, load_project, loads
-from .plans import milestones_of
+from .common import dumps, loads, require_on
+from .plans import milestones_in
 
 
 def create_report(
@@ -47,26 +50,27 @@ def create_report(
     key: str | None,
     now: datetime,
 ) -> dict[str, Any]:
-    row = load_project(session, guard, project_id, roles.WRITE, lock=True)
+    found = db.for_report(session, str(project_id), data["cadence"], data["period"])
+    require_on(session, guard, found, roles.WRITE, found.plan_body if found else None)
     scope = idempotency.scope_of("report", guard.principal)
-    request = idempotency.Request(key, {"project_id": row.id, **data})
+    request = idempotency.Request(key, {"project_id": found.id, **data})
     staged: list[Any] = []
 
     def stage() -> dict[str, Any]:
-        report = _stage_report(session, outbox, guard, row, data, now)
+        report, project = _stage_report(session, outbox, guard, found, data, now)
         # the spend ratio is judged against the progress just reported
-        raised = fund_warnings.evaluate_projects(session, [row], now, views.today())[0]
-        staged.extend((report, raised))
+        raised = fund_warnings.evaluate_projects(session, [project], now, views.today())[0]
+        staged.extend((project, report, raised))
         return dump(contract.ReportOut, views.report(report))
 
     def counted() -> None:
-        _count(row, staged[0])
-        fund_warnings.count_raised(staged[1])
+        _count(*staged[:2])
+        fund_warnings.count_raised(staged[2])
 
     return idempotency.create_once(session, scope, request, stage, then=counted)
 
 
-def _check(row: Project, data: dict[str, Any], keys: set[str]) -> None:
+def _check(found: Row[Any], data: dict[str, Any], keys: set[str]) -> None:
     try:
         parse_period(data["cadence"], data["period"])
     except PlanError as exc:
@@ -82,76 +86,98 @@ def _check(row: Project, data: dict[str, Any], keys: set[str]) -> None:
             raise errors.invalid(
                 "完成比例不能超过 1 (a share is at most 1)", f"milestones.{n}.done"
             )
-    if row.status in ("completed",):
+    if found.status in ("completed",):
         raise errors.conflict("项目已验收，不再报送进度 (the project is accepted)")
+    if found.period_taken:
+        raise errors.conflict(
+            "该项目本期已报送，如需更正请在下一期报送 (this period is already reported)",
+            {"cadence": data["cadence"], "period": data["period"]},
+        )
 
 
 def _stage_report(
     session: Session,
     outbox: OutboxWriter,
     guard: Guard,
-    row: Project,
+    found: Row[Any],
     data: dict[str, Any],
     now: datetime,
-) -> Report:
-    version = db.plan_version(session, row.id, row.plan_version) if row.plan_version else None
-    if version is None:
+) -> tuple[SimpleNamespace, SimpleNamespace]:
+    """Write the report and move the project: (the report, the project as it now stands), as
+    plain values: the rows are written by built statements (db.projects)."""
+    if not found.plan_version or found.plan_body is None:
         raise errors.no_plan()
-    milestones = milestones_of(version)
-    _check(row, data, {m.key for m in milestones})
-    if db.report_for_period(session, row.id, data["cadence"], data["period"]) is not None:
-        raise errors.conflict(
-            "该项目本期已报送，如需更正请在下一期报送 (this period is already reported)",
-            {"cadence": data["cadence"], "period": data["period"]},
-        )
+    milestones = milestones_in(found.plan_body)
+    _check(found, data, {m.key for m in milestones})
     said = {s["key"]: str(Fraction(s["done"])) for s in data["milestones"]}
-    shares = {**loads(row.shares), **said}
+    shares = {**loads(found.shares), **said}
     actual = actual_progress(milestones, {k: Fraction(v) for k, v in shares.items()})
     planned = planned_progress(milestones, data["as_of"])
-    tolerance, flag_after = settings.judgement(session, row.area_path)
-    standing = classify(actual, planned, tolerance)
-    report = Report(
+    tolerance, flag_after = settings.judgement(session, found.area_path)
+    report = SimpleNamespace(  # the row as written (ORM objects cost more than the insert)
         id=str(uuid.uuid4()),
-        project_id=row.id,
+        project_id=found.id,
         cadence=data["cadence"],
         period=data["period"],
         as_of=data["as_of"],
-        plan_version=row.plan_version,
+        plan_version=found.plan_version,
         shares=dumps(said),
         actual=str(actual),
         planned=str(planned),
-        standing=standing,
+        standing=classify(actual, planned, tolerance),
+        flagged_now=False,
         narrative=data["narrative"],
         problems_met=dumps(data["problems_met"]),
         attachments=dumps(data["attachments"]),
         reported_by=guard.principal.user_id or "",
         reported_at=now,
     )
-    session.add(report)
-    session.flush()
-    if row.as_of is None or data["as_of"] >= row.as_of:  # the latest word is the project's
-        row.shares, row.actual, row.planned = dumps(shares), str(actual), str(planned)
-        row.standing, row.as_of = standing, data["as_of"]
-    if row.status in ("created", "planned"):
-        row.status = "in_progress"
-    _judge_streak(session, outbox, row, report, now, flag_after)
+    changes: dict[str, Any] = {}
+    latest = found.as_of is None or data["as_of"] >= found.as_of
+    if latest:  # the latest word is the project's
+        changes.update(shares=dumps(shares), actual=str(actual), planned=str(planned))
+        changes.update(standing=report.standing, as_of=data["as_of"])
+    if found.status in ("created", "planned"):
+        changes["status"] = "in_progress"
+    project = SimpleNamespace(**{**_columns(found), **changes})  # the project as it now stands
+    _judge_streak(session, outbox, project, report, latest, found.lagging_streak, now, flag_after)
+    db.add_report(session, vars(report))
+    changes.update(lagging_streak=project.lagging_streak, flagged_at=project.flagged_at)
+    db.set_reported(session, found.id, changes)
     outbox.add(
-        session, PROGRESS_REPORTED, _event(row, report), area_code=row.area_code, level=row.level
+        session,
+        PROGRESS_REPORTED,
+        _event(project, report),
+        area_code=project.area_code,
+        level=project.level,
     )
-    return report
+    return report, project
+
+
+def _columns(found: Row[Any]) -> dict[str, Any]:
+    """The project's columns of a row read with more than them."""
+    return {c.name: found._mapping[c.name] for c in Project.__table__.columns}
 
 
 def _judge_streak(
     session: Session,
     outbox: OutboxWriter,
-    row: Project,
-    report: Report,
+    row: SimpleNamespace,
+    report: SimpleNamespace,
+    latest: bool,
+    streak_before: int,
     now: datetime,
     needed: int,
 ) -> None:
-    latest = list(db.recent_standings(session, row.id, limit=100))
-    row.lagging_streak = next((n for n, s in enumerate(latest) if s != LAGGING), len(latest))
-    if row.flagged_at is None and should_flag(list(reversed(latest)), needed):
+    """Lagging reports in a row, newest first. A report that is the project's latest extends
+    or ends the stored streak; one dated earlier is judged on the stored standings."""
+    if latest:
+        row.lagging_streak = streak_before + 1 if report.standing == LAGGING else 0
+    else:
+        stored = db.recent_judgements(session, row.id, limit=100)
+        order = sorted([*stored, report], key=lambda r: (r.as_of, r.reported_at), reverse=True)
+        row.lagging_streak = lagging_streak([r.standing for r in order])
+    if row.flagged_at is None and streak_flags(row.lagging_streak, needed):
         row.flagged_at = now
         report.flagged_now = True
         outbox.add(
@@ -173,13 +199,13 @@ def _judge_streak(
         )
 
 
-def _count(row: Project, report: Report) -> None:
+def _count(row: SimpleNamespace, report: SimpleNamespace) -> None:
     REPORTS.inc(row.level, cadence=report.cadence, standing=report.standing)
     if report.flagged_now:
         PROJECTS_FLAGGED.inc(row.level)
 
 
-def _event(row: Project, report: Report) -> dict[str, Any]:
+def _event(row: SimpleNamespace, report: SimpleNamespace) -> dict[str, Any]:
     return {
         "project_id": row.id,
         "proposal_id": row.proposal_id,

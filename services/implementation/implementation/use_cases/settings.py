@@ -43,11 +43,11 @@ def flag_after(session: Session, area_path: str) -> int:
 
 
 def judgement(session: Session, area_path: str) -> tuple[int, int]:
-    """(tolerance, flag after): what a report is judged by, from one lookup."""
-    found = _nearest(session, area_path)
-    if found is None:
-        return DEFAULT_TOLERANCE_POINTS, DEFAULT_FLAG_AFTER
-    return found.tolerance_points, found.flag_after_lagging
+    """(tolerance, flag after): what a report is judged by, from one lookup of two columns."""
+    codes = [code for code in area_path.split("/") if code]
+    found = dict(db.judgements(session, codes))
+    nearest = next((found[code] for code in reversed(codes) if code in found), None)
+    return nearest or (DEFAULT_TOLERANCE_POINTS, DEFAULT_FLAG_AFTER)
 
 
 def close_threshold(session: Session, area_path: str) -> Fraction | None:

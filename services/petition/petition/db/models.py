@@ -5,10 +5,10 @@ are JSON text; every record carries its area's ancestor path, so "everything und
 is one prefix query.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from servicekit.db import UtcDateTime
-from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import Base
@@ -75,3 +75,67 @@ class PublicCode(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# ---- duty posts (履职圈) and the sentiment diary (民情日记) --------------------------------
+class DutyPost(Base):
+    """A deputy's duty activity, public until hidden by congress staff; deleted by its author
+    (kept, with its moderation, for the record; shown to nobody)."""
+
+    __tablename__ = "duty_posts"
+
+    id: Mapped[str] = mapped_column(String(34), primary_key=True)  # level letter + hex
+    deputy_id: Mapped[str] = mapped_column(ForeignKey("deputies.id"), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    area_code: Mapped[str] = mapped_column(String(12), index=True)
+    area_path: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    place: Mapped[str] = mapped_column(String(100))
+    held_on: Mapped[date] = mapped_column(Date)
+    attachments: Mapped[str] = mapped_column(Text, default="[]")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    hidden_by: Mapped[str | None] = mapped_column(String(64))
+    hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DutyPostModeration(Base):
+    """Every hide and unhide of a post: who, when, why."""
+
+    __tablename__ = "duty_post_moderation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[str] = mapped_column(ForeignKey("duty_posts.id"), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DiaryNote(Base):
+    """民情日记: a deputy's private note. Read by its author only; the matter it became, if any."""
+
+    __tablename__ = "diary_notes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    deputy_id: Mapped[str] = mapped_column(ForeignKey("deputies.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    noted_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(200))
+    matter_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DiaryTag(Base):
+    """A note's tags, one row each (a tag filter is an indexed equality)."""
+
+    __tablename__ = "diary_tags"
+
+    note_id: Mapped[str] = mapped_column(ForeignKey("diary_notes.id"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)

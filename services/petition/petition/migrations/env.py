@@ -2,6 +2,7 @@ from petition.db import (  # noqa: F401  (the model modules register their table
     Base,
     matters,
     models,
+    open311,
     work_orders,
 )
 from servicekit.alembic_env import run

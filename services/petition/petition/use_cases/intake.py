@@ -10,6 +10,7 @@ metric, not a log line, not the remembered answer of a retried submission.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -116,12 +117,37 @@ def new_matter(
 ) -> Matter:
     place = _place(session, holder, data.get("area_code"))
     deputy_id = _addressed(holder, now)
+    return matter_of(
+        session,
+        data,
+        place,
+        holder.area_code,
+        by,
+        now,
+        level=holder.level,
+        deputy_id=deputy_id,
+        station_id=holder.id if isinstance(holder, Station) else holder.station_id,
+        accept_stage=t.FIRST_CONTACT if deputy_id else t.ACCEPT,
+    )
+
+
+def matter_of(
+    session: Session,
+    data: dict[str, Any],
+    place: areas.Area,
+    handling_area_code: str,
+    by: str | None,
+    now: datetime,
+    **holder: Any,
+) -> Matter:
+    """A received matter in `place`, handled by `handling_area_code`'s level: `holder` names
+    the level, the deputy and station it came through (none for Open311) and its first stage."""
     resident = data.get("resident") or {}
     location = data["location"]
     day = beijing_day(now)
     return Matter(
         id=str(uuid.uuid4()),
-        tracking_code=_tracking_code(session, holder.level),
+        tracking_code=_tracking_code(session, holder["level"]),
         channel=data["channel"],
         category=data["category"],
         title=_title(data),
@@ -129,11 +155,11 @@ def new_matter(
         year=day.year,
         area_code=place.code,
         area_path=place.path,
-        origin_level=holder.level,
-        level=holder.level,
-        handling_area_code=holder.area_code,
-        deputy_id=deputy_id,
-        station_id=holder.id if isinstance(holder, Station) else holder.station_id,
+        origin_level=holder["level"],
+        level=holder["level"],
+        handling_area_code=handling_area_code,
+        deputy_id=holder.get("deputy_id"),
+        station_id=holder.get("station_id"),
         location_text=location["text"],
         lat=location.get("lat"),
         lng=location.get("lng"),
@@ -147,7 +173,7 @@ def new_matter(
         converted=False,
         received_at=now,
         received_on=day,
-        accept_stage=t.FIRST_CONTACT if deputy_id else t.ACCEPT,
+        accept_stage=holder.get("accept_stage", t.ACCEPT),
         accept_started_on=day,
         documents="[]",
         entered_by=by,
@@ -176,24 +202,55 @@ def submit_matter(
     data: dict[str, Any],
     key: str | None,
     now: datetime,
+    with_matter: Callable[[Matter], None] | None = None,
 ) -> dict[str, Any]:
+    """`with_matter` stages more in the matter's transaction (use_cases.diary links a note)."""
     holder = _holder(session, data["code"])
     principal = _enterer(session, guard, data["channel"], holder)
     staff = data["channel"] != contract.PUBLIC_MATTER_CHANNEL
 
+    by = principal.user_id if staff else None
+    scope = idempotency.scope_of("submit_matter", principal if staff else None)
+    return admit(
+        session,
+        outbox,
+        guard,
+        lambda: new_matter(session, data, holder, by, now),
+        by,
+        scope,
+        idempotency.Request(key, data),
+        now,
+        also=with_matter,
+    )
+
+
+def admit(
+    session: Session,
+    outbox: OutboxWriter,
+    guard: Guard,
+    build: Callable[[], Matter],
+    by: str | None,
+    scope: str,
+    request: idempotency.Request,
+    now: datetime,
+    also: Callable[[Matter], None] | None = None,
+) -> dict[str, Any]:
+    """Every channel's way in: the matter `build` makes, its first step and time limit, the
+    submitted event, once per idempotency key; `also` stages what a channel keeps beside it."""
+
     def create() -> dict[str, Any]:
-        matter = new_matter(session, data, holder, principal.user_id if staff else None, now)
+        matter = build()
+        # The due day first (its queries find nothing pending), then the matter, its deputy and
+        # its first step go in one flush, with the outbox row.
+        timelimits.refresh_due(session, matter, guard.level)
         session.add(matter)
-        session.flush()
         if matter.deputy_id:
             session.add(MatterDeputy(matter_id=matter.id, deputy_id=matter.deputy_id,
                                      role="addressed", added_at=now))  # fmt: skip
         session.add(
             MatterStep(matter_id=matter.id, action="submit", level=matter.level,
-                       details=dumps({"channel": matter.channel}),
-                       by=principal.user_id if staff else None, at=now)
+                       details=dumps({"channel": matter.channel}), by=by, at=now)
         )  # fmt: skip
-        timelimits.refresh_due(session, matter, guard.level)
         outbox.add(
             session,
             MATTER_SUBMITTED,
@@ -201,11 +258,12 @@ def submit_matter(
             area_code=matter.area_code,
             level=matter.level,
         )
+        if also is not None:
+            also(matter)
         return dump(contract.MatterCreated, _created(matter))
 
-    scope = idempotency.scope_of("submit_matter", principal if staff else None)
-    then = lambda: MATTERS_SUBMITTED.inc(guard.level, channel=data["channel"])  # noqa: E731
-    return idempotency.create_once(session, scope, idempotency.Request(key, data), create, then)
+    then = lambda: MATTERS_SUBMITTED.inc(guard.level, channel=request.body["channel"])  # noqa: E731
+    return idempotency.create_once(session, scope, request, create, then)
 
 
 def _created(matter: Matter) -> dict[str, Any]:

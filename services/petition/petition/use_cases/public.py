@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..db.models import Deputy, Station
 from ..domain import stations as duty
 from ..domain.deputies import CONTACT_NAMES
+from . import posts as duty_posts  # a module, not its names: posts → codes → public
 from .common import area_name, loads, public_url, today
 
 LEVEL_NAMES = {"city": "市级", "banner": "旗区级", "township": "苏木乡镇（街道）级"}
@@ -80,6 +81,7 @@ def deputy_view(session: Session, row: Deputy) -> dict[str, Any]:
         "contact": contact_words(row, station),
         "public_phone": row.public_phone if row.contact_policy == "phone" else None,
         "station": station_view(session, station) if station else None,
+        "recent_posts": duty_posts.recent_duty_posts(session, row),
     }
 
 

@@ -5,6 +5,7 @@ or now for one area (staff). Due days left pending by an unknown year are comput
 the year is known; until then the matter is skipped, listed and counted, never guessed."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from servicekit.auth import Guard
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
 from servicekit.workcalendar import UnknownYear, WorkCalendar
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,7 @@ from ..db.matters import Matter, MatterReminder
 from ..domain import matters as states
 from ..domain import timelimits as t
 from ..metrics import MATTERS_CIRCULATED, MATTERS_URGED, OPEN_MATTERS, OVERDUE_MATTERS
-from . import calendar, timelimits
+from . import calendar, sweep, timelimits
 from .common import area, today
 from .views import overdue_clause
 
@@ -59,29 +60,38 @@ def remind(
     now: datetime,
     of_level: str | None = None,
 ) -> tuple[list[dict[str, Any]], set[int]]:
-    query = select(Matter).where(
-        Matter.state.in_(states.OPEN_STATES), Matter.area_path.startswith(area_path)
-    )
-    if of_level is not None:
-        query = query.where(Matter.level == of_level)
     work = calendar.work_calendar(session)
     sent: list[dict[str, Any]] = []
     unknown: set[int] = set()
-    already = _sent(session)
     rules: dict[str, t.RuleSet] = {}
-    for matter in session.scalars(query):
-        if matter.due_pending_year is not None:
-            timelimits.refresh_due(session, matter, level)
-        if matter.due_pending_year is not None:
-            unknown.add(matter.due_pending_year)
-            continue
-        if matter.handling_area_code not in rules:
-            rules[matter.handling_area_code] = timelimits.rules_for(
-                session, matter.handling_area_code
-            )
-        steps = rules[matter.handling_area_code].steps
-        sent += _steps(session, outbox, work, matter, steps, already, on, now, unknown)
+    ids = sweep.due_matter_ids(session, area_path, of_level, on, work, rules)
+    reminders: list[dict[str, Any]] = []
+    for chunk in sweep.chunks(ids):
+        already = _sent(session, chunk)
+        for matter in session.scalars(select(Matter).where(Matter.id.in_(chunk))):
+            if matter.due_pending_year is not None:
+                timelimits.refresh_due(session, matter, level)
+            if matter.due_pending_year is not None:
+                unknown.add(matter.due_pending_year)
+                continue
+            if matter.handling_area_code not in rules:
+                rules[matter.handling_area_code] = timelimits.rules_for(
+                    session, matter.handling_area_code
+                )
+            steps = rules[matter.handling_area_code].steps
+            found = _steps(work, matter, steps, already, on, now, unknown)
+            reminders += [_reminder_row(item, now) for item in found]
+            sent += found
+    events = [
+        (MATTER_URGED if item["step"] == t.URGE else MATTER_CIRCULATED,
+         {key: item[key] for key in EVENT_FIELDS}, item["area_code"], item["level"])
+        for item in sent
+    ]  # fmt: skip
     try:
+        # One statement each for the run's events and rows, not a flush per row.
+        outbox.add_many(session, events)
+        if reminders:
+            session.execute(insert(MatterReminder), reminders)
         session.commit()
     except IntegrityError:  # another run sent the same steps meanwhile: they are sent
         session.rollback()
@@ -94,11 +104,27 @@ def remind(
     return sent, unknown
 
 
-def _sent(session: Session) -> dict[tuple[str, str, date], set[str]]:
+EVENT_FIELDS = ("matter_id", "area_code", "level", "stage", "due_date", "step", "distance", "unit",
+                "raised_at")  # fmt: skip
+
+
+def _reminder_row(item: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "matter_id": item["matter_id"],
+        "stage": item["stage"],
+        "due_date": date.fromisoformat(item["due_date"]),
+        "step": item["step"],
+        "distance": item["distance"],
+        "sent_at": now,
+    }
+
+
+def _sent(session: Session, ids: Sequence[str]) -> dict[tuple[str, str, date], set[str]]:
+    """The steps already recorded for these matters' time limits."""
     found: dict[tuple[str, str, date], set[str]] = defaultdict(set)
     rows = session.execute(
         select(MatterReminder.matter_id, MatterReminder.stage, MatterReminder.due_date,
-               MatterReminder.step)
+               MatterReminder.step).where(MatterReminder.matter_id.in_(ids))
     )  # fmt: skip
     for matter_id, stage, due, step in rows:
         found[(matter_id, stage, due)].add(step)
@@ -106,8 +132,6 @@ def _sent(session: Session) -> dict[tuple[str, str, date], set[str]]:
 
 
 def _steps(
-    session: Session,
-    outbox: OutboxWriter,
     work: WorkCalendar,
     matter: Matter,
     steps: tuple[tuple[str, int], ...],
@@ -130,10 +154,6 @@ def _steps(
         return []
     found = []
     for step in t.steps_to_send(already[(matter.id, stage, due)], reached):
-        session.add(
-            MatterReminder(matter_id=matter.id, stage=stage, due_date=due, step=step,
-                           distance=distance, sent_at=now)
-        )  # fmt: skip
         payload = {
             "matter_id": matter.id,
             "area_code": matter.area_code,
@@ -145,8 +165,6 @@ def _steps(
             "unit": unit,
             "raised_at": now,
         }
-        spec = MATTER_URGED if step == t.URGE else MATTER_CIRCULATED
-        outbox.add(session, spec, payload, area_code=matter.area_code, level=matter.level)
         found.append({**payload, "step_name": t.STEP_NAMES[step], "due_date": due.isoformat(),
                       "raised_at": now.isoformat()})  # fmt: skip
     return found

@@ -26,6 +26,7 @@ STEP_NAMES = {
     "rate": "群众评价",
     "return_visit": "回访",
     "screened": "建议已答复",
+    "open311_update": "对接系统反馈进展",  # an Open311 integrator's update
 }
 VERDICT_NAMES = {
     None: "已转为民生实事建议，等待筛选答复",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-03 17:46:53.752012
+Create Date: 2026-12-03 18:09:00.062253
 """
 
 import sqlalchemy as sa
@@ -115,6 +115,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_matters_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_matters_station_id"), ["station_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_matters_year"), ["year"], unique=False)
+
+    op.create_table(
+        "open311_keys",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("prefix", sa.String(length=12), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_open311_keys")),
+        sa.UniqueConstraint("key_hash", name=op.f("uq_open311_keys_key_hash")),
+    )
+    with op.batch_alter_table("open311_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_open311_keys_area_code"), ["area_code"], unique=False)
 
     op.create_table(
         "outbox",
@@ -359,6 +376,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_matter_steps_matter_id"), ["matter_id"], unique=False)
 
     op.create_table(
+        "open311_requests",
+        sa.Column("matter_id", sa.String(length=36), nullable=False),
+        sa.Column("key_id", sa.String(length=36), nullable=False),
+        sa.Column("token", sa.String(length=40), nullable=False),
+        sa.Column("resident_email", sa.String(length=200), nullable=True),
+        sa.Column("account_id", sa.String(length=100), nullable=True),
+        sa.Column("device_id", sa.String(length=100), nullable=True),
+        sa.Column("media_url", sa.String(length=500), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["key_id"], ["open311_keys.id"], name=op.f("fk_open311_requests_key_id_open311_keys")
+        ),
+        sa.ForeignKeyConstraint(
+            ["matter_id"], ["matters.id"], name=op.f("fk_open311_requests_matter_id_matters")
+        ),
+        sa.PrimaryKeyConstraint("matter_id", name=op.f("pk_open311_requests")),
+        sa.UniqueConstraint("token", name=op.f("uq_open311_requests_token")),
+    )
+    with op.batch_alter_table("open311_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_open311_requests_key_id"), ["key_id"], unique=False)
+
+    op.create_table(
+        "open311_updates",
+        sa.Column("key_id", sa.String(length=36), nullable=False),
+        sa.Column("update_id", sa.String(length=64), nullable=False),
+        sa.Column("matter_id", sa.String(length=36), nullable=False),
+        sa.Column("step_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("media_url", sa.String(length=500), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["key_id"], ["open311_keys.id"], name=op.f("fk_open311_updates_key_id_open311_keys")
+        ),
+        sa.ForeignKeyConstraint(
+            ["matter_id"], ["matters.id"], name=op.f("fk_open311_updates_matter_id_matters")
+        ),
+        sa.PrimaryKeyConstraint("key_id", "update_id", name=op.f("pk_open311_updates")),
+    )
+    with op.batch_alter_table("open311_updates", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_open311_updates_matter_id"), ["matter_id"], unique=False
+        )
+
+    op.create_table(
         "work_order_changes",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("order_id", sa.String(length=36), nullable=False),
@@ -381,6 +440,57 @@ def upgrade() -> None:
     with op.batch_alter_table("work_order_changes", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_work_order_changes_order_id"), ["order_id"], unique=False
+        )
+
+    op.create_table(
+        "diary_notes",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("deputy_id", sa.String(length=36), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("noted_on", sa.Date(), nullable=False),
+        sa.Column("place", sa.String(length=200), nullable=True),
+        sa.Column("matter_id", sa.String(length=36), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["deputy_id"], ["deputies.id"], name=op.f("fk_diary_notes_deputy_id_deputies")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_diary_notes")),
+    )
+    with op.batch_alter_table("diary_notes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_diary_notes_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_diary_notes_deputy_id"), ["deputy_id"], unique=False)
+
+    op.create_table(
+        "duty_posts",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("deputy_id", sa.String(length=36), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("place", sa.String(length=100), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("attachments", sa.Text(), nullable=False),
+        sa.Column("hidden", sa.Boolean(), nullable=False),
+        sa.Column("hidden_reason", sa.String(length=500), nullable=True),
+        sa.Column("hidden_by", sa.String(length=64), nullable=True),
+        sa.Column("hidden_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["deputy_id"], ["deputies.id"], name=op.f("fk_duty_posts_deputy_id_deputies")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_duty_posts")),
+    )
+    with op.batch_alter_table("duty_posts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_duty_posts_area_code"), ["area_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_duty_posts_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_duty_posts_deputy_id"), ["deputy_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_duty_posts_published_at"), ["published_at"], unique=False
         )
 
     op.create_table(
@@ -469,11 +579,50 @@ def upgrade() -> None:
             batch_op.f("ix_work_order_urges_order_id"), ["order_id"], unique=False
         )
 
+    op.create_table(
+        "diary_tags",
+        sa.Column("note_id", sa.String(length=36), nullable=False),
+        sa.Column("tag", sa.String(length=20), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["note_id"], ["diary_notes.id"], name=op.f("fk_diary_tags_note_id_diary_notes")
+        ),
+        sa.PrimaryKeyConstraint("note_id", "tag", name=op.f("pk_diary_tags")),
+    )
+    with op.batch_alter_table("diary_tags", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_diary_tags_tag"), ["tag"], unique=False)
+
+    op.create_table(
+        "duty_post_moderation",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("post_id", sa.String(length=34), nullable=False),
+        sa.Column("action", sa.String(length=10), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("by", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["post_id"], ["duty_posts.id"], name=op.f("fk_duty_post_moderation_post_id_duty_posts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_duty_post_moderation")),
+    )
+    with op.batch_alter_table("duty_post_moderation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_duty_post_moderation_post_id"), ["post_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("duty_post_moderation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_duty_post_moderation_post_id"))
+
+    op.drop_table("duty_post_moderation")
+    with op.batch_alter_table("diary_tags", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_diary_tags_tag"))
+
+    op.drop_table("diary_tags")
     with op.batch_alter_table("work_order_urges", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_work_order_urges_order_id"))
 
@@ -490,10 +639,30 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_hotline_findings_area_code"))
 
     op.drop_table("hotline_findings")
+    with op.batch_alter_table("duty_posts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_duty_posts_published_at"))
+        batch_op.drop_index(batch_op.f("ix_duty_posts_deputy_id"))
+        batch_op.drop_index(batch_op.f("ix_duty_posts_area_path"))
+        batch_op.drop_index(batch_op.f("ix_duty_posts_area_code"))
+
+    op.drop_table("duty_posts")
+    with op.batch_alter_table("diary_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_diary_notes_deputy_id"))
+        batch_op.drop_index(batch_op.f("ix_diary_notes_created_at"))
+
+    op.drop_table("diary_notes")
     with op.batch_alter_table("work_order_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_work_order_changes_order_id"))
 
     op.drop_table("work_order_changes")
+    with op.batch_alter_table("open311_updates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_open311_updates_matter_id"))
+
+    op.drop_table("open311_updates")
+    with op.batch_alter_table("open311_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_open311_requests_key_id"))
+
+    op.drop_table("open311_requests")
     with op.batch_alter_table("matter_steps", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_matter_steps_matter_id"))
 
@@ -540,6 +709,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_outbox_sent_at"))
 
     op.drop_table("outbox")
+    with op.batch_alter_table("open311_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_open311_keys_area_code"))
+
+    op.drop_table("open311_keys")
     with op.batch_alter_table("matters", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_matters_year"))
         batch_op.drop_index(batch_op.f("ix_matters_station_id"))

@@ -1,0 +1,281 @@
+"""Petition (信访代办, issue 13): the nightly time-limit sweep over a city's 100,000 open matters,
+public matter submission through the gateway against the bare nameko echo in the same run, the
+workers' peak memory, and (once its route exists) the Open311 requests list.
+
+    python -m bench.bench_petition            # 100,000 matters; 12 s a target at 8 clients
+    python -m bench.bench_petition --quick    # 2,000 matters; 2 s a target (a smoke run)
+    python -m bench.bench_petition --matters 50000 --seconds 20 --no-postgres
+
+1. The sweep (bench/petition_sweep.py): N open matters spread over the city's areas, levels,
+   open states, tiers and 120 days, plus N/10 resolved and closed, bulk-inserted by SQL (setup:
+   not through the API), then `reminders.remind` on yesterday (catch-up: nothing recorded yet)
+   and the timer's `reminders.hourly` 3 times (first: tonight's steps; then nothing new),
+   timed in this process, on SQLite and on the machine's PostgreSQL. Target < 2 s.
+2. Submission: a private vhost, a temp DATA_DIR (SQLite), migrations, one petition worker per
+   level and the gateway as separate processes (servicekit.testing.Platform, as `make run`
+   starts them), a congress_staff account (written into the gateway's database, its token
+   signed here: a login's KDF is not measured) that registers a station and imports deputies by
+   CSV through the gateway; then POST /api/v1/matters through a township deputy's public code,
+   no login, against bench.echo_service (the same JSON body), in alternating slices (ABBA, one
+   load generator process per slice: bench/loadgen.py). Target: >= 0.6x the echo's req/s.
+   Under the table: server CPU ms per request per process (from /proc).
+3. Peak memory (VmHWM) of each petition worker and the gateway after the load.
+4. Open311 GET requests list (1,000 records) p99: a hook for the Open311 routes; until they
+   exist it prints "not measured: route not present".
+Exit status 0 whatever the figures, 1 when the stack did not start, 130 on Ctrl-C.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import requests
+from servicekit import testing
+
+from bench import petition_sweep, stack
+from bench.bench_intake import (
+    HEADER,
+    MAX_WORKERS,
+    THROUGHPUT_TARGET,
+    Stack,
+    cpu_breakdown,
+    measure,
+    row,
+    start_echo,
+    wait_echo,
+)
+from tests.support import petition as world
+from tests.support.voting_floor import gateway_database_url
+
+with warnings.catch_warnings():  # eventlet's deprecation notice, via servicekit.auth -> nameko
+    warnings.simplefilter("ignore")
+    from bench.city_checks import memory_report, percentile
+    from bench.city_setup import cheap_hashes
+
+BANNER = "150622"  # 准格尔旗: its congress staff keep the deputies of 薛家湾镇 (150622100)
+CLIENTS = 8
+OPEN311_RECORDS = 1000
+OPEN311_CALLS = 50
+
+
+# ---- the stack ------------------------------------------------------------------------------
+@dataclass
+class PetitionStack(Stack):
+    """bench_intake's Stack, aimed at the public matter route; `body` names a deputy's code."""
+
+    body: str = ""
+
+    @property
+    def gateway_url(self) -> str:
+        return f"{self.platform.base_url}/api/v1/matters"
+
+
+def staff_token(platform: testing.Platform) -> str:
+    """A congress_staff account of the banner, written as gateway.cli does; its token signed
+    as a login signs it."""
+    from servicekit import config
+    from servicekit.auth import Principal
+    from servicekit.clock import utcnow
+    from servicekit.db import make_engine
+    from sqlalchemy.orm import Session
+
+    from gateway import accounts, tokens
+
+    engine = make_engine(gateway_database_url(platform))
+    now = utcnow()
+    try:
+        with Session(engine) as session, cheap_hashes():
+            account = accounts.create_account(
+                session, username="bench-renda", password=os.urandom(16).hex(),
+                roles=["congress_staff"], area_code=BANNER, display_name=None, now=now,
+            )  # fmt: skip
+            account_id = account.id
+    finally:
+        engine.dispose()
+    principal = Principal(account_id, ("congress_staff",), BANNER, "bench-renda")
+    return tokens.issue(config.token_secret(), principal, now)[0]
+
+
+def deputies(platform: testing.Platform, token: str) -> dict[str, dict]:
+    """The station and the deputies of tests.support.petition, through the gateway."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    base = platform.base_url
+    station = session.post(f"{base}/api/v1/stations", json=world.STATION, timeout=30)
+    body = {"area_code": BANNER, "csv": world.DEPUTIES_CSV}
+    imported = session.post(f"{base}/api/v1/deputies/import", json=body, timeout=30)
+    if station.status_code != 201 or imported.status_code != 201:
+        raise stack.StackFailed(
+            f"station {station.status_code} {station.text[:300]}; "
+            f"import {imported.status_code} {imported.text[:300]}"
+        )
+    return {d["username"]: d for d in imported.json()["deputies"]}
+
+
+def matter_body(code: str) -> str:
+    return json.dumps(
+        {**world.MATTER, "code": code, "resident": world.RESIDENT}, ensure_ascii=False
+    )
+
+
+@contextmanager
+def petition_stack() -> Iterator[PetitionStack]:
+    with stack.vhost() as host, stack.data_dir() as folder:
+        env = {"MAX_WORKERS": str(MAX_WORKERS), "GATEWAY_MAX_WORKERS": str(MAX_WORKERS)}
+        platform = stack.new_platform(host.uri, folder, env)
+        echo: subprocess.Popen[bytes] | None = None
+        try:
+            try:
+                platform.prepare()
+                for level in stack.LEVELS:
+                    platform.start_worker(level, service="petition")
+                platform.start_gateway()
+                echo, echo_url = start_echo(host.uri, folder)
+                platform.wait_levels(*stack.LEVELS, seconds=90, service="petition")
+                wait_echo(echo, echo_url)
+                os.environ["DATA_DIR"] = platform.data_dir
+                found = deputies(platform, staff_token(platform))
+                body = matter_body(found["wang"]["public_code"])
+                running = PetitionStack(platform, echo, echo_url, body)
+                first = requests.post(
+                    running.gateway_url, data=body.encode(), timeout=30,
+                    headers={"Content-Type": "application/json"},
+                )  # fmt: skip
+                if first.status_code != 201:
+                    raise stack.StackFailed(f"submission: {first.status_code} {first.text[:500]}")
+            except stack.StackFailed:
+                stack.print_logs(folder)
+                raise
+            except (OSError, RuntimeError, AssertionError, requests.RequestException) as exc:
+                stack.print_logs(folder)
+                raise stack.StackFailed(f"{type(exc).__name__}: {exc}") from exc
+            yield running
+        finally:
+            stack.stop([*platform.processes.values(), *([echo] if echo is not None else [])])
+            platform.processes.clear()
+
+
+# ---- the parts ------------------------------------------------------------------------------
+def sweeps(args: argparse.Namespace) -> None:
+    closed = args.matters // 10
+    with (
+        tempfile.TemporaryDirectory(prefix="minsheng-petition-sweep-") as folder,
+        petition_sweep.sqlite_engine(folder) as engine,
+    ):
+        petition_sweep.report(petition_sweep.sweep(engine, args.matters, closed))
+    if not args.postgres:
+        print("  PostgreSQL: not measured (--no-postgres)")
+        return
+    try:
+        with petition_sweep.postgres_engine() as engine:
+            petition_sweep.report(petition_sweep.sweep(engine, args.matters, closed))
+    except Exception as exc:  # no PostgreSQL here: say so, keep the other figures
+        print(f"  PostgreSQL: not measured ({type(exc).__name__}: {str(exc)[:200]})")
+
+
+def submission(running: PetitionStack, args: argparse.Namespace) -> None:
+    points = measure(running, CLIENTS, args.warmup, args.seconds, args.rounds, running.body)
+    gateway, echo = points["gateway"], points["echo"]
+    print(
+        f"\nPOST /api/v1/matters (public, a deputy's code, no login) via gateway vs bare nameko "
+        f"echo, {CLIENTS} clients, {args.seconds:g} s per target in {args.rounds} slices (ABBA)"
+        f" after {args.warmup:g} s warm-up each; latencies in ms"
+    )
+    print(HEADER)
+    print("-" * len(HEADER))
+    print(row(CLIENTS, gateway, echo))
+    ratio = gateway.rps / echo.rps if echo.rps else float("nan")
+    print(
+        f"throughput ratio {ratio:.2f} (target >= {THROUGHPUT_TARGET}): "
+        f"{'PASS' if ratio >= THROUGHPUT_TARGET else 'FAIL'}"
+    )
+    for target, point in points.items():
+        print(f"  {target:<7} server cpu ms/request: {cpu_breakdown(point)}")
+    odd = {k: v for k, v in gateway.statuses.items() if k != "201"}
+    if odd:
+        print(f"  gateway non-201 statuses: {odd}")
+
+
+def open311_requests_p99(base_url: str) -> None:
+    """HOOK (Open311 GeoReport v2, another part of issue 13): GET /open311/v2/requests.json of
+    the city, 1,000 records a page, p99 over OPEN311_CALLS calls. Until that route exists it
+    answers 404 and nothing is measured (no figure is made up)."""
+    url = f"{base_url}/open311/v2/requests.json"
+    query = {"jurisdiction_id": "150600"}
+    first = requests.get(url, params=query, timeout=60)
+    if first.status_code == 404:
+        print(f"\nOpen311 GET requests list ({OPEN311_RECORDS} records) p99: "
+              "not measured: route not present")  # fmt: skip
+        return
+    walls = []
+    session = requests.Session()
+    for _ in range(OPEN311_CALLS):
+        started = time.perf_counter()
+        answer = session.get(url, params=query, timeout=60)
+        walls.append((time.perf_counter() - started) * 1000)
+    records = len(answer.json()) if answer.status_code == 200 else 0
+    print(
+        f"\nOpen311 GET requests list: status {answer.status_code}, {records} records, "
+        f"{OPEN311_CALLS} calls: p50 {percentile(sorted(walls), 0.5):.1f} ms, "
+        f"p99 {percentile(sorted(walls), 0.99):.1f} ms"
+    )
+
+
+def run(args: argparse.Namespace) -> None:
+    print(f"sweep: {args.matters} open matters on SQLite and PostgreSQL…", flush=True)
+    sweeps(args)
+    print("\nstarting: vhost, migrations, petition workers, gateway, echo…", flush=True)
+    with petition_stack() as running:
+        load_before = os.getloadavg()[0]
+        print(f"up: gateway {running.platform.base_url}, echo {running.echo_url}", flush=True)
+        submission(running, args)
+        open311_requests_p99(running.platform.base_url)
+        print("\nworker memory (after the load):")
+        memory_report(running.platform, "peak")
+        print(
+            f"\n1-min load average: {load_before:.2f} when up, {os.getloadavg()[0]:.2f} at the "
+            f"end ({os.cpu_count()} CPUs)"
+        )
+
+
+def arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_petition", description=__doc__)
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("--matters", type=int, default=100_000, help="open matters in the city")
+    parser.add_argument("--seconds", type=float, default=12.0, help="measured s per target")
+    parser.add_argument("--warmup", type=float, default=1.0, help="warm-up s per slice")
+    parser.add_argument("--rounds", type=int, default=4, help="slices per target, ABBA")
+    parser.add_argument("--no-postgres", dest="postgres", action="store_false")
+    parser.add_argument("--quick", action="store_true", help="2,000 matters, 2 s a target")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.matters, args.seconds, args.rounds, args.warmup = 2000, 2.0, 2, 0.5
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = arguments(argv)
+    signal.signal(signal.SIGTERM, stack.interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        run(args)
+    except (stack.StackFailed, requests.RequestException) as exc:
+        print(f"failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted; cleaned up", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
