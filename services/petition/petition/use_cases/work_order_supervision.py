@@ -12,25 +12,23 @@ from datetime import datetime
 from typing import Any
 
 from contracts import matters as matter_contract
-from contracts.events import MATTER_SUBMITTED
+from servicekit import idempotency
 from servicekit.auth import Guard
 from servicekit.outbox import OutboxWriter
-from servicekit.validation import dump
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import errors, roles
-from ..db.matters import MatterDeputy, MatterStep
+from ..db.matters import Matter
 from ..db.models import Deputy
 from ..db.work_orders import WorkOrder, WorkOrderSupervision, WorkOrderUrge
 from ..metrics import (
-    MATTERS_SUBMITTED,
     WORK_ORDERS_RATED,
     WORK_ORDERS_SUPERVISED,
     WORK_ORDERS_URGED,
 )
-from . import intake, timelimits
-from .common import dumps, require_deputy
+from . import intake
+from .common import require_deputy
 from .work_order_views import load_work_order, work_order_detail
 
 NOT_SUPERVISING = "须先督办该工单 (supervise the order first)"
@@ -124,21 +122,19 @@ def open_matter_from_work_order(
         "area_code": row.area_code,  # within the deputy's area: acting_deputy checked
         "location": {"text": data.get("location_text") or row.address or row.area_code},
     }
-    matter = intake.new_matter(session, fields, deputy, guard.principal.user_id, now)
-    session.add(matter)
-    session.flush()
-    session.add(MatterDeputy(matter_id=matter.id, deputy_id=deputy.id, role="addressed",
-                             added_at=now))  # fmt: skip
-    session.add(MatterStep(matter_id=matter.id, action="submit", level=matter.level,
-                           details=dumps({"channel": matter.channel, "work_order": row.order_no}),
-                           by=guard.principal.user_id, at=now))  # fmt: skip
-    timelimits.refresh_due(session, matter, guard.level)
-    outbox.add(session, MATTER_SUBMITTED, intake.submitted_event(matter),
-               area_code=matter.area_code, level=matter.level)  # fmt: skip
-    row.matter_id = matter.id
-    session.commit()
-    MATTERS_SUBMITTED.inc(guard.level, channel=matter.channel)
-    created = {"id": matter.id, "tracking_code": matter.tracking_code, "state": matter.state,
-               "area_code": matter.area_code, "level": matter.level,
-               "received_at": matter.received_at, "accept_due": matter.accept_due}  # fmt: skip
-    return dump(matter_contract.MatterCreated, created)
+    by = guard.principal.user_id
+
+    def link(matter: Matter) -> None:
+        row.matter_id = matter.id  # in the matter's own transaction
+
+    return intake.admit(
+        session,
+        outbox,
+        guard,
+        lambda: intake.new_matter(session, fields, deputy, by, now),
+        by,
+        idempotency.scope_of("open_matter_from_work_order", guard.principal),
+        idempotency.Request(None, fields),
+        now,
+        also=link,
+    )
