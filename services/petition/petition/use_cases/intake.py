@@ -31,7 +31,7 @@ from ..domain import stations as duty
 from ..domain import timelimits as t
 from ..metrics import MATTERS_SUBMITTED
 from . import codes, public, timelimits
-from .common import beijing_day, deputy_of, dumps
+from .common import business_day, deputy_of, dumps
 
 REVOKED = "此码已停用，请使用新的代表码 (this code is no longer used: use the new one)"
 
@@ -94,7 +94,7 @@ def _place(session: Session, holder: Deputy | Station, wanted: str | None) -> ar
 def _addressed(holder: Deputy | Station, now: datetime) -> str | None:
     if isinstance(holder, Deputy):
         return holder.id
-    on_duty = duty.on_duty(public.slots(holder), beijing_day(now))
+    on_duty = duty.on_duty(public.slots(holder), business_day(now))
     return on_duty[0] if on_duty else None
 
 
@@ -144,7 +144,7 @@ def matter_of(
     the level, the deputy and station it came through (none for Open311) and its first stage."""
     resident = data.get("resident") or {}
     location = data["location"]
-    day = beijing_day(now)
+    day = business_day(now)
     return Matter(
         id=str(uuid.uuid4()),
         tracking_code=_tracking_code(session, holder["level"]),
