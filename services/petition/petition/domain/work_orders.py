@@ -22,10 +22,12 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
+
+from servicekit.rows import ImportRefused, RowProblem
 
 BEIJING = timezone(timedelta(hours=8))
 TYPES = ("consult", "help", "suggest", "complaint", "report")
@@ -104,22 +106,6 @@ class OrderRow:
         values = {k: v for k, v in asdict(self).items() if k != "line"}
         text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    errors: dict[str, str]
-
-    def as_dict(self) -> dict[str, int | dict[str, str]]:
-        return {"line": self.line, "errors": self.errors}
-
-
-class ImportRefused(ValueError):
-    def __init__(self, message: str, problems: Iterable[RowProblem] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
 
 
 def parse_time(text: str) -> datetime:
