@@ -76,8 +76,9 @@ def business_clock() -> str | None:
     if today is None:
         return None
     return (
-        f"  开发时钟 MINSHENG_TODAY={today}：实施服务按此日期办理报送、拨付、验收、催办与预警 "
-        f"(development clock: implementation's business date is {today})"
+        f"  开发时钟 MINSHENG_TODAY={today}：实施服务按此日期办理报送、拨付、验收、催办与预警，"
+        f"信访代办按此日期计算办理时限与催办 "
+        f"(development clock: implementation's and petition's business date is {today})"
     )
 
 

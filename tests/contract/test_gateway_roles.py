@@ -61,6 +61,9 @@ SAME = [
     (petition.MODERATE, petition_roles.MODERATE),
     (petition.DIARY, petition_roles.DIARY),
     (petition.OPEN311_KEYS, petition_roles.OPEN311_KEYS),
+    (petition.HOTLINE_READ, petition_roles.HOTLINE_READ),
+    (petition.DEPUTY, petition_roles.SUPERVISE),
+    (petition.KEEP, petition_roles.HOTLINE_KEEP),
 ]
 
 

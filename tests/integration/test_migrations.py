@@ -88,6 +88,13 @@ EXPECTED_TABLES = {
         "duty_post_moderation",
         "diary_notes",
         "diary_tags",
+        # 12345 hotline work orders (petition.db.work_orders)
+        "work_orders",
+        "work_order_changes",
+        "work_order_supervisions",
+        "work_order_urges",
+        "hotline_time_limits",
+        "hotline_findings",
         *MESSAGING_TABLES,
     },
     "gateway": {"accounts"},

@@ -2,7 +2,8 @@
 [tool.importlinter] contract_types), so a new service is covered the day it is registered.
 
 `StandardLibraryOnly`: a forbidden contract lists what may not be imported, so a new dependency
-slips through; this one lists what may be: the standard library and the package itself.
+slips through; this one lists what may be: the standard library, the package itself and the
+few pure kit modules named in `allowed_modules` (each checked standard-library only too).
 Checking every module of the package directly also covers indirect imports, since nothing else
 is reachable. `RegisteredLayers` and `RegisteredIndependence` are the built-in contracts with
 their module lists taken from contracts.registry.
@@ -19,19 +20,23 @@ from importlinter.domain.imports import ModuleExpression
 
 
 class StandardLibraryOnly(Contract):
-    """Options: `source_modules` (module expressions; wildcards allowed, e.g. `*.domain`)."""
+    """Options: `source_modules` (module expressions; wildcards allowed, e.g. `*.domain`);
+    `allowed_modules`: pure modules they may import besides (servicekit.push)."""
 
     source_modules = fields.ListField(subfield=fields.ModuleExpressionField())
+    allowed_modules = fields.ListField(subfield=fields.StringField(), required=False)
 
     def check(self, graph, verbose):  # type: ignore[no-untyped-def]
         packages = module_expressions_to_modules(graph, self.source_modules)  # type: ignore[arg-type]
         offending = []
+        allowed = set(getattr(self, "allowed_modules", None) or ())
         for package in sorted(packages, key=lambda module: module.name):
             members = {package.name, *graph.find_descendants(package.name)}
             for module in sorted(members):
                 for imported in sorted(graph.find_modules_directly_imported_by(module)):
                     top = imported.split(".")[0]
-                    if top not in sys.stdlib_module_names and imported not in members:
+                    known = imported in members or imported in allowed
+                    if top not in sys.stdlib_module_names and not known:
                         offending.append((package.name, module, imported))
         return ContractCheck(
             kept=not offending, warnings=[], metadata={"offending": offending, "found": packages}

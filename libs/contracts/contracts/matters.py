@@ -27,8 +27,11 @@ MATTER_CATEGORIES = (
 PUBLIC_MATTER_CHANNEL = "qr"
 DEPUTY_CHANNELS = ("visit", "courtyard", "bench", "market")
 SUBMIT_CHANNELS = (PUBLIC_MATTER_CHANNEL, *DEPUTY_CHANNELS, "station")
-# open311: filed by an integrator through Open311 (contracts.open311), never through a code.
-MATTER_CHANNELS = (*SUBMIT_CHANNELS, "open311")
+# A matter a deputy opened from a 12345 work order (contracts.work_orders): never submitted.
+HOTLINE_MATTER_CHANNEL = "hotline"
+# open311: filed by an integrator through Open311 (contracts.open311), never through a code;
+# hotline: opened by a deputy from a 12345 work order.
+MATTER_CHANNELS = (*SUBMIT_CHANNELS, "open311", HOTLINE_MATTER_CHANNEL)
 MATTER_STATES = ("received", "accepted", "handling", "resolved", "closed")
 TIERS = ("direct", "diversion", "joint")
 METHODS = ("supervise", "follow", "assist", "investigate")

@@ -15,6 +15,7 @@ from .fields import StrictSchema, Whole, area_code, bounded_int, one_of, text
 from .open311 import Open311Rpc
 from .posts import PostsRpc, PublicDutyPost
 from .reference import LEVELS
+from .work_orders import WorkOrderRpc
 
 PETITION = "petition"
 
@@ -41,9 +42,9 @@ def public_code_level(code: str) -> str | None:
     return _LETTERS[cleaned[0]]
 
 
-class PetitionRpc(PostsRpc, Open311Rpc):
+class PetitionRpc(PostsRpc, Open311Rpc, WorkOrderRpc):
     """Every RPC method of the petition service (duty posts and the diary: `PostsRpc`;
-    Open311's: `Open311Rpc`)."""
+    Open311's: `Open311Rpc`; the 12345 work orders': `WorkOrderRpc`)."""
 
     get_status = "get_status"
     import_deputies = "import_deputies"

@@ -203,9 +203,16 @@ class Platform:
         return process
 
     def start_worker(
-        self, level: str = "all", name: str | None = None, service: str = "collection"
+        self,
+        level: str = "all",
+        name: str | None = None,
+        service: str = "collection",
+        env: dict[str, str] | None = None,
     ) -> subprocess.Popen[bytes]:
-        return self._start(name or f"{service}-{level}", service, {"WORKER_LEVEL": level})
+        """`env`: more environment for this worker only (its METRICS_PORT, a later
+        MINSHENG_TODAY on a restart)."""
+        extra = {"WORKER_LEVEL": level, **(env or {})}
+        return self._start(name or f"{service}-{level}", service, extra)
 
     def start_gateway(self) -> subprocess.Popen[bytes]:
         return self._start("gateway", "gateway", {})

@@ -2,7 +2,13 @@
 
 from typing import Any
 
-from servicekit.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from servicekit.errors import (
+    Conflict,
+    NotFound,
+    RuleViolation,
+    Unauthenticated,
+    ValidationFailed,
+)
 
 
 def deputy_not_found() -> NotFound:
@@ -59,3 +65,15 @@ def open311_token_not_found() -> NotFound:
 
 def open311_key_not_found() -> NotFound:
     return NotFound("没有这个 api_key (no such key)")
+
+
+def work_order_not_found() -> NotFound:
+    return NotFound("没有找到该工单 (work order not found)")
+
+
+def unsigned(reason: str) -> Unauthenticated:
+    """A webhook delivery whose signature is missing, stale or wrong (or no secret is set)."""
+    return Unauthenticated(
+        "签名无效或已过期，拒绝接收 (signature missing, stale or wrong: refused)",
+        {"reason": reason},
+    )

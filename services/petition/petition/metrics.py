@@ -77,3 +77,30 @@ POSTS_PUBLISHED = METRICS.counter(
 POSTS_HIDDEN = METRICS.counter(
     "petition_duty_posts_hidden_total", "Duty posts hidden by congress staff (屏蔽).", []
 )
+# ---- 12345 hotline work orders (use_cases.work_orders*) ---------------------------------------
+WORK_ORDERS_RECEIVED = METRICS.counter(
+    "petition_work_orders_received_total",
+    "12345 work orders received, by source (import, webhook) and outcome (created, updated, "
+    "unchanged).",
+    ["source", "outcome"],
+)
+WEBHOOK_REFUSALS = METRICS.counter(
+    "petition_work_order_webhook_refusals_total",
+    "Webhook deliveries refused, by reason (unsigned, stale, bad_signature, not_configured, "
+    "malformed, invalid).",
+    ["reason"],
+)
+WORK_ORDERS_URGED = METRICS.counter(
+    "petition_work_orders_urged_total", "催办 recorded by supervising deputies on 12345 orders.", []
+)
+WORK_ORDERS_SUPERVISED = METRICS.counter(
+    "petition_work_orders_supervised_total", "12345 orders taken under a deputy's supervision.", []
+)
+WORK_ORDERS_RATED = METRICS.counter(
+    "petition_work_orders_rated_total", "Deputies' ratings of closed 12345 orders.", ["rating"]
+)
+HOTLINE_PUSHES = METRICS.counter(
+    "petition_hotline_pushes_total",
+    "Attempts to file deputies' findings to 12345, by outcome (delivered, failed, dead).",
+    ["outcome"],
+)

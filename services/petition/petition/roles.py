@@ -30,3 +30,8 @@ MODERATE = frozenset({"congress_staff"})
 DIARY = frozenset({DEPUTY})
 # Open311: the api_keys of integrators, issued and revoked by the platform's administrators.
 OPEN311_KEYS = frozenset({"admin"})
+# 12345 work orders: congress staff import them and set the time limits; deputies and congress
+# staff read them (their area and below); a deputy supervises, urges, rates and files findings.
+HOTLINE_KEEP = KEEP
+HOTLINE_READ = frozenset({"admin", "congress_staff", DEPUTY})
+SUPERVISE = frozenset({DEPUTY})

@@ -2,6 +2,8 @@
 one mixin per part (`petition.entrypoints`). Started per level by
 `python -m servicekit.runner petition`."""
 
+from typing import Any
+
 from servicekit.auth import AuthContext
 from servicekit.db import Database
 from servicekit.logging import RequestContext
@@ -15,6 +17,8 @@ from .entrypoints.open311 import Open311Entrypoints
 from .entrypoints.posts import PostEntrypoints
 from .entrypoints.settings import SettingsEntrypoints
 from .entrypoints.status import StatusEntrypoints
+from .entrypoints.work_orders import WorkOrderEntrypoints
+from .hotline import Hotline, link_from
 
 
 class PetitionService(
@@ -25,6 +29,7 @@ class PetitionService(
     PostEntrypoints,
     DiaryEntrypoints,
     Open311Entrypoints,
+    WorkOrderEntrypoints,
 ):
     name = "petition"
 
@@ -33,7 +38,15 @@ class PetitionService(
     auth = AuthContext()
     metrics = Metrics()
     request = RequestContext()
+    hotline = Hotline()  # 12345: the webhook's secret, the findings' endpoint (PETITION_HOTLINE_*)
 
 
 SERVICE = PetitionService
 LEVELED = True
+
+
+def configure(nameko_config: dict[str, Any]) -> dict[str, Any]:
+    """The runner calls this before anything starts: a hotline setting not to run with (a URL
+    without its secret, a short secret, plain http to another host) refuses the start here."""
+    link_from()
+    return nameko_config

@@ -1,6 +1,6 @@
 """Petition's routes (信访代办): deputies, stations and their public codes (码上找代表) here;
-matters, tracking, time limits and figures in `matters`. Declared once, found by
-gateway.table.mount.
+matters, tracking, time limits and figures in `matters`; 12345 work orders in `work_orders`.
+Declared once, found by gateway.table.mount.
 
 Id-addressed routes go to the caller's own level (every petition level shares one database; the
 service checks the record's area); a public code or a tracking code names its level by its
@@ -14,7 +14,7 @@ from contracts.reference import ROLES
 
 from ...table import Area, CallerArea, Letter
 from ...table.route import routes_of
-from . import matters, open311, posts, roles
+from . import matters, open311, posts, roles, work_orders
 
 route = routes_of(PETITION, "petition")
 CALLER = CallerArea()
@@ -179,4 +179,4 @@ CODES = (
     ),
 )
 
-ROUTES = CODES + matters.ROUTES + posts.ROUTES + open311.ROUTES
+ROUTES = CODES + matters.ROUTES + posts.ROUTES + open311.ROUTES + work_orders.ROUTES

@@ -15,3 +15,5 @@ POST = frozenset({"deputy"})  # duty posts: publish, edit, delete one's own
 MODERATE = frozenset({"congress_staff"})  # hide, unhide
 DIARY = frozenset({"deputy"})  # the author's own notes
 OPEN311_KEYS = frozenset({"admin"})  # integrators' api_keys
+HOTLINE_READ = frozenset({"admin", "congress_staff", "deputy"})  # 12345 work orders
+DEPUTY = frozenset({"deputy"})  # supervise, urge, rate, open a matter, file a finding

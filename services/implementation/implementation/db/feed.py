@@ -1,21 +1,18 @@
 """Queries of the budget feed's records: claiming due ones under a lease, writing back what an
 attempt did, the delivery status lists, and the gauges.
 
-A claim is a lease written into `next_attempt_at` (no column of its own): the claimer moves a
-due record's next attempt to the end of its lease, posts it, then writes the result only where
-`next_attempt_at` still holds its lease, so a pusher whose lease ran out (it hung, or died and
-another took over) cannot overwrite the newer result. On PostgreSQL the candidates are locked
-FOR UPDATE SKIP LOCKED, so pushers sharing the database take different records instead of
-queuing on the same rows; SQLite has one writer at a time, and the claim's UPDATE checks again
-that each record is still due, so two claimers never hold one record either.
+The claims are servicekit.push_queue's (shared with petition's 12345 adapter) over this
+table, a level's pusher taking its own projects' records first: a claim is a lease written
+into `next_attempt_at`, a result is written only under its lease, and pushers sharing the
+database take different records (FOR UPDATE SKIP LOCKED on PostgreSQL).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from servicekit.push_queue import Claimed, PushQueue
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from .models import FeedRecord, Project
@@ -23,15 +20,18 @@ from .models import FeedRecord, Project
 RECORDS = FeedRecord.__table__
 PROJECTS = Project.__table__
 
+__all__ = ["QUEUE", "Claimed", "claim_due", "finish", "release"]
 
-@dataclass(frozen=True)
-class Claimed:
-    id: str
-    kind: str
-    body: str
-    attempts: int
-    due_at: datetime  # its next_attempt_at before the claim: where a release puts it back
-    lease: datetime  # its next_attempt_at while claimed: the token the result is written under
+
+def _level_scope(query: Select[Any], level: str, due_before: datetime) -> Select[Any]:
+    """A level's pusher takes its own level's records (the project's level), and another
+    level's only once they have been due that long (their pusher is down)."""
+    return query.join(PROJECTS, PROJECTS.c.id == RECORDS.c.project_id).where(
+        or_(PROJECTS.c.level == level, RECORDS.c.next_attempt_at <= due_before)
+    )
+
+
+QUEUE = PushQueue(RECORDS, _level_scope)  # type: ignore[arg-type]  # a declarative Table
 
 
 def claim_due(
@@ -40,66 +40,17 @@ def claim_due(
     """Up to `batch` due pending records, oldest due first, leased until now + lease. A level's
     pusher takes its own level's records, and another level's only once they have been due for
     `orphaned` (their pusher is down), so no record waits on a dead level."""
-    query = (
-        select(RECORDS.c.id, RECORDS.c.next_attempt_at)
-        .join(PROJECTS, PROJECTS.c.id == RECORDS.c.project_id)
-        .where(RECORDS.c.state == "pending", RECORDS.c.next_attempt_at <= now)
-        .order_by(RECORDS.c.next_attempt_at, RECORDS.c.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True, of=RECORDS)  # nothing on SQLite
-    )
-    if level != "all":
-        query = query.where(
-            or_(PROJECTS.c.level == level, RECORDS.c.next_attempt_at <= now - orphaned)
-        )
-    due = dict(session.execute(query).all())  # a read first: an idle pusher takes no write lock
-    if not due:
-        session.rollback()
-        return []
-    until = now + lease
-    rows = session.execute(
-        update(RECORDS)
-        .where(
-            RECORDS.c.id.in_(list(due)),
-            RECORDS.c.state == "pending",
-            RECORDS.c.next_attempt_at <= now,  # still due: nobody claimed it meanwhile
-        )
-        .values(next_attempt_at=until)
-        .returning(RECORDS.c.id, RECORDS.c.kind, RECORDS.c.body, RECORDS.c.attempts)
-    ).all()
-    session.commit()
-    claimed = [Claimed(r.id, r.kind, r.body, r.attempts, due[r.id], until) for r in rows]
-    return sorted(claimed, key=lambda c: (c.due_at, c.id))  # RETURNING promises no order
+    return QUEUE.claim_due(session, level, now, batch, lease, orphaned)
 
 
 def finish(session: Session, record: Claimed, values: dict[str, Any]) -> bool:
     """Write an attempt's result under the record's lease; False if the lease was lost."""
-    done = session.execute(
-        update(RECORDS)
-        .where(
-            RECORDS.c.id == record.id,
-            RECORDS.c.state == "pending",
-            RECORDS.c.next_attempt_at == record.lease,
-        )
-        .values(**values)
-    )
-    session.commit()
-    return bool(done.rowcount)  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+    return QUEUE.finish(session, record, values)
 
 
 def release(session: Session, records: Sequence[Claimed]) -> None:
     """Records claimed but not attempted go back to when they were due, attempts untouched."""
-    for record in records:
-        session.execute(
-            update(RECORDS)
-            .where(
-                RECORDS.c.id == record.id,
-                RECORDS.c.state == "pending",
-                RECORDS.c.next_attempt_at == record.lease,
-            )
-            .values(next_attempt_at=record.due_at)
-        )
-    session.commit()
+    QUEUE.release(session, records)
 
 
 def record(

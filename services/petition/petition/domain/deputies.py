@@ -11,8 +11,10 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from servicekit.rows import ImportRefused, RowProblem
 
 COLUMNS = {  # accepted header → field
     "姓名": "name",
@@ -95,22 +97,6 @@ class DeputyRow:
     specialties: tuple[str, ...]
     contact_policy: str
     public_phone: str | None
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    errors: dict[str, str]
-
-    def as_dict(self) -> dict[str, int | dict[str, str]]:
-        return {"line": self.line, "errors": self.errors}
-
-
-class ImportRefused(ValueError):
-    def __init__(self, message: str, problems: Iterable[RowProblem] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
 
 
 @dataclass(frozen=True)

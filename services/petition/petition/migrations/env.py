@@ -3,6 +3,7 @@ from petition.db import (  # noqa: F401  (the model modules register their table
     matters,
     models,
     open311,
+    work_orders,
 )
 from servicekit.alembic_env import run
 

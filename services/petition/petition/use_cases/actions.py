@@ -26,7 +26,7 @@ from ..metrics import (
     MATTERS_TIERED,
 )
 from . import timelimits
-from .common import beijing_day, dumps
+from .common import business_day, dumps
 
 if TYPE_CHECKING:
     from .handling import Act
@@ -39,7 +39,7 @@ def _then(act: "Act", done: Callable[[], None]) -> None:
 def accept(act: "Act") -> None:
     matter = act.matter
     matter.accepted_at = act.now
-    matter.handle_started_on = beijing_day(act.now)
+    matter.handle_started_on = business_day(act.now)
     matter.state = states.ACCEPTED  # the due day below is the handling one
     timelimits.refresh_due(act.session, matter, act.guard.level)
     act.details["handle_due"] = str(matter.handle_due) if matter.handle_due else None
@@ -125,7 +125,7 @@ def report_up(act: "Act") -> None:
     matter.escalations += 1
     matter.state, matter.tier = states.RECEIVED, None
     matter.accept_stage = t.FIRST_CONTACT if handler else t.ACCEPT
-    matter.accept_started_on = beijing_day(act.now)
+    matter.accept_started_on = business_day(act.now)
     matter.accept_due = matter.handle_due = matter.handle_started_on = None
     timelimits.refresh_due(act.session, matter, act.guard.level)
     act.details.update({"from_level": before, "to_level": upper.level, "to_area": upper.code})
@@ -173,7 +173,7 @@ def extend(act: "Act") -> None:
 
 def resolve(act: "Act") -> None:
     matter = act.matter
-    matter.resolved_at, matter.resolved_on = act.now, beijing_day(act.now)
+    matter.resolved_at, matter.resolved_on = act.now, business_day(act.now)
     matter.result = act.data["result"]
     matter.documents = dumps(act.data.get("documents") or [])
     matter.satisfaction = matter.rated_by = None
@@ -211,7 +211,7 @@ def reopen(act: "Act") -> None:
     matter = act.matter
     matter.reopens, matter.satisfaction, matter.rated_by = act.after.reopens, None, None
     matter.resolved_at = matter.resolved_on = None
-    matter.handle_started_on, matter.state = beijing_day(act.now), states.HANDLING
+    matter.handle_started_on, matter.state = business_day(act.now), states.HANDLING
     timelimits.refresh_due(act.session, matter, act.guard.level)
     _then(act, lambda: MATTERS_REOPENED.inc(act.guard.level))
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from servicekit import areas, config
 from servicekit.auth import Guard, Principal
+from servicekit.clock import business_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,12 +19,21 @@ DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 
 def today() -> date:
-    """Time limits are counted in Beijing days."""
-    return datetime.now(SHANGHAI).date()
+    """Time limits are counted in Beijing days: today's, or in development the made-up
+    MINSHENG_TODAY (servicekit.clock.business_date, as implementation judges by), so a matter
+    can be walked past its time limits on a developer's stack."""
+    return business_date()
 
 
 def beijing_day(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
+
+
+def business_day(moment: datetime) -> date:
+    """The day an act at `moment` counts from (received, accepted, reported up, resolved,
+    reopened): its Beijing day, or the development clock's day (MINSHENG_TODAY), the same
+    day `today()` judges time limits by."""
+    return config.dev_today() or beijing_day(moment)
 
 
 def area(code: str) -> areas.Area:

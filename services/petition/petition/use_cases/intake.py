@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session
 from .. import errors, roles
 from ..db import intake as db
 from ..db.matters import Matter
-from ..db.models import Deputy, PublicCode
+from ..db.models import Deputy, PublicCode, Station
 from ..domain import codes as code_rules
 from ..domain import stations as duty
 from ..domain import timelimits as t
 from ..metrics import MATTERS_SUBMITTED
 from . import codes, public, timelimits
-from .common import beijing_day, deputy_of, dumps
+from .common import business_day, deputy_of, dumps
 
 REVOKED = "此码已停用，请使用新的代表码 (this code is no longer used: use the new one)"
 
@@ -141,7 +141,7 @@ def _place(holder: Holder, wanted: str | None) -> areas.Area:
 def _addressed(holder: Holder, now: datetime) -> str | None:
     if holder.kind == "deputy":
         return holder.id
-    on_duty = duty.on_duty(public.duty_slots_of(holder.duty), beijing_day(now))
+    on_duty = duty.on_duty(public.duty_slots_of(holder.duty), business_day(now))
     return on_duty[0] if on_duty else None
 
 
@@ -159,9 +159,26 @@ def _title(data: dict[str, Any]) -> str:
     return first_line[:30] or str(data["text"])[:30]
 
 
+def holder_of_profile(session: Session, row: Deputy | Station) -> Holder:
+    """A deputy's or station's loaded row as a Holder (a channel that has the row already:
+    a work order's deputy)."""
+    home = public.home_area(session, row)
+    if isinstance(row, Deputy):
+        return Holder("deputy", row.id, row.level, row.area_code, row.public_code,
+                      row.station_id, home)  # fmt: skip
+    return Holder("station", row.id, row.level, row.area_code, row.public_code, row.id, home,
+                  row.duty)  # fmt: skip
+
+
 def new_matter(
-    session: Session, data: dict[str, Any], holder: Holder, by: str | None, now: datetime
+    session: Session,
+    data: dict[str, Any],
+    holder: Holder | Deputy | Station,
+    by: str | None,
+    now: datetime,
 ) -> SimpleNamespace:
+    if not isinstance(holder, Holder):
+        holder = holder_of_profile(session, holder)
     place = _place(holder, data.get("area_code"))
     deputy_id = _addressed(holder, now)
     return matter_of(
@@ -194,7 +211,7 @@ def matter_of(
     writes them with one insert)."""
     resident = data.get("resident") or {}
     location = data["location"]
-    day = beijing_day(now)
+    day = business_day(now)
     return SimpleNamespace(
         id=str(uuid.uuid4()),
         tracking_code=holder.get("tracking_code") or _tracking_code(session, holder["level"]),

@@ -10,8 +10,9 @@ import hashlib
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
+
+from servicekit.rows import ImportRefused, RowProblem
 
 from voting.domain.canonical import canonical_json
 
@@ -43,20 +44,7 @@ class Deputy:
     username: str | None
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    errors: dict[str, str]
-
-    def as_dict(self) -> dict[str, int | dict[str, str]]:
-        return {"line": self.line, "errors": self.errors}
-
-
-class RosterRefused(ValueError):
-    def __init__(self, message: str, problems: Iterable[RowProblem] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
+RosterRefused = ImportRefused  # the roster's name for it
 
 
 def _header(row: list[str]) -> list[str | None]:

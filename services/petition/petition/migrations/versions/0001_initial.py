@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-03 18:01:46.478812
+Create Date: 2026-12-03 18:09:00.062253
 """
 
 import sqlalchemy as sa
@@ -33,6 +33,21 @@ def upgrade() -> None:
         sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
     )
+    op.create_table(
+        "hotline_time_limits",
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("order_type", sa.String(length=10), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("area_code", "order_type", name=op.f("pk_hotline_time_limits")),
+    )
+    with op.batch_alter_table("hotline_time_limits", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_hotline_time_limits_area_path"), ["area_path"], unique=False
+        )
+
     op.create_table(
         "idempotency_keys",
         sa.Column("scope", sa.String(length=80), nullable=False),
@@ -201,6 +216,47 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("area_code", "version", name=op.f("pk_time_limit_versions")),
     )
     op.create_table(
+        "work_orders",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("order_no", sa.String(length=40), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(length=10), nullable=False),
+        sa.Column("order_type", sa.String(length=10), nullable=False),
+        sa.Column("category", sa.String(length=50), nullable=False),
+        sa.Column("title", sa.String(length=100), nullable=True),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("address", sa.String(length=200), nullable=True),
+        sa.Column("handling_unit", sa.String(length=100), nullable=False),
+        sa.Column("time_limit_days", sa.Integer(), nullable=False),
+        sa.Column("limit_source", sa.String(length=10), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("return_visit", sa.String(length=12), nullable=True),
+        sa.Column("resident_name", sa.String(length=50), nullable=True),
+        sa.Column("resident_phone", sa.String(length=24), nullable=True),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("matter_id", sa.String(length=36), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_work_orders")),
+        sa.UniqueConstraint("order_no", name=op.f("uq_work_orders_order_no")),
+    )
+    with op.batch_alter_table("work_orders", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_work_orders_area_code"), ["area_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_work_orders_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_work_orders_due_on"), ["due_on"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_work_orders_received_at"), ["received_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_work_orders_status"), ["status"], unique=False)
+
+    op.create_table(
         "deputies",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
@@ -362,6 +418,31 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "work_order_changes",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("order_id", sa.String(length=36), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=10), nullable=False),
+        sa.Column("changed", sa.Text(), nullable=False),
+        sa.Column("status_from", sa.String(length=12), nullable=True),
+        sa.Column("status_to", sa.String(length=12), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("by", sa.String(length=64), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["work_orders.id"],
+            name=op.f("fk_work_order_changes_order_id_work_orders"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_work_order_changes")),
+        sa.UniqueConstraint("order_id", "version", name=op.f("uq_work_order_changes_order_id")),
+    )
+    with op.batch_alter_table("work_order_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_work_order_changes_order_id"), ["order_id"], unique=False
+        )
+
+    op.create_table(
         "diary_notes",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("deputy_id", sa.String(length=36), nullable=False),
@@ -413,6 +494,92 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "hotline_findings",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("deputy_id", sa.String(length=36), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("title", sa.String(length=100), nullable=False),
+        sa.Column("work_order_id", sa.String(length=36), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_error", sa.String(length=300), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["deputy_id"], ["deputies.id"], name=op.f("fk_hotline_findings_deputy_id_deputies")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hotline_findings")),
+    )
+    with op.batch_alter_table("hotline_findings", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_hotline_findings_area_code"), ["area_code"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_hotline_findings_deputy_id"), ["deputy_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_hotline_findings_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_hotline_findings_state"), ["state"], unique=False)
+
+    op.create_table(
+        "work_order_supervisions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("order_id", sa.String(length=36), nullable=False),
+        sa.Column("deputy_id", sa.String(length=36), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("rating", sa.String(length=12), nullable=True),
+        sa.Column("rating_comment", sa.Text(), nullable=True),
+        sa.Column("rated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["deputy_id"],
+            ["deputies.id"],
+            name=op.f("fk_work_order_supervisions_deputy_id_deputies"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["work_orders.id"],
+            name=op.f("fk_work_order_supervisions_order_id_work_orders"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_work_order_supervisions")),
+        sa.UniqueConstraint(
+            "order_id", "deputy_id", name=op.f("uq_work_order_supervisions_order_id")
+        ),
+    )
+    with op.batch_alter_table("work_order_supervisions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_work_order_supervisions_deputy_id"), ["deputy_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_work_order_supervisions_order_id"), ["order_id"], unique=False
+        )
+
+    op.create_table(
+        "work_order_urges",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("order_id", sa.String(length=36), nullable=False),
+        sa.Column("deputy_id", sa.String(length=36), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["deputy_id"], ["deputies.id"], name=op.f("fk_work_order_urges_deputy_id_deputies")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["work_orders.id"], name=op.f("fk_work_order_urges_order_id_work_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_work_order_urges")),
+    )
+    with op.batch_alter_table("work_order_urges", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_work_order_urges_order_id"), ["order_id"], unique=False
+        )
+
+    op.create_table(
         "diary_tags",
         sa.Column("note_id", sa.String(length=36), nullable=False),
         sa.Column("tag", sa.String(length=20), nullable=False),
@@ -456,6 +623,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_diary_tags_tag"))
 
     op.drop_table("diary_tags")
+    with op.batch_alter_table("work_order_urges", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_work_order_urges_order_id"))
+
+    op.drop_table("work_order_urges")
+    with op.batch_alter_table("work_order_supervisions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_work_order_supervisions_order_id"))
+        batch_op.drop_index(batch_op.f("ix_work_order_supervisions_deputy_id"))
+
+    op.drop_table("work_order_supervisions")
+    with op.batch_alter_table("hotline_findings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hotline_findings_state"))
+        batch_op.drop_index(batch_op.f("ix_hotline_findings_next_attempt_at"))
+        batch_op.drop_index(batch_op.f("ix_hotline_findings_deputy_id"))
+        batch_op.drop_index(batch_op.f("ix_hotline_findings_area_code"))
+
+    op.drop_table("hotline_findings")
     with op.batch_alter_table("duty_posts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_duty_posts_published_at"))
         batch_op.drop_index(batch_op.f("ix_duty_posts_deputy_id"))
@@ -468,6 +651,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_diary_notes_created_at"))
 
     op.drop_table("diary_notes")
+    with op.batch_alter_table("work_order_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_work_order_changes_order_id"))
+
+    op.drop_table("work_order_changes")
     with op.batch_alter_table("open311_updates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_open311_updates_matter_id"))
 
@@ -499,6 +686,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_deputies_area_code"))
 
     op.drop_table("deputies")
+    with op.batch_alter_table("work_orders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_work_orders_status"))
+        batch_op.drop_index(batch_op.f("ix_work_orders_received_at"))
+        batch_op.drop_index(batch_op.f("ix_work_orders_due_on"))
+        batch_op.drop_index(batch_op.f("ix_work_orders_area_path"))
+        batch_op.drop_index(batch_op.f("ix_work_orders_area_code"))
+
+    op.drop_table("work_orders")
     op.drop_table("time_limit_versions")
     with op.batch_alter_table("stations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stations_area_path"))
@@ -530,6 +725,10 @@ def downgrade() -> None:
 
     op.drop_table("matters")
     op.drop_table("idempotency_keys")
+    with op.batch_alter_table("hotline_time_limits", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hotline_time_limits_area_path"))
+
+    op.drop_table("hotline_time_limits")
     op.drop_table("calendar_years")
     op.drop_table("calendar_days")
     # ### end Alembic commands ###
