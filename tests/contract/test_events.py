@@ -291,6 +291,7 @@ def _project_created_v1() -> dict:
         "title": "迎宾路小区加装电梯",
         "category": "老旧小区改造",
         "estimated_cost_fen": 3_600_000_00,
+        "lead_department": "旗住建局",
         "results_digest": "a" * 64,
         "created_at": "2027-01-20T03:00:05+00:00",
     }
@@ -407,7 +408,75 @@ def _funds_disbursed_v1() -> dict:
     }
 
 
+def _plan_adopted_v1() -> dict:
+    return {
+        "project_id": PROJECT_ID,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "version": 2,
+        "lead_leader": "王副旗长",
+        "lead_department": "旗住建局",
+        "co_departments": ["旗财政局"],
+        "start": "2027-03-01",
+        "deadline": "2027-11-30",
+        "milestones": 3,
+        "reason": "调整完工时限",
+        "adopted_at": "2027-03-02T02:00:00+00:00",
+    }
+
+
+def _lookback_completed_v1() -> dict:
+    return {
+        "request_id": str(uuid.uuid4()),
+        "project_id": PROJECT_ID,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "group_id": str(uuid.uuid4()),
+        "round": 1,
+        "outcome": "partly",
+        "next": "reopened",
+        "new_due_date": "2027-08-31",
+        "completed_at": "2027-08-01T02:00:00+00:00",
+    }
+
+
+def _evaluation_recorded_v1() -> dict:
+    return {
+        "evaluation_id": str(uuid.uuid4()),
+        "project_id": PROJECT_ID,
+        "fund": None,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "kind": "evaluation",
+        "framework_id": str(uuid.uuid4()),
+        "framework_version": 1,
+        "total": "87.5",
+        "grade": "良",
+        "recorded_at": "2027-12-10T02:00:00+00:00",
+    }
+
+
+def _satisfaction_vote_requested_v1() -> dict:
+    return {
+        "request_id": str(uuid.uuid4()),
+        "session_id": "T-" + uuid.uuid4().hex,
+        "area_code": "150622100",
+        "level": "township",
+        "year": 2027,
+        "title": "2027年民生实事项目满意度测评",
+        "projects": [{"project_id": PROJECT_ID, "title": "迎宾路小区加装电梯"}],
+        "requested_at": "2027-12-20T02:00:00+00:00",
+    }
+
+
 SAMPLES = {
+    "plan_adopted_v1": _plan_adopted_v1,
+    "lookback_completed_v1": _lookback_completed_v1,
+    "evaluation_recorded_v1": _evaluation_recorded_v1,
+    "satisfaction_vote_requested_v1": _satisfaction_vote_requested_v1,
     "funds_disbursed_v1": _funds_disbursed_v1,
     "project_completed_v1": _project_completed_v1,
     "rectification_requested_v1": _rectification_requested_v1,

@@ -295,11 +295,34 @@ class ProjectCreatedV1(StrictSchema):
     title = fields.String(required=True)
     category = one_of(CATEGORIES, required=True)
     estimated_cost_fen = bounded_int(0, MAX_COST_FEN, allow_none=True, load_default=None)
+    lead_department = fields.String(allow_none=True, load_default=None)  # the list's suggestion
     results_digest = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
 
 
 PROJECT_CREATED = EventSpec("implementation", "project_created_v1", ProjectCreatedV1)
+
+
+class PlanAdoptedV1(StrictSchema):
+    """A task plan (任务分解方案) written or changed: who leads it, by when, in how many
+    milestones. Names of officials and units only (a plan names no resident)."""
+
+    project_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    lead_leader = fields.String(required=True)
+    lead_department = fields.String(required=True)
+    co_departments = fields.List(fields.String(), required=True)
+    start = fields.Date(required=True)
+    deadline = fields.Date(required=True)
+    milestones = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    adopted_at = fields.AwareDateTime(required=True)
+
+
+PLAN_ADOPTED = EventSpec("implementation", "plan_adopted_v1", PlanAdoptedV1)
 
 
 class ProgressReportedV1(StrictSchema):
@@ -441,6 +464,75 @@ class FundsDisbursedV1(StrictSchema):
 
 FUNDS_DISBURSED = EventSpec("implementation", "funds_disbursed_v1", FundsDisbursedV1)
 
+
+LOOKBACK_OUTCOMES = ("rectified", "partly", "not_rectified")  # 已整改 / 部分整改 / 未整改
+LOOKBACK_NEXT = ("closed", "reopened", "escalated")  # 销号 / 重新交办 / 提交主任会议
+
+
+class LookbackCompletedV1(StrictSchema):
+    """A supervision group looked back (回头看) at a rectification: closed, reopened with a new
+    due date, or escalated to the chairpersons' meeting after the last allowed round."""
+
+    request_id = fields.String(required=True)
+    project_id = fields.String(required=True)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    group_id = fields.String(required=True)
+    round = fields.Integer(required=True)  # 1 for the first look-back
+    outcome = one_of(LOOKBACK_OUTCOMES, required=True)
+    next = one_of(LOOKBACK_NEXT, required=True)
+    new_due_date = fields.Date(allow_none=True, load_default=None)  # when reopened
+    completed_at = fields.AwareDateTime(required=True)
+
+
+LOOKBACK_COMPLETED = EventSpec("supervision", "lookback_completed_v1", LookbackCompletedV1)
+
+
+class EvaluationRecordedV1(StrictSchema):
+    """A performance evaluation (绩效评价) or a pre-evaluation (预评估) recorded, with its
+    weighted total (exact, as text) and grade."""
+
+    evaluation_id = fields.String(required=True)
+    project_id = fields.String(allow_none=True, load_default=None)  # None: a special fund's
+    fund = fields.String(allow_none=True, load_default=None)
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("evaluation", "pre_evaluation")))
+    framework_id = fields.String(required=True)
+    framework_version = fields.Integer(required=True)
+    total = fields.String(required=True)  # "87.5"
+    grade = fields.String(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+EVALUATION_RECORDED = EventSpec("supervision", "evaluation_recorded_v1", EvaluationRecordedV1)
+
+
+class SatisfactionProject(StrictSchema):
+    project_id = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class SatisfactionVoteRequestedV1(StrictSchema):
+    """Supervision asks voting to prepare a satisfaction vote (满意度测评) on the year's projects:
+    voting creates the session (a draft, id `session_id`) once, whatever is redelivered."""
+
+    request_id = fields.String(required=True)
+    session_id = fields.String(required=True)  # contracts.voting.requested_session_id
+    area_code = area_code(required=True)
+    level = one_of(LEVELS, required=True)
+    year = fields.Integer(required=True)
+    title = fields.String(required=True)
+    projects = fields.List(fields.Nested(SatisfactionProject), required=True)
+    requested_at = fields.AwareDateTime(required=True)
+
+
+SATISFACTION_VOTE_REQUESTED = EventSpec(
+    "supervision", "satisfaction_vote_requested_v1", SatisfactionVoteRequestedV1
+)
+
 EVENTS: dict[str, EventSpec] = {
     spec.name: spec
     for spec in (
@@ -463,6 +555,10 @@ EVENTS: dict[str, EventSpec] = {
         PROBLEM_OVERDUE,
         PROJECT_COMPLETED,
         FUNDS_DISBURSED,
+        PLAN_ADOPTED,
+        LOOKBACK_COMPLETED,
+        EVALUATION_RECORDED,
+        SATISFACTION_VOTE_REQUESTED,
     )
 }
 
@@ -486,6 +582,26 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(PROGRESS_REPORTED, "collection", "handle_implementation_progress_reported"),
     # What became of a matter converted into a proposal, for the resident's tracking page.
     Subscription(PROPOSAL_SCREENED, "petition", "handle_collection_proposal_screened"),
+    # Supervision's file of each project: the government's facts, as they happen.
+    *(
+        Subscription(spec, "supervision", f"handle_implementation_{spec.name[:-3]}")
+        for spec in (
+            PROJECT_CREATED,
+            PLAN_ADOPTED,
+            PROGRESS_REPORTED,
+            PROJECT_FLAGGED,
+            PROBLEM_OVERDUE,
+            FUNDS_DISBURSED,
+            PROJECT_COMPLETED,
+            RECTIFICATION_REPORTED,
+        )
+    ),
+    Subscription(
+        SATISFACTION_VOTE_COMPLETED, "supervision", "handle_voting_satisfaction_vote_completed"
+    ),
+    Subscription(
+        SATISFACTION_VOTE_REQUESTED, "voting", "handle_supervision_satisfaction_vote_requested"
+    ),
 )
 
 

@@ -45,6 +45,7 @@ SERVICES = (
     ),
     Service("implementation", "政府办 · 实施"),
     Service("petition", "信访代办"),
+    Service("supervision", "人大评 · 监督"),
     Service("gateway", "网关", levels=(), routed=False),
 )
 

@@ -7,6 +7,7 @@ workers without asking anyone.
 """
 
 import re
+import uuid
 from collections.abc import Sequence
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -49,6 +50,15 @@ def session_level(session_id: str) -> str | None:
     if not isinstance(session_id, str) or not re.fullmatch(SESSION_ID_PATTERN, session_id):
         return None
     return level_of_tracking_code(session_id)
+
+
+# Fixed forever: a satisfaction vote supervision asked for has the id derived with it, so
+# supervision knows the session before voting has made it, and a redelivery makes no second one.
+REQUESTED_SESSION_NAMESPACE = uuid.UUID("3b8e7c52-1f0d-4a8e-9c3b-5d2a7e6f4b19")
+
+
+def requested_session_id(level: str, request_id: str) -> str:
+    return f"{LEVEL_LETTERS[level]}-{uuid.uuid5(REQUESTED_SESSION_NAMESPACE, request_id).hex}"
 
 
 def token_level(token: str) -> str | None:

@@ -1,0 +1,1 @@
+"""The supervision service (人大评 · 监督)."""

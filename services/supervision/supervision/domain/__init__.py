@@ -1,0 +1,2 @@
+"""Supervision's pure rules: the standard library only (import-linter keeps it
+so)."""

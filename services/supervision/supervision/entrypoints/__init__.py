@@ -1,0 +1,2 @@
+"""SupervisionService's entrypoints, one mixin per part: load, call one use case,
+return."""

@@ -1,0 +1,2 @@
+"""Supervision's application layer: each function takes its ports, does one thing,
+commits once."""
