@@ -8,6 +8,7 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from .entrypoints.checkpoints import CheckpointEntrypoints
 from .entrypoints.files import FileEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
@@ -15,6 +16,7 @@ from .entrypoints.status import StatusEntrypoints
 class SupervisionService(
     StatusEntrypoints,
     FileEntrypoints,
+    CheckpointEntrypoints,
 ):
     name = "supervision"
 

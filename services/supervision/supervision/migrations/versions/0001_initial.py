@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-04 01:05:29.469997
+Create Date: 2026-12-04 01:12:48.682468
 """
 
 import sqlalchemy as sa
@@ -33,6 +33,39 @@ def upgrade() -> None:
         sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
     )
+    op.create_table(
+        "checkpoints",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("stage", sa.String(length=10), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("questions", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkpoints")),
+        sa.UniqueConstraint("area_code", "year", "stage", name=op.f("uq_checkpoints_area_code")),
+    )
+    with op.batch_alter_table("checkpoints", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkpoints_area_path"), ["area_path"], unique=False)
+
+    op.create_table(
+        "groups",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_groups")),
+    )
+    with op.batch_alter_table("groups", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_groups_area_code"), ["area_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_groups_area_path"), ["area_path"], unique=False)
+
     op.create_table(
         "idempotency_keys",
         sa.Column("scope", sa.String(length=80), nullable=False),
@@ -111,6 +144,72 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_projects_year"), ["year"], unique=False)
 
     op.create_table(
+        "checkpoint_reminders",
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("checkpoint_id", sa.String(length=34), nullable=False),
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("step", sa.String(length=20), nullable=False),
+        sa.Column("overdue_working_days", sa.Integer(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["checkpoint_id"],
+            ["checkpoints.id"],
+            name=op.f("fk_checkpoint_reminders_checkpoint_id_checkpoints"),
+        ),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_checkpoint_reminders")),
+        sa.UniqueConstraint(
+            "checkpoint_id",
+            "group_id",
+            "project_id",
+            "step",
+            name=op.f("uq_checkpoint_reminders_checkpoint_id"),
+        ),
+    )
+    with op.batch_alter_table("checkpoint_reminders", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_checkpoint_reminders_checkpoint_id"), ["checkpoint_id"], unique=False
+        )
+
+    op.create_table(
+        "checkpoint_reports",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("checkpoint_id", sa.String(length=34), nullable=False),
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("verdict", sa.String(length=8), nullable=False),
+        sa.Column("answers", sa.Text(), nullable=False),
+        sa.Column("snapshot", sa.Text(), nullable=False),
+        sa.Column("finding_ids", sa.Text(), nullable=False),
+        sa.Column("filed_by", sa.String(length=64), nullable=False),
+        sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["checkpoint_id"],
+            ["checkpoints.id"],
+            name=op.f("fk_checkpoint_reports_checkpoint_id_checkpoints"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_checkpoint_reports_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkpoint_reports")),
+        sa.UniqueConstraint(
+            "checkpoint_id",
+            "group_id",
+            "project_id",
+            name=op.f("uq_checkpoint_reports_checkpoint_id"),
+        ),
+    )
+    with op.batch_alter_table("checkpoint_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_checkpoint_reports_checkpoint_id"), ["checkpoint_id"], unique=False
+        )
+
+    op.create_table(
         "file_entries",
         sa.Column(
             "seq",
@@ -160,11 +259,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_findings_area_path"), ["area_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_findings_project_id"), ["project_id"], unique=False)
 
+    op.create_table(
+        "group_members",
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("role", sa.String(length=10), nullable=False),
+        sa.Column("specialty", sa.String(length=50), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name=op.f("fk_group_members_group_id_groups")
+        ),
+        sa.PrimaryKeyConstraint("group_id", "subject", name=op.f("pk_group_members")),
+    )
+    op.create_table(
+        "group_projects",
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name=op.f("fk_group_projects_group_id_groups")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_group_projects_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("group_id", "project_id", name=op.f("pk_group_projects")),
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table("group_projects")
+    op.drop_table("group_members")
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_findings_project_id"))
         batch_op.drop_index(batch_op.f("ix_findings_area_path"))
@@ -174,6 +299,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_file_entries_project_at")
 
     op.drop_table("file_entries")
+    with op.batch_alter_table("checkpoint_reports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkpoint_reports_checkpoint_id"))
+
+    op.drop_table("checkpoint_reports")
+    with op.batch_alter_table("checkpoint_reminders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkpoint_reminders_checkpoint_id"))
+
+    op.drop_table("checkpoint_reminders")
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_projects_year"))
         batch_op.drop_index(batch_op.f("ix_projects_area_path"))
@@ -186,6 +319,15 @@ def downgrade() -> None:
 
     op.drop_table("outbox")
     op.drop_table("idempotency_keys")
+    with op.batch_alter_table("groups", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_groups_area_path"))
+        batch_op.drop_index(batch_op.f("ix_groups_area_code"))
+
+    op.drop_table("groups")
+    with op.batch_alter_table("checkpoints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkpoints_area_path"))
+
+    op.drop_table("checkpoints")
     op.drop_table("calendar_years")
     op.drop_table("calendar_days")
     # ### end Alembic commands ###
