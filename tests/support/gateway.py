@@ -57,6 +57,8 @@ PATH_VALUES = {
     "note_id": str(uuid.UUID(int=10)),
     "diary_target": "matter",
     "key_id": str(uuid.UUID(int=10)),
+    "checkpoint_id": "B-" + "e" * 32,
+    "document_format": "docx",
 }
 
 

@@ -87,7 +87,7 @@ ROUTES = (
     ),
     route(
         "get",
-        f"{CHECKPOINT}/report.<any(docx, xlsx):fmt>",
+        f"{CHECKPOINT}/report.<any(docx, xlsx):document_format>",
         Rpc.get_checkpoint_document,
         "主任会议材料：监督情况报告 Word 或 Excel，可按监督组 (meeting document, docx|xlsx)",
         roles=MEMBERS,

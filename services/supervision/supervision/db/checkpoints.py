@@ -44,7 +44,7 @@ def assignments(
     if group_id is not None:
         query = query.where(Group.id == group_id)
     rows = session.execute(query.order_by(Group.name, Group.id, Project.title, Project.id))
-    return [(group, project) for group, project in rows.tuples()]
+    return [(group, project) for group, project in rows]
 
 
 def is_assigned(session: Session, group_id: str, project_id: str) -> bool:
