@@ -8,11 +8,14 @@ from collection.domain import intake, lists, screening
 from gateway.routes.collection import roles as collection
 from gateway.routes.implementation import roles as implementation
 from gateway.routes.petition import roles as petition
+from gateway.routes.supervision import checkpoints as checkpoint_routes
 from gateway.routes.voting import roles as voting
 from implementation import roles as implementation_roles
 from implementation.use_cases import calendar as implementation_calendar
 from implementation.use_cases import settings as implementation_settings
 from petition import roles as petition_roles
+from supervision import roles as supervision_roles
+from supervision.use_cases import checkpoint_documents
 from voting.use_cases import common, roll
 
 # gateway set -> the service's set for the same RPCs
@@ -64,6 +67,11 @@ SAME = [
     (petition.HOTLINE_READ, petition_roles.HOTLINE_READ),
     (petition.DEPUTY, petition_roles.SUPERVISE),
     (petition.KEEP, petition_roles.HOTLINE_KEEP),
+    (checkpoint_routes.STAFF, supervision_roles.STAFF),  # set checkpoints, run reminders
+    (checkpoint_routes.READ, supervision_roles.READ),  # list and read checkpoints
+    # file a report: use_cases.groups.require_member (a member, or the area's staff)
+    (checkpoint_routes.MEMBERS, supervision_roles.MEMBERS | supervision_roles.STAFF),
+    (checkpoint_routes.MEMBERS, checkpoint_documents.DOCUMENT_ROLES),  # meeting documents
 ]
 
 

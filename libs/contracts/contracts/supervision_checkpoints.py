@@ -76,7 +76,7 @@ class CheckpointReminder(StrictSchema):
     sent_at = fields.AwareDateTime(required=True)
 
 
-class ExpectedReport(StrictSchema):
+class CheckpointExpected(StrictSchema):
     """One group × one of its projects: filed (report_id) or not, and missing once overdue."""
 
     group_id = fields.String(required=True)
@@ -110,14 +110,14 @@ class Checkpoint(StrictSchema):
 
 class CheckpointDetail(Checkpoint):
     counts = fields.Nested(CheckpointCounts, required=True)
-    expected = fields.List(fields.Nested(ExpectedReport), required=True)
+    expected = fields.List(fields.Nested(CheckpointExpected), required=True)
 
 
 class CheckpointList(StrictSchema):
     items = fields.List(fields.Nested(Checkpoint), required=True)
 
 
-class AnswerIn(StrictSchema):
+class CheckpointAnswerIn(StrictSchema):
     question = text(1, 300, required=True)
     answer = text(1, 4000, required=True)
 
@@ -138,7 +138,9 @@ class CheckpointReportIn(StrictSchema):
         validate=Whole(r"[CBT]-[0-9a-f]{32}", error="项目编号格式不正确 (project id)"),
     )
     answers = fields.List(
-        fields.Nested(AnswerIn), required=True, validate=validate.Length(min=1, max=MAX_QUESTIONS)
+        fields.Nested(CheckpointAnswerIn),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_QUESTIONS),
     )
     verdict = one_of(VERDICTS, required=True)
     findings = fields.List(
@@ -146,12 +148,12 @@ class CheckpointReportIn(StrictSchema):
     )
 
 
-class Answer(StrictSchema):
+class CheckpointAnswer(StrictSchema):
     question = fields.String(required=True)
     answer = fields.String(required=True)
 
 
-class ProjectSnapshot(StrictSchema):
+class CheckpointSnapshot(StrictSchema):
     """The project's figures when the report was filed (the midyear question is progress)."""
 
     status = fields.String(required=True)
@@ -172,24 +174,24 @@ class CheckpointReport(StrictSchema):
     project_id = fields.String(required=True)
     verdict = one_of(VERDICTS, required=True)
     verdict_name = fields.String(required=True)
-    answers = fields.List(fields.Nested(Answer), required=True)
+    answers = fields.List(fields.Nested(CheckpointAnswer), required=True)
     finding_ids = fields.List(fields.String(), required=True)
-    snapshot = fields.Nested(ProjectSnapshot, required=True)
+    snapshot = fields.Nested(CheckpointSnapshot, required=True)
     filed_by = fields.String(required=True)
     filed_at = fields.AwareDateTime(required=True)
 
 
-class RemindersRun(StrictSchema):
+class CheckpointRemindersRun(StrictSchema):
     area_code = area_code(required=True)
 
 
-class RemindersResult(StrictSchema):
+class CheckpointRemindersResult(StrictSchema):
     area_code = area_code(required=True)
     sent = fields.Integer(required=True)
     skipped_unknown_years = fields.List(fields.Integer(), required=True)
 
 
-class DocumentQuery(StrictSchema):
+class CheckpointDocumentQuery(StrictSchema):
     """A meeting document of the whole area, or of one group (`group_id`)."""
 
     group_id = fields.String(

@@ -82,8 +82,8 @@ ROUTES = (
         "立即催办逾期未报的检查报告（定时任务每小时执行）(run the reminders now)",
         roles=STAFF,
         where=Area.body(),
-        body=c.RemindersRun,
-        response=c.RemindersResult,
+        body=c.CheckpointRemindersRun,
+        response=c.CheckpointRemindersResult,
     ),
     route(
         "get",
@@ -93,7 +93,7 @@ ROUTES = (
         roles=MEMBERS,
         who="按监督组时须为该组成员 (per group: its members, or staff)",
         where=IN_CHECKPOINT,
-        query=c.DocumentQuery,
+        query=c.CheckpointDocumentQuery,
         files=tuple(c.CONTENT_TYPES.values()),
     ),
 )

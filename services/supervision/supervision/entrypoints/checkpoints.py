@@ -51,7 +51,7 @@ class CheckpointEntrypoints:
     @rpc
     def run_checkpoint_reminders(self, payload: dict[str, Any]) -> dict[str, Any]:
         """{"area_code"} -> how many reminder steps were recorded now (the timer does the same)"""
-        data = load(contract.RemindersRun, payload)
+        data = load(contract.CheckpointRemindersRun, payload)
         return checkpoint_reminders.run_reminders(self.db, self.auth, data, utcnow())
 
     @timer(interval=REMINDER_INTERVAL_SECONDS)
@@ -65,7 +65,7 @@ class CheckpointEntrypoints:
         """ "T-…", "docx" | "xlsx", {"group_id"?} -> the meeting document as an ExportFile"""
         if fmt not in contract.DOCUMENT_FORMATS:
             raise NotFound("没有该格式 (unknown format)")
-        data = load(contract.DocumentQuery, query)
+        data = load(contract.CheckpointDocumentQuery, query)
         return checkpoint_documents.get_document(
             self.db, self.auth, checkpoint_id, fmt, data, utcnow()
         )

@@ -35,7 +35,7 @@ def run_reminders(
     guard.require(roles.STAFF, place.code)
     sent, unknown = remind(session, place.path, guard.level, today_of(now), now)
     return dump(
-        contract.RemindersResult,
+        contract.CheckpointRemindersResult,
         {"area_code": place.code, "sent": sent, "skipped_unknown_years": sorted(unknown)},
     )
 
