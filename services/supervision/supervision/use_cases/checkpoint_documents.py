@@ -75,14 +75,7 @@ def gather(
     """Everything the documents say, from the records, in one shape for both formats."""
     seen = detail(session, checkpoint, today_of(now), group_id)
     reports = {r.id: r for r in db.reports(session, checkpoint.id)}
-    findings: dict[str, list[dict[str, Any]]] = {}
-    for finding in db.findings_of_reports(
-        session, [i["report_id"] for i in seen["expected"] if i["report_id"]]
-    ):
-        photos = json.loads(finding.photos)
-        findings.setdefault(finding.source_ref or "", []).append(
-            {"text": finding.text, "photos": [p["file_name"] for p in photos]}
-        )
+    findings = _findings_by_report(session, [i["report_id"] for i in seen["expected"]])
     items = []
     for item in seen["expected"]:
         report = reports.get(item["report_id"] or "")
@@ -105,3 +98,16 @@ def gather(
         "counts": seen["counts"],
         "items": items,
     }
+
+
+def _findings_by_report(
+    session: Session, report_ids: list[str | None]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each report's findings as the documents show them: the text and the photos' names."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for finding in db.findings_of_reports(session, [i for i in report_ids if i]):
+        photos = [photo["file_name"] for photo in json.loads(finding.photos)]
+        found.setdefault(finding.source_ref or "", []).append(
+            {"text": finding.text, "photos": photos}
+        )
+    return found

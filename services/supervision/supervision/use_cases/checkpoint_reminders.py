@@ -8,12 +8,15 @@ year whose holiday schedule is unknown is not guessed: the checkpoint is skipped
 The missing reports are a gauge by stage, set on each run.
 """
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
 from contracts import supervision_checkpoints as contract
 from servicekit import areas, workcalendar
 from servicekit.auth import Guard
+from servicekit.db import commit_or_conflict
+from servicekit.errors import Conflict
 from servicekit.validation import dump
 from servicekit.workcalendar import UnknownYear, WorkCalendar
 from sqlalchemy.orm import Session
@@ -25,6 +28,8 @@ from ..db.checkpoints_models import Checkpoint, CheckpointReminder
 from ..domain import checkpoints as rules
 from ..metrics import CHECKPOINT_CALENDAR_REFUSALS, CHECKPOINT_REMINDERS, CHECKPOINT_REPORTS_MISSING
 from .checkpoints import today_of
+
+log = logging.getLogger(__name__)
 
 
 def run_reminders(
@@ -41,8 +46,12 @@ def run_reminders(
 
 
 def hourly(session: Session, level: str, now: datetime) -> None:
-    """The timer's run: every checkpoint this worker's database holds."""
-    remind(session, "/", level, today_of(now), now)
+    """The timer's run: every checkpoint this worker's database holds. Another worker of the
+    level running at the same moment recorded the same steps: nothing is lost, none doubled."""
+    try:
+        remind(session, "/", level, today_of(now), now)
+    except Conflict:
+        log.info("checkpoint reminders: another worker ran them at the same time")
 
 
 def remind(
@@ -63,7 +72,7 @@ def remind(
         recorded += [(checkpoint.stage, row) for row in found]
         missing[checkpoint.stage] += late
     session.add_all(row for _, row in recorded)
-    session.commit()
+    commit_or_conflict(session, "催办正在同时进行，请稍后再试 (reminders running concurrently)")
     for stage, row in recorded:
         CHECKPOINT_REMINDERS.inc(level, stage=stage, step=row.step)
     if area_path == "/":  # one area's run does not know the level's whole count

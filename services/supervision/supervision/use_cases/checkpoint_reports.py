@@ -41,35 +41,38 @@ def file_report(
     now: datetime,
 ) -> dict[str, Any]:
     checkpoint = load_checkpoint(session, guard, checkpoint_id)
+    group_id, project = _target(session, guard, checkpoint, data)
+    answers = _answers(checkpoint, data)
+    scope = idempotency.scope_of("checkpoint_report", guard.principal)
+    request = idempotency.Request(key, {"checkpoint_id": checkpoint.id, **data})
+
+    def stage() -> dict[str, Any]:
+        if db.report_of(session, checkpoint.id, group_id, project.id) is not None:
+            raise errors.conflict(
+                "该监督组已提交本项目的本次检查报告 (report already filed)",
+                {"checkpoint_id": checkpoint.id, "group_id": group_id, "project_id": project.id},
+            )
+        by = guard.principal.user_id or ""
+        row = _stage_report(session, checkpoint, group_id, project, data, answers, by, now)
+        return view(row, checkpoint.stage)
+
+    def counted() -> None:
+        CHECKPOINT_REPORTS.inc(checkpoint.level, stage=checkpoint.stage, verdict=data["verdict"])
+
+    return idempotency.create_once(session, scope, request, stage, counted)
+
+
+def _target(
+    session: Session, guard: Guard, checkpoint: Checkpoint, data: dict[str, Any]
+) -> tuple[str, Project]:
+    """The group (the caller one of its members, or the area's staff) and its project."""
     group = require_member(session, guard, data["group_id"])
     if group.area_code != checkpoint.area_code or group.year != checkpoint.year:
         raise errors.invalid("该监督组不属于本次检查 (group not of this checkpoint)", "group_id")
     project = files.project(session, data["project_id"])
     if project is None or not db.is_assigned(session, group.id, project.id):
         raise errors.invalid("该项目未分配给该监督组 (project not assigned to group)", "project_id")
-    answers = _answers(checkpoint, data)
-    scope = idempotency.scope_of("checkpoint_report", guard.principal)
-    request = idempotency.Request(key, {"checkpoint_id": checkpoint.id, **data})
-
-    def stage() -> dict[str, Any]:
-        if db.report_of(session, checkpoint.id, group.id, project.id) is not None:
-            raise errors.conflict(
-                "该监督组已提交本项目的本次检查报告 (report already filed)",
-                {"checkpoint_id": checkpoint.id, "group_id": group.id, "project_id": project.id},
-            )
-        by = guard.principal.user_id or ""
-        row = _stage_report(session, checkpoint, group.id, project, data, answers, by, now)
-        return view(row, checkpoint.stage)
-
-    return idempotency.create_once(
-        session,
-        scope,
-        request,
-        stage,
-        lambda: CHECKPOINT_REPORTS.inc(
-            checkpoint.level, stage=checkpoint.stage, verdict=data["verdict"]
-        ),
-    )
+    return group.id, project
 
 
 def _answers(checkpoint: Checkpoint, data: dict[str, Any]) -> list[dict[str, str]]:
@@ -117,23 +120,28 @@ def _stage_report(
         filed_at=now,
     )
     session.add(row)
-    stage_name = contract.STAGE_NAMES[checkpoint.stage]
-    verdict_name = contract.VERDICT_NAMES[row.verdict]
-    files.add_entry(
-        session,
-        project.id,
-        at=now,
-        side=SUPERVISION,
-        kind="checkpoint_report",
-        summary=f"{stage_name}检查报告：{verdict_name}",
-        actor=group_id,
-        ref=row.id,
-        detail={"checkpoint_id": checkpoint.id, "stage": checkpoint.stage, "verdict": row.verdict},
-    )
+    _report_line(session, checkpoint, row, now)
     found = [_finding(session, row, project, item, by, now) for item in data["findings"]]
     row.finding_ids = json.dumps(found)
     session.flush()
     return row
+
+
+def _report_line(
+    session: Session, checkpoint: Checkpoint, row: CheckpointReport, now: datetime
+) -> None:
+    stage_name = contract.STAGE_NAMES[checkpoint.stage]
+    files.add_entry(
+        session,
+        row.project_id,
+        at=now,
+        side=SUPERVISION,
+        kind="checkpoint_report",
+        summary=f"{stage_name}检查报告：{contract.VERDICT_NAMES[row.verdict]}",
+        actor=row.group_id,
+        ref=row.id,
+        detail={"checkpoint_id": checkpoint.id, "stage": checkpoint.stage, "verdict": row.verdict},
+    )
 
 
 def _finding(

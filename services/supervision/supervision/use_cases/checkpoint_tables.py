@@ -27,59 +27,45 @@ FIGURE_HEADERS = ("实际进度(%)", "计划进度(%)", "序时状态", "预算(
 
 
 def to_xlsx(records: dict[str, Any]) -> bytes:
+    """汇总 · 项目情况 · 问答 · 发现问题 · 逾期未报, one sheet each."""
     items = records["items"]
     return tables.to_xlsx(
         [
             Table("summary", "汇总", ("项目", "数量"), summary_rows(records)),
-            Table(
-                "reports",
-                "项目情况",
-                ("监督组", "项目", "评价", "是否逾期未报", *FIGURE_HEADERS, "发现问题数"),
-                [
-                    (
-                        i["group_name"],
-                        i["project_title"],
-                        i["verdict_name"] or "未报告",
-                        "是" if i["missing"] else "否",
-                        *figures(i["snapshot"]),
-                        len(i["findings"]),
-                    )
-                    for i in items
-                ],
-            ),
-            Table(
-                "answers",
-                "问答",
-                ("监督组", "项目", "问题", "回答"),
-                [
-                    (i["group_name"], i["project_title"], a["question"], a["answer"])
-                    for i in items
-                    for a in i["answers"]
-                ],
-            ),
-            Table(
-                "findings",
-                "发现问题",
-                ("监督组", "项目", "问题", "照片"),
-                [
-                    (i["group_name"], i["project_title"], f["text"], "、".join(f["photos"]))
-                    for i in items
-                    for f in i["findings"]
-                ],
-            ),
-            Table(
-                "missing",
-                "逾期未报",
-                ("监督组", "项目", "已催办"),
-                [
-                    (
-                        i["group_name"],
-                        i["project_title"],
-                        "、".join(r["step_name"] for r in i["reminders"]),
-                    )
-                    for i in items
-                    if i["missing"]
-                ],
-            ),
+            Table("reports", "项目情况", REPORT_HEADERS, [_report_row(i) for i in items]),
+            Table("answers", "问答", ("监督组", "项目", "问题", "回答"), _answer_rows(items)),
+            Table("findings", "发现问题", ("监督组", "项目", "问题", "照片"), _finding_rows(items)),
+            Table("missing", "逾期未报", ("监督组", "项目", "已催办"), _missing_rows(items)),
         ]
     )
+
+
+REPORT_HEADERS = ("监督组", "项目", "评价", "是否逾期未报", *FIGURE_HEADERS, "发现问题数")
+
+
+def _report_row(item: dict[str, Any]) -> list[Any]:
+    verdict = item["verdict_name"] or "未报告"
+    late = "是" if item["missing"] else "否"
+    head = [item["group_name"], item["project_title"], verdict, late]
+    return [*head, *figures(item["snapshot"]), len(item["findings"])]
+
+
+def _answer_rows(items: list[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [i["group_name"], i["project_title"], a["question"], a["answer"]]
+        for i in items
+        for a in i["answers"]
+    ]
+
+
+def _finding_rows(items: list[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [i["group_name"], i["project_title"], f["text"], "、".join(f["photos"])]
+        for i in items
+        for f in i["findings"]
+    ]
+
+
+def _missing_rows(items: list[dict[str, Any]]) -> list[list[Any]]:
+    steps = lambda i: "、".join(r["step_name"] for r in i["reminders"]) or "尚未催办"  # noqa: E731
+    return [[i["group_name"], i["project_title"], steps(i)] for i in items if i["missing"]]

@@ -16,6 +16,7 @@ from contracts.reference import LEVEL_LETTERS
 from servicekit import areas, config
 from servicekit.auth import Guard
 from servicekit.clock import BEIJING
+from servicekit.db import commit_or_conflict
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
@@ -66,7 +67,7 @@ def set_checkpoint(
     row.due_date = data["due_date"]
     row.questions = json.dumps(questions, ensure_ascii=False)
     row.updated_at = now
-    session.commit()
+    commit_or_conflict(session, "该检查节点正在被同时设定，请重试 (set concurrently: retry)")
     return dump(contract.Checkpoint, view(row, today_of(now)))
 
 
