@@ -315,6 +315,17 @@ class TestFileReport:
             ({"group_id": "not-a-group"}, "group_id"),
             ({"answers": []}, "answers"),
             ({"findings": [{"text": "x", "photos": [{"file_name": "a.jpg"}]}]}, "findings"),
+            (
+                {"findings": [{"text": "x", "photos": [{**PHOTO, "content_type": "text/x-sh"}]}]},
+                "findings",
+            ),
+            ({"findings": [{"text": "x", "photos": [{**PHOTO, "size_bytes": 0}]}]}, "findings"),
+            (
+                {"findings": [{"text": "x", "photos": [{**PHOTO, "size_bytes": 21 * 2**20}]}]},
+                "findings",
+            ),
+            ({"findings": [{"text": "x", "photos": [{**PHOTO, "sha256": "z" * 64}]}]}, "findings"),
+            ({"findings": [{"text": "x", "photos": [PHOTO] * 11}]}, "findings"),
         ],
     )
     def test_bad_bodies_name_the_field(self, sessions, area, change, field):

@@ -11,8 +11,8 @@ import re
 from marshmallow import fields, validate
 
 from .fields import StrictSchema, Whole, area_code, bounded_int, one_of, text
-from .implementation import AttachmentMeta
-from .reference import level_of_tracking_code
+from .proposals import AttachmentIn
+from .reference import MAX_ATTACHMENTS, level_of_tracking_code
 from .reports import CONTENT_TYPES as TABLE_CONTENT_TYPES
 
 STAGES = ("opening", "midyear", "yearend")
@@ -123,9 +123,14 @@ class CheckpointAnswerIn(StrictSchema):
 
 
 class CheckpointFindingIn(StrictSchema):
+    """A finding and its photos as metadata, under the shared attachment rules (types, size,
+    sha256: contracts.proposals.AttachmentIn, as collection and petition check them)."""
+
     text = text(1, 2000, required=True)
     photos = fields.List(
-        fields.Nested(AttachmentMeta), load_default=list, validate=validate.Length(max=10)
+        fields.Nested(AttachmentIn),
+        load_default=list,
+        validate=validate.Length(max=MAX_ATTACHMENTS),
     )
 
 

@@ -84,6 +84,7 @@ ROUTES = (
         where=Area.body(),
         body=c.CheckpointRemindersRun,
         response=c.CheckpointRemindersResult,
+        refuses=(409,),  # another run at the same moment
     ),
     route(
         "get",
