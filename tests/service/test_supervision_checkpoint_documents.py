@@ -13,6 +13,7 @@ from servicekit.errors import Forbidden, NotFound, ValidationFailed
 from tests.service.test_supervision_checkpoints import (
     EVALUATOR,
     MEMBER,
+    OTHER_STAFF,
     OUTSIDER,
     answers,
     midyear,
@@ -111,6 +112,12 @@ class TestWhoGetsThem:
     def test_a_deputy_outside_the_group_gets_no_group_document(self, sessions, checkpoint, area):
         with pytest.raises(Forbidden):
             document(sessions, checkpoint, "docx", OUTSIDER, group_id=area["first"])
+
+    def test_staff_of_another_area_get_no_document(self, sessions, checkpoint, area):
+        with pytest.raises(Forbidden):
+            document(sessions, checkpoint, "docx", OTHER_STAFF)
+        with pytest.raises(Forbidden):
+            document(sessions, checkpoint, "docx", OTHER_STAFF, group_id=area["first"])
 
     def test_an_evaluator_gets_no_document(self, sessions, checkpoint):
         with pytest.raises(Forbidden):

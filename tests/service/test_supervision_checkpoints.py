@@ -75,6 +75,7 @@ def seed_project(session, title: str, **figures) -> str:
 def seed_group(session, name: str, members: list[str], projects: list[str]) -> str:
     """A group as the groups part keeps it (the one place to change if its tables grow)."""
     group_id = "B-" + uuid.uuid4().hex
+    at = datetime(2026, 2, 1, tzinfo=UTC)
     session.add(
         Group(
             id=group_id,
@@ -83,17 +84,29 @@ def seed_group(session, name: str, members: list[str], projects: list[str]) -> s
             level="banner",
             year=2026,
             name=name,
+            created_by="staff-1",
+            created_at=at,
+            updated_at=at,
         )
     )
     session.flush()
-    for subject in members:
+    for position, subject in enumerate(members):
         session.add(
             GroupMember(
-                group_id=group_id, subject=subject, name="代表", role="deputy", specialty=None
+                group_id=group_id,
+                subject=subject,
+                position=position,
+                name="代表",
+                role="deputy",
+                specialty=None,
             )
         )
     for project_id in projects:
-        session.add(GroupProject(group_id=group_id, project_id=project_id))
+        session.add(
+            GroupProject(
+                group_id=group_id, project_id=project_id, assigned_by="staff-1", assigned_at=at
+            )
+        )
     session.commit()
     return group_id
 
@@ -290,6 +303,17 @@ class TestFileReport:
         checkpoint = midyear(sessions)
         with pytest.raises(Forbidden):
             worker(sessions, OUTSIDER).file_checkpoint_report(checkpoint["id"], report(area))
+
+    def test_a_member_with_an_account_of_another_area_files_for_the_group(self, sessions, area):
+        checkpoint = midyear(sessions)
+        member = Principal("deputy-1", ("deputy",), "150621")
+        filed = worker(sessions, member).file_checkpoint_report(checkpoint["id"], report(area))
+        assert filed["group_id"] == area["first"]
+
+    def test_staff_of_another_area_are_refused(self, sessions, area):
+        checkpoint = midyear(sessions)
+        with pytest.raises(Forbidden):
+            worker(sessions, OTHER_STAFF).file_checkpoint_report(checkpoint["id"], report(area))
 
     def test_an_evaluator_is_refused(self, sessions, area):
         checkpoint = midyear(sessions)

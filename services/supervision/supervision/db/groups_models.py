@@ -1,8 +1,10 @@
 """STAND-IN for the groups part (i14-groups owns this file): drop this version at merge and keep
-the groups helper's. Only the names the checkpoints part relies on are here: Group(id,
-area_code, area_path, level, year, name), GroupMember(group_id, subject, name, role, specialty),
-GroupProject(group_id, project_id)."""
+the groups helper's. The three tables the checkpoints part relies on, with the columns of
+i14-groups (7c4a857), so the checkpoints' tests seed them the same before and after."""
 
+from datetime import datetime
+
+from servicekit.db import UtcDateTime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -10,21 +12,25 @@ from . import Base
 
 
 class Group(Base):
-    __tablename__ = "groups"
+    __tablename__ = "supervision_groups"
 
     id: Mapped[str] = mapped_column(String(34), primary_key=True)  # "T-<32 hex>"
-    area_code: Mapped[str] = mapped_column(String(12), index=True)
+    area_code: Mapped[str] = mapped_column(String(12))
     area_path: Mapped[str] = mapped_column(String(80), index=True)
     level: Mapped[str] = mapped_column(String(10))
-    year: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer, index=True)
     name: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class GroupMember(Base):
     __tablename__ = "group_members"
 
-    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"), primary_key=True)
-    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("supervision_groups.id"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(50))
     role: Mapped[str] = mapped_column(String(10))  # leader / office / deputy
     specialty: Mapped[str | None] = mapped_column(String(50))
@@ -33,5 +39,7 @@ class GroupMember(Base):
 class GroupProject(Base):
     __tablename__ = "group_projects"
 
-    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"), primary_key=True)
-    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("supervision_groups.id"), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), primary_key=True, index=True)
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())

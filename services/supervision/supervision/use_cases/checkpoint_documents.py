@@ -18,7 +18,7 @@ from servicekit.auth import Guard
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
-from .. import roles
+from .. import errors, roles
 from ..db import checkpoints as db
 from ..db.checkpoints_models import Checkpoint
 from . import checkpoint_tables, checkpoint_word
@@ -38,12 +38,19 @@ def get_document(
     now: datetime,
 ) -> dict[str, Any]:
     """The meeting document as a file: `docx` or `xlsx`, of one group or the whole area."""
-    checkpoint = load_checkpoint(session, guard, checkpoint_id)
-    guard.require(DOCUMENT_ROLES, checkpoint.area_code)
+    group_id = query.get("group_id")
+    # One group's papers: its members (from any area) and the area's staff; the whole area's:
+    # the area's deputies and staff.
+    checkpoint = load_checkpoint(session, guard, checkpoint_id, DOCUMENT_ROLES, not group_id)
     group_name = None
-    if query.get("group_id"):
-        group_name = require_member(session, guard, query["group_id"]).name
-    records = gather(session, checkpoint, query.get("group_id"), group_name, now)
+    if group_id:
+        group = require_member(session, guard, group_id)
+        if (group.area_code, group.year) != (checkpoint.area_code, checkpoint.year):
+            raise errors.invalid(
+                "该监督组不属于本次检查 (group not of this checkpoint)", "group_id"
+            )
+        group_name = group.name
+    records = gather(session, checkpoint, group_id, group_name, now)
     content = (
         checkpoint_word.to_docx(records) if fmt == "docx" else checkpoint_tables.to_xlsx(records)
     )

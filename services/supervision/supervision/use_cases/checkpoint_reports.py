@@ -18,7 +18,7 @@ from servicekit.errors import ValidationFailed
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
-from .. import errors
+from .. import errors, roles
 from ..db import checkpoints as db
 from ..db import files
 from ..db.checkpoints_models import Checkpoint, CheckpointReport
@@ -30,6 +30,7 @@ from .checkpoints import load_checkpoint
 from .groups import require_member
 
 SUPERVISION = "supervision"
+FILE_ROLES = roles.MEMBERS | roles.STAFF  # then: a member of the group, or the area's staff
 
 
 def file_report(
@@ -40,7 +41,9 @@ def file_report(
     key: str | None,
     now: datetime,
 ) -> dict[str, Any]:
-    checkpoint = load_checkpoint(session, guard, checkpoint_id)
+    # Membership of one of the checkpoint's groups is the authority (a member may be an
+    # account of another area); staff act in their area (require_member checks either).
+    checkpoint = load_checkpoint(session, guard, checkpoint_id, FILE_ROLES, scoped=False)
     group_id, project = _target(session, guard, checkpoint, data)
     answers = _answers(checkpoint, data)
     scope = idempotency.scope_of("checkpoint_report", guard.principal)

@@ -88,13 +88,19 @@ def list_checkpoints(
     return dump(contract.CheckpointList, {"items": items})
 
 
-def load_checkpoint(session: Session, guard: Guard, checkpoint_id: str) -> Checkpoint:
-    """The checkpoint for a reader of its area (404 unknown, 403 another area)."""
+def load_checkpoint(
+    session: Session,
+    guard: Guard,
+    checkpoint_id: str,
+    allowed: frozenset[str] = roles.READ,
+    scoped: bool = True,
+) -> Checkpoint:
+    """The checkpoint for a caller with one of `allowed` roles in its area (404 unknown, 403
+    another area); not `scoped`: the area is left to a finer check (a group's membership)."""
     row = db.checkpoint(session, str(checkpoint_id))
+    guard.require(allowed, row.area_code if row is not None and scoped else None)
     if row is None:
-        guard.require(roles.READ)
         raise errors.not_found("检查节点", "checkpoint")
-    guard.require(roles.READ, row.area_code)
     return row
 
 
