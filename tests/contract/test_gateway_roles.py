@@ -15,7 +15,7 @@ from implementation.use_cases import calendar as implementation_calendar
 from implementation.use_cases import settings as implementation_settings
 from petition import roles as petition_roles
 from supervision import roles as supervision_roles
-from supervision.use_cases import checkpoint_documents, checkpoint_reports
+from supervision.use_cases import checkpoint_calendar, checkpoint_documents, checkpoint_reports
 from voting.use_cases import common, roll
 
 # gateway set -> the service's set for the same RPCs
@@ -72,6 +72,7 @@ SAME = [
     # file a report, then use_cases.groups.require_member (a member, or the area's staff)
     (checkpoint_routes.MEMBERS, checkpoint_reports.FILE_ROLES),
     (checkpoint_routes.MEMBERS, checkpoint_documents.DOCUMENT_ROLES),  # meeting documents
+    (checkpoint_routes.CALENDAR, checkpoint_calendar.CALENDAR_ROLES),  # enter a year's days
 ]
 
 

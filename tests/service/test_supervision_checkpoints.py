@@ -25,6 +25,7 @@ from tests.support.workers import migrated_sessions, service_worker
 
 AREA = "150622"  # 准格尔旗 (banner)
 STAFF = Principal("staff-1", ("congress_staff",), AREA)
+ADMIN = Principal("admin-1", ("admin",), "150600")
 MEMBER = Principal("deputy-1", ("deputy",), AREA)
 OUTSIDER = Principal("deputy-9", ("deputy",), AREA)  # a deputy of the area, not in the group
 EVALUATOR = Principal("eval-1", ("evaluator",), AREA)
@@ -72,7 +73,9 @@ def seed_project(session, title: str, **figures) -> str:
     return project_id
 
 
-def seed_group(session, name: str, members: list[str], projects: list[str]) -> str:
+def seed_group(
+    session, name: str, members: list[str], projects: list[str], year: int = 2026
+) -> str:
     """A group as the groups part keeps it (the one place to change if its tables grow)."""
     group_id = "B-" + uuid.uuid4().hex
     at = datetime(2026, 2, 1, tzinfo=UTC)
@@ -82,7 +85,7 @@ def seed_group(session, name: str, members: list[str], projects: list[str]) -> s
             area_code=AREA,
             area_path="/150600/150622/",
             level="banner",
-            year=2026,
+            year=year,
             name=name,
             created_by="staff-1",
             created_at=at,
@@ -406,6 +409,30 @@ class TestReminders:
         monkeypatch.setenv("MINSHENG_TODAY", "2031-02-01")
         answer = worker(sessions).run_checkpoint_reminders({"area_code": AREA})
         assert (answer["sent"], answer["skipped_unknown_years"]) == (0, [2031])
+
+    def test_a_year_entered_by_an_admin_is_reminded_from_then_on(self, sessions, area, monkeypatch):
+        body = {"area_code": AREA, "year": 2027, "stage": "midyear", "due_date": "2027-09-30"}
+        checkpoint = worker(sessions).set_checkpoint(body)
+        seed_group(sessions["supervision"], "2027第一组", ["deputy-1"], [area["school"]], 2027)
+        monkeypatch.setenv("MINSHENG_TODAY", "2027-10-08")
+        answer = worker(sessions).run_checkpoint_reminders({"area_code": AREA})
+        assert answer["skipped_unknown_years"] == [2027]
+        schedule = {
+            "holidays": [f"2027-10-0{day}" for day in range(1, 8)],
+            "workdays": [],
+            "document_ref": "国办发明电〔2026〕X号",
+        }
+        with pytest.raises(Forbidden):
+            worker(sessions, STAFF).put_supervision_calendar_year(2027, schedule)
+        year = worker(sessions, ADMIN).put_supervision_calendar_year(2027, schedule)
+        assert (year["known"], year["source"]) == (True, "override")
+        answer = worker(sessions).run_checkpoint_reminders({"area_code": AREA})
+        assert (answer["sent"], answer["skipped_unknown_years"]) == (1, [])
+        (expected,) = worker(sessions).get_checkpoint(checkpoint["id"])["expected"]
+        assert [r["step_name"] for r in expected["reminders"]] == ["温馨提示"]
+        assert worker(sessions, MEMBER).get_supervision_calendar_year(2027)["known"] is True
+        with pytest.raises(NotFound):
+            worker(sessions, MEMBER).get_supervision_calendar_year(1900)
 
     def test_only_staff_run_reminders(self, sessions):
         with pytest.raises(Forbidden):

@@ -170,3 +170,16 @@ def test_reminders_run_at_the_areas_level_for_staff_only(gateway):
     )
     assert response.status_code == 200
     assert [(c.level, c.method) for c in gateway.calls] == [("banner", "run_checkpoint_reminders")]
+
+
+def test_the_calendar_is_entered_by_admins_and_read_by_supervisors(gateway):
+    admin = Principal("admin-1", ("admin",), "150600")
+    schedule = {"holidays": ["2027-10-01"], "workdays": [], "document_ref": "国办发明电"}
+    path = "/api/v1/supervision/work-calendar/2027"
+    assert envelope(call(gateway, "put", path, STAFF, json=schedule), 403)
+    assert call(gateway, "put", path, admin, json=schedule).status_code == 200
+    assert call(gateway, "get", path, DEPUTY).status_code == 200
+    assert [(c.level, c.method, c.args) for c in gateway.calls] == [
+        ("city", "put_supervision_calendar_year", (2027, schedule)),
+        ("banner", "get_supervision_calendar_year", (2027,)),
+    ]

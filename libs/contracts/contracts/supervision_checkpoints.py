@@ -48,6 +48,8 @@ class CheckpointsRpc:
     file_checkpoint_report = "file_checkpoint_report"
     run_checkpoint_reminders = "run_checkpoint_reminders"
     get_checkpoint_document = "get_checkpoint_document"
+    put_supervision_calendar_year = "put_supervision_calendar_year"
+    get_supervision_calendar_year = "get_supervision_calendar_year"
 
 
 class CheckpointIn(StrictSchema):

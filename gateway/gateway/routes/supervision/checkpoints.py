@@ -2,10 +2,11 @@
 chairpersons' meeting documents). A checkpoint id starts with its level letter."""
 
 from contracts import supervision_checkpoints as c
+from contracts.calendar import CalendarYearIn, CalendarYearOut
 from contracts.supervision import SUPERVISION
 from contracts.supervision import SupervisionRpc as Rpc
 
-from ...table import Area, Letter
+from ...table import Area, CallerArea, Letter
 from ...table.route import routes_of
 
 route = routes_of(SUPERVISION, "supervision")
@@ -24,6 +25,7 @@ READ = frozenset(
     }
 )
 MEMBERS = frozenset({"admin", "congress_staff", "deputy"})  # a group's members, and staff
+CALENDAR = frozenset({"admin"})
 
 CHECKPOINT = "/api/v1/checkpoints/<string:checkpoint_id>"
 # A malformed id names no checkpoint: 404, the same answer as an unknown one, before the body.
@@ -96,5 +98,25 @@ ROUTES = (
         where=IN_CHECKPOINT,
         query=c.CheckpointDocumentQuery,
         files=tuple(c.CONTENT_TYPES.values()),
+    ),
+    route(
+        "put",
+        "/api/v1/supervision/work-calendar/<int:year>",
+        Rpc.put_supervision_calendar_year,
+        "录入某年节假日安排（检查报告催办用）(enter a year's holiday schedule, for reminders)",
+        roles=CALENDAR,
+        where=CallerArea(),  # one database for every level: the caller's level answers
+        body=CalendarYearIn,
+        response=CalendarYearOut,
+        refuses=(409,),
+    ),
+    route(
+        "get",
+        "/api/v1/supervision/work-calendar/<int:year>",
+        Rpc.get_supervision_calendar_year,
+        "某年工作日安排及来源（检查报告催办用）(a year's working days, for reminders)",
+        roles=READ,
+        where=CallerArea(),
+        response=CalendarYearOut,
     ),
 )

@@ -3,6 +3,7 @@ reminders of missing ones (hourly timer), and the chairpersons' meeting document
 
 from typing import Any
 
+from contracts import calendar as calendar_contract
 from contracts import supervision_checkpoints as contract
 from nameko.timer import timer
 from servicekit.clock import utcnow
@@ -10,7 +11,13 @@ from servicekit.errors import NotFound
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
-from ..use_cases import checkpoint_documents, checkpoint_reminders, checkpoint_reports, checkpoints
+from ..use_cases import (
+    checkpoint_calendar,
+    checkpoint_documents,
+    checkpoint_reminders,
+    checkpoint_reports,
+    checkpoints,
+)
 
 REMINDER_INTERVAL_SECONDS = 3600  # hourly: a step is recorded once, so running often is safe
 
@@ -69,3 +76,13 @@ class CheckpointEntrypoints:
         return checkpoint_documents.get_document(
             self.db, self.auth, checkpoint_id, fmt, data, utcnow()
         )
+
+    @rpc
+    def put_supervision_calendar_year(self, year: int, payload: dict[str, Any]) -> dict[str, Any]:
+        """2027, {"holidays": [...], "workdays": [...], "document_ref"} -> that year, known"""
+        data = load(calendar_contract.CalendarYearIn, payload)
+        return checkpoint_calendar.put_year(self.db, self.auth, year, data, utcnow())
+
+    @rpc
+    def get_supervision_calendar_year(self, year: int) -> dict[str, Any]:
+        return checkpoint_calendar.get_year(self.db, self.auth, year)
