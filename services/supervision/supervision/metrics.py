@@ -12,3 +12,24 @@ FILES_OPENED = METRICS.counter(
     "Supervision files opened for new projects (project_created_v1 applied).",
     [],
 )
+
+# ---- groups and the file (the groups part) -------------------------------------------------
+GROUPS_FORMED = METRICS.counter(
+    "supervision_groups_formed_total",
+    "Supervision groups formed by congress staff.",
+    [],
+)
+FILE_ENTRIES = METRICS.counter(
+    "supervision_file_entries_total",
+    "Lines written in projects' supervision files, by side (government, supervision, public).",
+    ["side"],
+)
+FACTS_PENDING = METRICS.counter(
+    "supervision_facts_pending_total",
+    "Implementation facts kept until their project's file opens (they arrived first).",
+    [],
+)
+
+
+def count_entry(side: str, level: str = "all") -> None:
+    FILE_ENTRIES.inc(level, side=side)

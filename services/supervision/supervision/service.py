@@ -8,13 +8,17 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from .entrypoints.file_events import FileEventEntrypoints
 from .entrypoints.files import FileEntrypoints
+from .entrypoints.groups import GroupEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
 class SupervisionService(
     StatusEntrypoints,
     FileEntrypoints,
+    GroupEntrypoints,
+    FileEventEntrypoints,
 ):
     name = "supervision"
 

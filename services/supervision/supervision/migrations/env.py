@@ -1,6 +1,7 @@
 from servicekit.alembic_env import run
 from supervision.db import (
     Base,
+    groups_models,  # noqa: F401  (the groups part's tables)
     models,  # noqa: F401  (registers the tables on Base.metadata)
 )
 

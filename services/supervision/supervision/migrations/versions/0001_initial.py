@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-04 01:05:29.469997
+Create Date: 2026-12-04 01:13:58.666842
 """
 
 import sqlalchemy as sa
@@ -66,6 +66,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_outbox_sent_at"), ["sent_at"], unique=False)
 
     op.create_table(
+        "pending_facts",
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("event_type", sa.String(length=60), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_pending_facts")),
+    )
+    with op.batch_alter_table("pending_facts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pending_facts_project_id"), ["project_id"], unique=False
+        )
+
+    op.create_table(
         "processed_events",
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.Column("handler", sa.String(length=120), nullable=False),
@@ -110,6 +129,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_projects_area_path"), ["area_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_projects_year"), ["year"], unique=False)
 
+    op.create_table(
+        "supervision_groups",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supervision_groups")),
+    )
+    with op.batch_alter_table("supervision_groups", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_supervision_groups_area_path"), ["area_path"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_supervision_groups_year"), ["year"], unique=False)
+
+    op.create_table(
+        "fact_clocks",
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("mark", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_fact_clocks_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("project_id", "kind", name=op.f("pk_fact_clocks")),
+    )
     op.create_table(
         "file_entries",
         sa.Column(
@@ -160,11 +208,58 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_findings_area_path"), ["area_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_findings_project_id"), ["project_id"], unique=False)
 
+    op.create_table(
+        "group_members",
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("role", sa.String(length=10), nullable=False),
+        sa.Column("specialty", sa.String(length=50), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["supervision_groups.id"],
+            name=op.f("fk_group_members_group_id_supervision_groups"),
+        ),
+        sa.PrimaryKeyConstraint("group_id", "subject", name=op.f("pk_group_members")),
+    )
+    with op.batch_alter_table("group_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_group_members_subject"), ["subject"], unique=False)
+
+    op.create_table(
+        "group_projects",
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("assigned_by", sa.String(length=64), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["supervision_groups.id"],
+            name=op.f("fk_group_projects_group_id_supervision_groups"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_group_projects_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("group_id", "project_id", name=op.f("pk_group_projects")),
+    )
+    with op.batch_alter_table("group_projects", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_group_projects_project_id"), ["project_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("group_projects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_group_projects_project_id"))
+
+    op.drop_table("group_projects")
+    with op.batch_alter_table("group_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_group_members_subject"))
+
+    op.drop_table("group_members")
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_findings_project_id"))
         batch_op.drop_index(batch_op.f("ix_findings_area_path"))
@@ -174,6 +269,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_file_entries_project_at")
 
     op.drop_table("file_entries")
+    op.drop_table("fact_clocks")
+    with op.batch_alter_table("supervision_groups", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supervision_groups_year"))
+        batch_op.drop_index(batch_op.f("ix_supervision_groups_area_path"))
+
+    op.drop_table("supervision_groups")
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_projects_year"))
         batch_op.drop_index(batch_op.f("ix_projects_area_path"))
@@ -181,6 +282,10 @@ def downgrade() -> None:
 
     op.drop_table("projects")
     op.drop_table("processed_events")
+    with op.batch_alter_table("pending_facts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pending_facts_project_id"))
+
+    op.drop_table("pending_facts")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_sent_at"))
 
