@@ -177,7 +177,9 @@ def get_group(session: Session, guard: Guard, group_id: str) -> dict[str, Any]:
     found = db.group(session, str(group_id))
     if found is None:
         raise errors.not_found("监督小组", "group")
-    guard.require(roles.READ, found.area_code)
+    subject = guard.principal.user_id
+    if subject is None or not db.is_member(session, found.id, subject):
+        guard.require(roles.READ, found.area_code)  # a member reads their group from anywhere
     return group_view(session, found)
 
 
