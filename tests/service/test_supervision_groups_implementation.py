@@ -20,9 +20,11 @@ from tests.support.workers import migrated_sessions, service_worker
 @pytest.fixture
 def sessions(tmp_path):
     (tmp_path / "s").mkdir()
-    with migrated_sessions("implementation", tmp_path) as sessions:
-        with migrated_sessions("supervision", tmp_path / "s") as theirs:
-            yield {**sessions, **theirs}
+    with (
+        migrated_sessions("implementation", tmp_path) as sessions,
+        migrated_sessions("supervision", tmp_path / "s") as theirs,
+    ):
+        yield {**sessions, **theirs}
 
 
 def envelopes(sessions, event_type: str) -> list[dict]:
