@@ -242,3 +242,14 @@ class TestSuggestions:
             )
         with pytest.raises(ValidationFailed):
             worker(sessions).suggest_groups({"area_code": f.BANNER, "year": f.YEAR, "leaders": []})
+
+
+def test_projects_without_a_group_are_a_scrape_time_gauge(sessions, projects):
+    from supervision.groups_gauges import ProjectsWithoutGroupCollector
+
+    form(sessions, project_ids=projects[:1])
+    engine = sessions["supervision"].get_bind()
+    (family,) = ProjectsWithoutGroupCollector(engine, ["township", "banner"]).collect()
+    values = {s.labels["level"]: s.value for s in family.samples}
+    assert values == {"township": 2, "banner": 0}  # project 2 here, project 3 in another banner
+    assert family.name.endswith("supervision_projects_without_group")

@@ -33,3 +33,10 @@ FACTS_PENDING = METRICS.counter(
 
 def count_entry(side: str, level: str = "all") -> None:
     FILE_ENTRIES.inc(level, side=side)
+
+
+# State, not events: read from the database at scrape time (supervision.groups_gauges).
+PROJECTS_WITHOUT_GROUP = METRICS.scraped_gauge(
+    "supervision_projects_without_group",
+    "Projects no supervision group watches yet (every project needs one).",
+)

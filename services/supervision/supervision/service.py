@@ -8,6 +8,7 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from . import groups_gauges
 from .entrypoints.file_events import FileEventEntrypoints
 from .entrypoints.files import FileEntrypoints
 from .entrypoints.groups import GroupEntrypoints
@@ -31,3 +32,4 @@ class SupervisionService(
 
 SERVICE = SupervisionService
 LEVELED = True
+collectors = groups_gauges.collectors  # scrape-time gauges of the database's state (runner)

@@ -156,9 +156,10 @@ def supervised_page(
     return rows, int(total or 0), int(total_unassigned or 0)
 
 
-def projects_without_group(session: Session) -> int:
-    query = select(func.count()).select_from(Project).where(GROUP_COUNT == 0)
-    return int(session.scalar(query) or 0)
+def projects_without_group(session: Session) -> dict[str, int]:
+    """Level -> how many of its projects no group watches."""
+    query = select(Project.level, func.count()).where(GROUP_COUNT == 0).group_by(Project.level)
+    return {level: int(n) for level, n in session.execute(query)}
 
 
 OPEN_STATES = ("open", "requested", "escalated")

@@ -7,6 +7,7 @@ from typing import Any
 from contracts import supervision_groups as contract
 from servicekit import areas
 from servicekit.auth import Guard
+from servicekit.db import commit_or_conflict
 from servicekit.errors import Unauthenticated
 from servicekit.idempotency import Request, create_once, scope_of
 from servicekit.outbox import OutboxWriter
@@ -20,6 +21,10 @@ from ..db.groups_models import Group
 from ..domain.groups import MembershipError, check_members
 from ..metrics import GROUPS_FORMED, count_entry
 from .files import SUPERVISION
+
+CHANGED_MEANWHILE = (
+    "监督小组正被他人同时修改，请刷新后重试 (the group changed meanwhile: reload and retry)"
+)
 
 
 def require_member(session: Session, guard: Guard, group_id: str) -> Group:
@@ -159,7 +164,7 @@ def put_projects(
     row = _staff_group(session, guard, group_id)
     _replace_projects(session, row, data["project_ids"], guard.principal.user_id or "", now)
     row.updated_at = now
-    session.commit()
+    commit_or_conflict(session, CHANGED_MEANWHILE)
     return group_view(session, row)
 
 
@@ -169,7 +174,7 @@ def put_members(
     row = _staff_group(session, guard, group_id)
     db.replace_members(session, row.id, _checked(data["members"]))
     row.updated_at = now
-    session.commit()
+    commit_or_conflict(session, CHANGED_MEANWHILE)
     return group_view(session, row)
 
 
