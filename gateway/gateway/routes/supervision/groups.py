@@ -80,7 +80,7 @@ ROUTES = (
         where=IN_GROUP,
         body=c.GroupProjectsIn,
         response=c.Group,
-        refuses=(422,),
+        refuses=(409, 422),
     ),
     route(
         "put",
@@ -91,7 +91,7 @@ ROUTES = (
         where=IN_GROUP,
         body=c.GroupMembersIn,
         response=c.Group,
-        refuses=(422,),
+        refuses=(409, 422),
     ),
     route(
         "get",
