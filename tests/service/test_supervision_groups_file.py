@@ -174,3 +174,14 @@ class TestReadFile:
             ).get_project_file(PROJECT)
         with pytest.raises(NotFound):
             service_worker("supervision", sessions, STAFF).get_project_file(f.project_id(9))
+
+
+def test_file_lines_are_counted_once_committed(sessions, opened):
+    from supervision.metrics import FILE_ENTRIES
+
+    counted = FILE_ENTRIES.labels("township", side="government")
+    before = counted._value.get()
+    event = f.progress()
+    opened.handle_implementation_progress_reported(event)
+    opened.handle_implementation_progress_reported(event)  # redelivered: not counted again
+    assert counted._value.get() == before + 1

@@ -31,8 +31,9 @@ FACTS_PENDING = METRICS.counter(
 )
 
 
-def count_entry(side: str, level: str = "all") -> None:
-    FILE_ENTRIES.inc(level, side=side)
+def count_entry(side: str, level: str, lines: int = 1) -> None:
+    if lines:
+        FILE_ENTRIES.inc(level, lines, side=side)
 
 
 # State, not events: read from the database at scrape time (supervision.groups_gauges).

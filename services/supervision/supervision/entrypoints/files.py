@@ -18,4 +18,4 @@ class FileEntrypoints:
     def handle_implementation_project_created(self, event: Delivery) -> None:
         """A project from the vote: its supervision file opens, once (and the facts that
         arrived before it are applied)."""
-        file_events.open_file(self.db, event.payload, utcnow())
+        file_events.open_file(self.db, event.payload, utcnow(), event.after_commit)

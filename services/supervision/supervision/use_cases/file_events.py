@@ -107,8 +107,14 @@ def _newer(session: Session, row: Project, kind: str, mark: str) -> bool:
     return True
 
 
-def apply_fact(session: Session, kind: str, fact: dict[str, Any], now: datetime) -> bool:
-    """Stage the fact's line and effect; False when it waits for its project (pending)."""
+AfterCommit = Callable[[Callable[[], None]], None]  # servicekit.consumer.Delivery.after_commit
+
+
+def apply_fact(
+    session: Session, kind: str, fact: dict[str, Any], now: datetime, after_commit: AfterCommit
+) -> bool:
+    """Stage the fact's line and effect; False when it waits for its project (pending).
+    Metrics are counted by `after_commit`, once the consumer's transaction holds."""
     spec = FACTS[kind][0]
     row = db.project(session, fact["project_id"])
     if row is None:
@@ -121,17 +127,19 @@ def apply_fact(session: Session, kind: str, fact: dict[str, Any], now: datetime)
                 received_at=now,
             )
         )
-        FACTS_PENDING.inc("all")
+        after_commit(lambda: FACTS_PENDING.inc(fact["level"]))
         return False
-    _apply(session, row, kind, fact)
+    level = row.level
+    if _apply(session, row, kind, fact):
+        after_commit(lambda: count_entry(GOVERNMENT, level))
     return True
 
 
-def _apply(session: Session, row: Project, kind: str, fact: dict[str, Any]) -> None:
+def _apply(session: Session, row: Project, kind: str, fact: dict[str, Any]) -> bool:
     _, at_field, ref_of, effect = FACTS[kind]
     at, ref = fact[at_field], ref_of(fact)
     if _already_filed(session, row.id, kind, ref, at):
-        return  # the same fact published again under another event id
+        return False  # the same fact published again under another event id
     db.add_entry(
         session,
         row.id,
@@ -144,7 +152,7 @@ def _apply(session: Session, row: Project, kind: str, fact: dict[str, Any]) -> N
         detail=fact,
     )
     effect(session, row, fact)
-    count_entry(GOVERNMENT, row.level)
+    return True
 
 
 def _already_filed(
@@ -159,15 +167,20 @@ def _already_filed(
     return session.execute(same.limit(1)).first() is not None
 
 
-def open_file(session: Session, fact: dict[str, Any], now: datetime) -> Project | None:
+def open_file(
+    session: Session, fact: dict[str, Any], now: datetime, after_commit: AfterCommit
+) -> Project | None:
     """project_created_v1: the file opens, then the facts that came before it are applied."""
     row = open_project_file(session, fact, now)
     if row is None:
         return None
-    count_entry(GOVERNMENT, row.level)
+    lines = 1
     waiting = select(PendingFact).where(PendingFact.project_id == row.id)
     for pending in list(session.scalars(waiting.order_by(PendingFact.seq))):
         kind = KIND_OF_EVENT[pending.event_type]
-        _apply(session, row, kind, load(FACTS[kind][0].schema, json.loads(pending.payload)))
+        payload = load(FACTS[kind][0].schema, json.loads(pending.payload))
+        lines += _apply(session, row, kind, payload)
     session.execute(delete(PendingFact).where(PendingFact.project_id == row.id))
+    level = row.level
+    after_commit(lambda: count_entry(GOVERNMENT, level, lines))
     return row

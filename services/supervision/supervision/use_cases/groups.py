@@ -94,20 +94,27 @@ def create_group(
         session.add(row)
         session.flush()
         db.replace_members(session, row.id, members)
-        _replace_projects(session, row, data["project_ids"], principal.user_id or "", now)
+        lines.append(
+            _replace_projects(session, row, data["project_ids"], principal.user_id or "", now)
+        )
         session.flush()
         return group_view(session, row)
 
+    def formed() -> None:  # counted once the group and its file lines have committed
+        GROUPS_FORMED.inc(place.level)
+        count_entry(SUPERVISION, place.level, sum(lines))
+
+    lines: list[int] = []
     scope = scope_of(contract.GroupsRpc.create_group, principal)
     request = Request(idempotency_key, data)
-    return create_once(session, scope, request, create, then=lambda: GROUPS_FORMED.inc(place.level))
+    return create_once(session, scope, request, create, then=formed)
 
 
 def _replace_projects(
     session: Session, row: Group, wanted: list[str], who: str, now: datetime
-) -> None:
+) -> int:
     """Assign exactly `wanted` (the group's area subtree and year only), writing each change in
-    the project's file."""
+    the project's file; how many lines were written."""
     ids = _check_projects(session, row.area_path, row.year, wanted)
     before = db.assigned_ids(session, row.id)
     for project_id in [i for i in ids if i not in before]:
@@ -127,6 +134,7 @@ def _replace_projects(
                 f"监督小组“{row.name}”不再负责本项目",
                 now,
             )
+    return len(ids) - len(before & set(ids)) + len(removed)
 
 
 def _check_projects(session: Session, area_path: str, year: int, wanted: list[str]) -> list[str]:
@@ -155,16 +163,18 @@ def _line(
         actor=row.name,
         ref=row.id,
     )
-    count_entry(SUPERVISION, row.level)
 
 
 def put_projects(
     session: Session, guard: Guard, group_id: str, data: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
     row = _staff_group(session, guard, group_id)
-    _replace_projects(session, row, data["project_ids"], guard.principal.user_id or "", now)
+    lines = _replace_projects(session, row, data["project_ids"], guard.principal.user_id or "", now)
     row.updated_at = now
-    commit_or_conflict(session, CHANGED_MEANWHILE)
+    level = row.level
+    commit_or_conflict(
+        session, CHANGED_MEANWHILE, then=lambda: count_entry(SUPERVISION, level, lines)
+    )
     return group_view(session, row)
 
 
