@@ -113,3 +113,18 @@ class TestSuggest:
         result = suggest([], [deputy(1, "教师")], LEADERS, None, CATEGORIES)
         assert len(result.groups) == 3 and all(g.projects == [] for g in result.groups)
         assert any("no projects" in n for n in result.notes)
+
+
+def test_deputies_of_one_field_sit_together_while_every_group_gets_one():
+    deputies = [deputy(1, "教师"), deputy(2, "教师"), deputy(3, "医生"), deputy(4, "医生")]
+    result = suggest(
+        [project(1, "教育"), project(2, "医疗卫生")], deputies, LEADERS[:2], None, CATEGORIES
+    )
+    fields = [{categories_of(d.specialty)[0] for d in g.deputies} for g in result.groups]
+    assert sorted(len(g.deputies) for g in result.groups) == [2, 2]
+    assert all(len(f) == 1 for f in fields)  # each group one field
+    # and each project went to the group that knows its field
+    for g in result.groups:
+        assert g.projects[0].score == 3
+    spread = suggest([], deputies, LEADERS, None, CATEGORIES)
+    assert all(g.deputies for g in spread.groups)  # four deputies, three groups: none empty

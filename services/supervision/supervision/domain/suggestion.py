@@ -4,8 +4,8 @@ watches which project, every assignment's score explained in Chinese.
 The rules, in order:
 - one group per leader (组长) given, fewer if `group_count` asks, never more groups than
   projects (a group with nothing to watch is no group);
-- deputies are spread evenly (no group more than one above another), a deputy joining the
-  group that already holds their field when that keeps the balance;
+- deputies are spread evenly (no group above its fair share, none left without one while
+  there are enough), a deputy joining the group that already holds their field;
 - each project goes to one group: +3 when a member's specialty fits the project's category
   (AFFINITY), −1 for every project the group already has; a group that is full (its fair share)
   takes no more, and the last projects go to groups still empty, so every group gets one;
@@ -153,15 +153,17 @@ def _rank(category: str, order: tuple[str, ...]) -> int:
 
 
 def _seat_deputies(groups: list[Proposal], people: list[Person]) -> None:
-    """Evenly: only groups below the fair share take a deputy; among them, the one sharing the
-    most of the deputy's fields, then the smallest, then the earliest."""
+    """Evenly: a group at its fair share (rounded up) takes no more, and the last deputies go
+    to groups still without one; among the groups open, the one sharing most of the deputy's
+    fields, then the smallest, then the earliest (people come sorted by field, so a field's
+    deputies sit together while the balance allows)."""
     share = -(-len(people) // len(groups))  # ceiling
-    for person in people:
+    for seated, person in enumerate(people):
         fields = set(categories_of(person.specialty))
         open_groups = [g for g in groups if len(g.deputies) < share]
-        smallest = min(len(g.deputies) for g in groups)
-        # a group two below another would break the balance: fill the smallest first
-        open_groups = [g for g in open_groups if len(g.deputies) <= smallest] or open_groups
+        empty = [g for g in groups if not g.deputies]
+        if empty and len(people) - seated <= len(empty):
+            open_groups = empty
         best = max(
             open_groups,
             key=lambda g: (_shared(g, fields), -len(g.deputies), -groups.index(g)),
