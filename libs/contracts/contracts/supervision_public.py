@@ -169,13 +169,13 @@ class ModerationIn(StrictSchema):
             raise ValidationError("屏蔽须说明理由 (a reason to hide)", "reason")
 
 
-class FindingIn(StrictSchema):
+class PublicFindingIn(StrictSchema):
     """The finding's text; the feedback's or the observation's own text when absent."""
 
     text = text(1, 2000, load_default=None, allow_none=True)
 
 
-class FindingMade(StrictSchema):
+class PublicFindingMade(StrictSchema):
     finding_id = fields.String(required=True)
     project_id = fields.String(required=True)
     source = fields.String(required=True)

@@ -46,5 +46,5 @@ class FeedbackEntrypoints:
     @rpc
     def feedback_to_finding(self, feedback_id: str, payload: dict[str, Any]) -> dict[str, Any]:
         """ "T-…", {"text"?} -> {"finding_id", "source": "feedback", …}"""
-        data = load(contract.FindingIn, payload)
+        data = load(contract.PublicFindingIn, payload)
         return feedback.feedback_to_finding(self.db, self.auth, feedback_id, data, utcnow())

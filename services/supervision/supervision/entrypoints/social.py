@@ -59,5 +59,5 @@ class SocialSupervisionEntrypoints:
         self, observation_id: str, payload: dict[str, Any]
     ) -> dict[str, Any]:
         """ "T-…", {"text"?} -> {"finding_id", "source": "observation", …}"""
-        data = load(contract.FindingIn, payload)
+        data = load(contract.PublicFindingIn, payload)
         return social.observation_to_finding(self.db, self.auth, observation_id, data, utcnow())

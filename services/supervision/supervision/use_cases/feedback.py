@@ -198,4 +198,4 @@ def feedback_to_finding(
         "该反馈正被他人同时处理，请重试 (changed meanwhile: retry)",
         then=lambda: common.count_finding(project, "feedback"),
     )
-    return dump(contract.FindingMade, view)
+    return dump(contract.PublicFindingMade, view)

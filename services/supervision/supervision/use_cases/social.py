@@ -207,4 +207,4 @@ def observation_to_finding(
     finding = common.raise_finding(session, guard, project, "observation", row, data["text"], now)
     view = common.finding_view(finding)
     commit_or_conflict(session, CHANGED, then=lambda: common.count_finding(project, "observation"))
-    return dump(contract.FindingMade, view)
+    return dump(contract.PublicFindingMade, view)
