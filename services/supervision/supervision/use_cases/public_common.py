@@ -88,6 +88,13 @@ def raise_finding(
         now=now,
     )
     record.finding_id = row.id
+    _file_line(session, project, source, row, now)
+    return row
+
+
+def _file_line(
+    session: Session, project: Project, source: str, row: Finding, now: datetime
+) -> None:
     what = "群众反馈" if source == "feedback" else "社会监督员观察"
     files.add_entry(
         session,
@@ -98,9 +105,8 @@ def raise_finding(
         summary=f"据{what}登记发现的问题：{row.text[:80]}",
         actor="人大工作人员",
         ref=row.id,
-        detail={"source": source, "source_ref": record.id},
+        detail={"source": source, "source_ref": row.source_ref},
     )
-    return row
 
 
 def finding_view(row: Finding) -> dict[str, Any]:

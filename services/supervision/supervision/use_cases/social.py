@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .. import errors, roles
 from ..db import files
 from ..db import public as db
+from ..db.models import Project
 from ..db.public_models import Observation, SocialSupervisor
 from ..domain import public as domain
 from ..metrics import OBSERVATIONS_RECORDED
@@ -115,58 +116,73 @@ def _me(session: Session, guard: Guard) -> SocialSupervisor:
     return me
 
 
+def _assigned_project(
+    session: Session, guard: Guard, me: SocialSupervisor, project_id: str
+) -> Project:
+    project = files.project(session, project_id)
+    if project is None or not db.is_assigned(session, me.id, project.id):
+        raise guard.forbid(
+            "not_assigned",
+            "只能对分配给您的项目提交观察记录 (observe only the projects assigned to you)",
+            {"project_id": project_id},
+            project.area_code if project else None,
+        )
+    return project
+
+
 def record_observation(
     session: Session, guard: Guard, data: dict[str, Any], key: str | None, now: datetime
 ) -> dict[str, Any]:
     guard.require(roles.SOCIAL_SUPERVISORS)
     me = _me(session, guard)
-    project = files.project(session, data["project_id"])
-    if project is None or not db.is_assigned(session, me.id, project.id):
-        raise guard.forbid(
-            "not_assigned",
-            "只能对分配给您的项目提交观察记录 (observe only the projects assigned to you)",
-            {"project_id": data["project_id"]},
-            project.area_code if project else None,
-        )
+    project = _assigned_project(session, guard, me, data["project_id"])
     try:
         domain.check_observed_on(data["observed_on"], business_date())
     except domain.PublicRefused as exc:
         raise errors.invalid(exc.message, exc.field or "observed_on") from exc
-    scope = idempotency.scope_of("observation", guard.principal)
 
     def stage() -> dict[str, Any]:
-        row = Observation(
-            id=common.new_id(project.level),
-            supervisor_id=me.id,
-            project_id=project.id,
-            area_code=project.area_code,
-            area_path=project.area_path,
-            category=data["category"],
-            text=data["text"],
-            photos=common.dumps(data["photos"]),
-            observed_on=data["observed_on"],
-            recorded_at=now,
-        )
-        session.add(row)
-        files.add_entry(
-            session,
-            project.id,
-            at=now,
-            side=common.PUBLIC,
-            kind="observation",
-            summary=f"社会监督员观察（{contract.CATEGORY_NAMES[row.category]}）：{row.text[:80]}",
-            actor="社会监督员",
-            ref=row.id,
-            detail={"category": row.category, "observed_on": row.observed_on},
-        )
+        row = _new_observation(session, me, project, data, now)
         session.flush()
         return dump(contract.Observation, _observation(row, me.name))
 
     def counted() -> None:
         OBSERVATIONS_RECORDED.inc(project.level, category=data["category"])
 
+    scope = idempotency.scope_of("observation", guard.principal)
     request = idempotency.Request(key, data)
     return idempotency.create_once(session, scope, request, stage, then=counted)
+
+
+def _new_observation(
+    session: Session, me: SocialSupervisor, project: Project, data: dict[str, Any], now: datetime
+) -> Observation:
+    """Stage the observation and its line in the file, which names no one."""
+    row = Observation(
+        id=common.new_id(project.level),
+        supervisor_id=me.id,
+        project_id=project.id,
+        area_code=project.area_code,
+        area_path=project.area_path,
+        category=data["category"],
+        text=data["text"],
+        photos=common.dumps(data["photos"]),
+        observed_on=data["observed_on"],
+        recorded_at=now,
+    )
+    session.add(row)
+    files.add_entry(
+        session,
+        project.id,
+        at=now,
+        side=common.PUBLIC,
+        kind="observation",
+        summary=f"社会监督员观察（{contract.CATEGORY_NAMES[row.category]}）：{row.text[:80]}",
+        actor="社会监督员",
+        ref=row.id,
+        detail={"category": row.category, "observed_on": row.observed_on},
+    )
+    return row
 
 
 def _observation(row: Observation, name: str) -> dict[str, Any]:
