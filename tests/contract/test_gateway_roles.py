@@ -8,11 +8,13 @@ from collection.domain import intake, lists, screening
 from gateway.routes.collection import roles as collection
 from gateway.routes.implementation import roles as implementation
 from gateway.routes.petition import roles as petition
+from gateway.routes.supervision import public as supervision_public
 from gateway.routes.voting import roles as voting
 from implementation import roles as implementation_roles
 from implementation.use_cases import calendar as implementation_calendar
 from implementation.use_cases import settings as implementation_settings
 from petition import roles as petition_roles
+from supervision import roles as supervision_roles
 from voting.use_cases import common, roll
 
 # gateway set -> the service's set for the same RPCs
@@ -64,6 +66,9 @@ SAME = [
     (petition.HOTLINE_READ, petition_roles.HOTLINE_READ),
     (petition.DEPUTY, petition_roles.SUPERVISE),
     (petition.KEEP, petition_roles.HOTLINE_KEEP),
+    (supervision_public.STAFF, supervision_roles.STAFF),  # codes, feedback, supervisors
+    (supervision_public.SUPERVISORS, supervision_roles.SOCIAL_SUPERVISORS),  # observe
+    (supervision_public.OBSERVATION_READ, supervision_roles.OBSERVATION_READ),
 ]
 
 

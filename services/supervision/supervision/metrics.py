@@ -12,3 +12,26 @@ FILES_OPENED = METRICS.counter(
     "Supervision files opened for new projects (project_created_v1 applied).",
     [],
 )
+
+# Public supervision (码上监督, 社会监督员): counts by category, state and source only, never a
+# project, a person or anything a resident wrote.
+FEEDBACK_SUBMITTED = METRICS.counter(
+    "supervision_feedback_total",
+    "Public feedback submitted through a project's code, by category.",
+    ["category"],
+)
+FEEDBACK_MODERATED = METRICS.counter(
+    "supervision_feedback_moderated_total",
+    "Public feedback moderated by congress staff, by category and the state it moved to.",
+    ["category", "state"],
+)
+OBSERVATIONS_RECORDED = METRICS.counter(
+    "supervision_observations_total",
+    "Social supervisors' observations recorded, by category.",
+    ["category"],
+)
+PUBLIC_FINDINGS = METRICS.counter(
+    "supervision_public_findings_total",
+    "Findings raised from public feedback or observations, by source.",
+    ["source"],
+)

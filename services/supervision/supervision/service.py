@@ -8,13 +8,19 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from .entrypoints.feedback import FeedbackEntrypoints
 from .entrypoints.files import FileEntrypoints
+from .entrypoints.public_codes import PublicCodeEntrypoints
+from .entrypoints.social import SocialSupervisionEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
 class SupervisionService(
     StatusEntrypoints,
     FileEntrypoints,
+    PublicCodeEntrypoints,
+    FeedbackEntrypoints,
+    SocialSupervisionEntrypoints,
 ):
     name = "supervision"
 

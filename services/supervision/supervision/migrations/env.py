@@ -2,6 +2,7 @@ from servicekit.alembic_env import run
 from supervision.db import (
     Base,
     models,  # noqa: F401  (registers the tables on Base.metadata)
+    public_models,  # noqa: F401  (public supervision's tables)
 )
 
 run(Base.metadata)
