@@ -9,9 +9,12 @@ from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
 from . import groups_gauges
+from .entrypoints.feedback import FeedbackEntrypoints
 from .entrypoints.file_events import FileEventEntrypoints
 from .entrypoints.files import FileEntrypoints
 from .entrypoints.groups import GroupEntrypoints
+from .entrypoints.public_codes import PublicCodeEntrypoints
+from .entrypoints.social import SocialSupervisionEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
@@ -20,6 +23,9 @@ class SupervisionService(
     FileEntrypoints,
     GroupEntrypoints,
     FileEventEntrypoints,
+    PublicCodeEntrypoints,
+    FeedbackEntrypoints,
+    SocialSupervisionEntrypoints,
 ):
     name = "supervision"
 

@@ -7,7 +7,7 @@ from contracts.supervision import SupervisionRpc as Rpc
 
 from ...table import CallerArea
 from ...table.route import routes_of
-from . import groups
+from . import groups, public
 
 route = routes_of(SUPERVISION, "supervision")
 
@@ -22,5 +22,6 @@ ROUTES = (
         where=CallerArea(),
         response=SupervisionStatus,
     ),
-    *groups.ROUTES,
 )
+ROUTES += public.ROUTES
+ROUTES += groups.ROUTES

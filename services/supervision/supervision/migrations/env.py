@@ -3,6 +3,7 @@ from supervision.db import (
     Base,
     groups_models,  # noqa: F401  (the groups part's tables)
     models,  # noqa: F401  (registers the tables on Base.metadata)
+    public_models,  # noqa: F401  (public supervision's tables)
 )
 
 run(Base.metadata)
