@@ -185,3 +185,23 @@ def test_file_lines_are_counted_once_committed(sessions, opened):
     opened.handle_implementation_progress_reported(event)
     opened.handle_implementation_progress_reported(event)  # redelivered: not counted again
     assert counted._value.get() == before + 1
+
+
+def test_a_member_of_its_group_reads_the_file_from_another_area(sessions, opened):
+    far = Principal("dep-far", ("deputy",), f.OTHER_BANNER)
+    with pytest.raises(Forbidden):
+        service_worker("supervision", sessions, far).get_project_file(PROJECT)
+    service_worker("supervision", sessions, STAFF).create_group(
+        {
+            "area_code": f.BANNER,
+            "year": f.YEAR,
+            "name": "第一监督组",
+            "members": [
+                {"subject": "lead-1", "name": "王主任", "role": "leader"},
+                {"subject": "dep-far", "name": "代表丙", "role": "deputy"},
+            ],
+            "project_ids": [PROJECT],
+        }
+    )
+    page = service_worker("supervision", sessions, far).get_project_file(PROJECT)
+    assert page["groups"][0]["name"] == "第一监督组"
