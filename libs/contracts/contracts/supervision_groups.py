@@ -19,7 +19,8 @@ MEMBER_ROLES = ("leader", "office", "deputy")
 LEADER = "leader"
 MAX_MEMBERS = 60
 MAX_PROJECTS = 500
-# What a line of a project's file records (file_entries.kind): government facts first.
+# What a line of a project's file records (file_entries.kind): government facts first, then
+# each part's acts (a part appends the kinds it writes).
 FILE_KINDS = (
     "project_created",
     "plan_adopted",
@@ -31,6 +32,10 @@ FILE_KINDS = (
     "rectification_reported",
     "group_assigned",
     "group_unassigned",
+    "public_feedback",  # public supervision
+    "public_feedback_hidden",
+    "observation",
+    "finding_raised",
 )
 FILE_SIDES = ("government", "supervision", "public")
 
