@@ -9,6 +9,8 @@ from gateway.routes.collection import roles as collection
 from gateway.routes.implementation import roles as implementation
 from gateway.routes.petition import roles as petition
 from gateway.routes.supervision import checkpoints as checkpoint_routes
+from gateway.routes.supervision import groups as supervision_groups
+from gateway.routes.supervision import public as supervision_public
 from gateway.routes.voting import roles as voting
 from implementation import roles as implementation_roles
 from implementation.use_cases import calendar as implementation_calendar
@@ -73,6 +75,11 @@ SAME = [
     (checkpoint_routes.MEMBERS, checkpoint_reports.FILE_ROLES),
     (checkpoint_routes.MEMBERS, checkpoint_documents.DOCUMENT_ROLES),  # meeting documents
     (checkpoint_routes.CALENDAR, checkpoint_calendar.CALENDAR_ROLES),  # enter a year's days
+    (supervision_groups.STAFF, supervision_roles.STAFF),
+    (supervision_groups.READ, supervision_roles.READ),
+    (supervision_public.STAFF, supervision_roles.STAFF),  # codes, feedback, supervisors
+    (supervision_public.SUPERVISORS, supervision_roles.SOCIAL_SUPERVISORS),  # observe
+    (supervision_public.OBSERVATION_READ, supervision_roles.OBSERVATION_READ),
 ]
 
 

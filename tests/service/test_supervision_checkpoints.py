@@ -275,7 +275,7 @@ class TestFileReport:
         lines = (
             session.query(FileEntry).filter_by(project_id=area["school"], side="supervision").all()
         )
-        assert sorted(line.kind for line in lines) == ["checkpoint_report", "finding"]
+        assert sorted(line.kind for line in lines) == ["checkpoint_report", "finding_raised"]
         assert any("年中·问进度检查报告：一般" in line.summary for line in lines)
 
     def test_a_missing_answer_is_named(self, sessions, area):

@@ -7,7 +7,7 @@ from contracts.supervision import SupervisionRpc as Rpc
 
 from ...table import CallerArea
 from ...table.route import routes_of
-from . import checkpoints
+from . import checkpoints, groups, public
 
 route = routes_of(SUPERVISION, "supervision")
 
@@ -24,3 +24,5 @@ ROUTES = (
     ),
     *checkpoints.ROUTES,
 )
+ROUTES += public.ROUTES
+ROUTES += groups.ROUTES

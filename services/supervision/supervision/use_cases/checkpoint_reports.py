@@ -171,7 +171,7 @@ def _finding(
         project.id,
         at=now,
         side=SUPERVISION,
-        kind="finding",
+        kind="finding_raised",
         summary=f"检查发现问题：{item['text']}",
         actor=report.group_id,
         ref=finding.id,

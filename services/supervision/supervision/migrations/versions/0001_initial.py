@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-04 01:26:08.636678
+Create Date: 2026-12-04 01:34:00.121475
 """
 
 import sqlalchemy as sa
@@ -85,6 +85,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_outbox_sent_at"), ["sent_at"], unique=False)
 
     op.create_table(
+        "pending_facts",
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("event_type", sa.String(length=60), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_pending_facts")),
+    )
+    with op.batch_alter_table("pending_facts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pending_facts_project_id"), ["project_id"], unique=False
+        )
+
+    op.create_table(
         "processed_events",
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.Column("handler", sa.String(length=120), nullable=False),
@@ -128,6 +147,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_projects_area_code"), ["area_code"], unique=False)
         batch_op.create_index(batch_op.f("ix_projects_area_path"), ["area_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_projects_year"), ["year"], unique=False)
+
+    op.create_table(
+        "social_supervisors",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("phone", sa.String(length=24), nullable=False),
+        sa.Column("registered_by", sa.String(length=64), nullable=False),
+        sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_social_supervisors")),
+        sa.UniqueConstraint("subject", name=op.f("uq_social_supervisors_subject")),
+    )
+    with op.batch_alter_table("social_supervisors", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_social_supervisors_area_path"), ["area_path"], unique=False
+        )
 
     op.create_table(
         "supervision_groups",
@@ -214,6 +251,16 @@ def upgrade() -> None:
             batch_op.f("ix_checkpoint_reports_checkpoint_id"), ["checkpoint_id"], unique=False
         )
 
+    op.create_table(
+        "fact_clocks",
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("mark", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_fact_clocks_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("project_id", "kind", name=op.f("pk_fact_clocks")),
+    )
     op.create_table(
         "file_entries",
         sa.Column(
@@ -303,11 +350,144 @@ def upgrade() -> None:
             batch_op.f("ix_group_projects_project_id"), ["project_id"], unique=False
         )
 
+    op.create_table(
+        "observations",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("supervisor_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("category", sa.String(length=12), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("photos", sa.Text(), nullable=False),
+        sa.Column("observed_on", sa.Date(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finding_id", sa.String(length=36), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_observations_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["supervisor_id"],
+            ["social_supervisors.id"],
+            name=op.f("fk_observations_supervisor_id_social_supervisors"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_observations")),
+    )
+    with op.batch_alter_table("observations", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_observations_area_path_project", ["area_path", "project_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_observations_supervisor_id"), ["supervisor_id"], unique=False
+        )
+
+    op.create_table(
+        "public_feedback",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=12), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("photos", sa.Text(), nullable=False),
+        sa.Column("anonymous", sa.Boolean(), nullable=False),
+        sa.Column("resident_name", sa.String(length=50), nullable=True),
+        sa.Column("resident_phone", sa.String(length=24), nullable=True),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("hidden_reason", sa.String(length=500), nullable=True),
+        sa.Column("moderated_by", sa.String(length=64), nullable=True),
+        sa.Column("moderated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("finding_id", sa.String(length=36), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_public_feedback_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_public_feedback")),
+    )
+    with op.batch_alter_table("public_feedback", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_public_feedback_area_path_year", ["area_path", "year"], unique=False
+        )
+        batch_op.create_index(
+            "ix_public_feedback_project_state", ["project_id", "state"], unique=False
+        )
+
+    op.create_table(
+        "social_supervisor_projects",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("supervisor_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_social_supervisor_projects_project_id_projects"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["supervisor_id"],
+            ["social_supervisors.id"],
+            name=op.f("fk_social_supervisor_projects_supervisor_id_social_supervisors"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_social_supervisor_projects")),
+        sa.UniqueConstraint(
+            "supervisor_id", "project_id", name=op.f("uq_social_supervisor_projects_supervisor_id")
+        ),
+    )
+    with op.batch_alter_table("social_supervisor_projects", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_social_supervisor_projects_project_id"), ["project_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_social_supervisor_projects_supervisor_id"),
+            ["supervisor_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "public_feedback_moderation",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("feedback_id", sa.String(length=34), nullable=False),
+        sa.Column("action", sa.String(length=10), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("by", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["feedback_id"],
+            ["public_feedback.id"],
+            name=op.f("fk_public_feedback_moderation_feedback_id_public_feedback"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_public_feedback_moderation")),
+    )
+    with op.batch_alter_table("public_feedback_moderation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_public_feedback_moderation_feedback_id"), ["feedback_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("public_feedback_moderation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_public_feedback_moderation_feedback_id"))
+
+    op.drop_table("public_feedback_moderation")
+    with op.batch_alter_table("social_supervisor_projects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_social_supervisor_projects_supervisor_id"))
+        batch_op.drop_index(batch_op.f("ix_social_supervisor_projects_project_id"))
+
+    op.drop_table("social_supervisor_projects")
+    with op.batch_alter_table("public_feedback", schema=None) as batch_op:
+        batch_op.drop_index("ix_public_feedback_project_state")
+        batch_op.drop_index("ix_public_feedback_area_path_year")
+
+    op.drop_table("public_feedback")
+    with op.batch_alter_table("observations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_observations_supervisor_id"))
+        batch_op.drop_index("ix_observations_area_path_project")
+
+    op.drop_table("observations")
     with op.batch_alter_table("group_projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_group_projects_project_id"))
 
@@ -325,6 +505,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_file_entries_project_at")
 
     op.drop_table("file_entries")
+    op.drop_table("fact_clocks")
     with op.batch_alter_table("checkpoint_reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkpoint_reports_checkpoint_id"))
 
@@ -338,6 +519,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_supervision_groups_area_path"))
 
     op.drop_table("supervision_groups")
+    with op.batch_alter_table("social_supervisors", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_social_supervisors_area_path"))
+
+    op.drop_table("social_supervisors")
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_projects_year"))
         batch_op.drop_index(batch_op.f("ix_projects_area_path"))
@@ -345,6 +530,10 @@ def downgrade() -> None:
 
     op.drop_table("projects")
     op.drop_table("processed_events")
+    with op.batch_alter_table("pending_facts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pending_facts_project_id"))
+
+    op.drop_table("pending_facts")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_sent_at"))
 
