@@ -10,7 +10,9 @@ from servicekit.relay import Outbox
 
 from .entrypoints.feedback import FeedbackEntrypoints
 from .entrypoints.files import FileEntrypoints
+from .entrypoints.inspections import InspectionEntrypoints
 from .entrypoints.public_codes import PublicCodeEntrypoints
+from .entrypoints.rectifications import RectificationEntrypoints
 from .entrypoints.social import SocialSupervisionEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
@@ -21,6 +23,8 @@ class SupervisionService(
     PublicCodeEntrypoints,
     FeedbackEntrypoints,
     SocialSupervisionEntrypoints,
+    InspectionEntrypoints,
+    RectificationEntrypoints,
 ):
     name = "supervision"
 

@@ -1,8 +1,10 @@
 from servicekit.alembic_env import run
-from supervision.db import (
+from supervision.db import (  # noqa: F401  (registers the tables on Base.metadata)
     Base,
-    models,  # noqa: F401  (registers the tables on Base.metadata)
-    public_models,  # noqa: F401  (public supervision's tables)
+    groups_models,
+    inspections_models,
+    models,
+    public_models,
 )
 
 run(Base.metadata)
