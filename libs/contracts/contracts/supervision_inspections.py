@@ -176,7 +176,7 @@ class InspectionPage(StrictSchema):
     page_size = fields.Integer(required=True)
 
 
-class FindingIn(StrictSchema):
+class DirectFindingIn(StrictSchema):
     """A finding raised directly on a project by a group member or congress staff."""
 
     project_id = _project_id(required=True)

@@ -7,7 +7,7 @@ from contracts.supervision import SupervisionRpc as Rpc
 
 from ...table import CallerArea
 from ...table.route import routes_of
-from . import public
+from . import inspections, public
 
 route = routes_of(SUPERVISION, "supervision")
 
@@ -24,3 +24,4 @@ ROUTES = (
     ),
 )
 ROUTES += public.ROUTES
+ROUTES += inspections.ROUTES

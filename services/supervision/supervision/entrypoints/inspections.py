@@ -41,7 +41,7 @@ class InspectionEntrypoints:
         self, payload: dict[str, Any], idempotency_key: str | None = None
     ) -> dict[str, Any]:
         """{"project_id", "group_id", "text", "photos"} -> the finding (source "direct")"""
-        data = load(contract.FindingIn, payload)
+        data = load(contract.DirectFindingIn, payload)
         return inspection_findings.raise_finding(
             self.db, self.auth, data, idempotency_key, utcnow()
         )

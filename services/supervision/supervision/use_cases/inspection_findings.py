@@ -93,7 +93,7 @@ def raise_finding(
         scope,
         idempotency.Request(key, data),
         stage,
-        then=lambda: FINDINGS_RAISED.inc(project.level, "direct"),
+        then=lambda: FINDINGS_RAISED.inc(project.level, source="direct"),
     )
 
 

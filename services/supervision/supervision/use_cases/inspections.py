@@ -46,9 +46,9 @@ def record_inspection(
         return _stage(session, guard, data, place, group, projects, now)
 
     def counted() -> None:
-        INSPECTIONS_RECORDED.inc(place.level, data["kind"])
+        INSPECTIONS_RECORDED.inc(place.level, kind=data["kind"])
         for _ in data["findings"]:
-            FINDINGS_RAISED.inc(place.level, "inspection")
+            FINDINGS_RAISED.inc(place.level, source="inspection")
 
     return idempotency.create_once(
         session, scope, idempotency.Request(key, data), stage, then=counted
@@ -96,21 +96,8 @@ def _stage(
     session.add(row)
     session.add_all(InspectionProject(inspection_id=row.id, project_id=p) for p in projects)
     session.flush()
-    findings = [
-        stage_finding(
-            session,
-            projects[item["project_id"]],
-            item,
-            source="inspection",
-            source_ref=row.id,
-            group=group,
-            by=by,
-            now=now,
-        )
-        for item in data["findings"]
-    ]
     for project in projects.values():
-        found = sum(f.project_id == project.id for f in findings)
+        found = sum(f["project_id"] == project.id for f in data["findings"])
         file_db.add_entry(
             session,
             project.id,
@@ -121,6 +108,17 @@ def _stage(
             actor=acting.actor(group),
             ref=row.id,
             detail={"kind": row.kind, "held_on": row.held_on, "findings": found},
+        )
+    for item in data["findings"]:  # after the inspection's line: the file reads in order
+        stage_finding(
+            session,
+            projects[item["project_id"]],
+            item,
+            source="inspection",
+            source_ref=row.id,
+            group=group,
+            by=by,
+            now=now,
         )
     session.flush()
     return view(session, row)

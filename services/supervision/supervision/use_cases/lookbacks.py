@@ -51,11 +51,11 @@ def record_lookback(
         return view(session, row)
 
     def counted() -> None:
-        LOOKBACKS.inc(row.level, data["outcome"])
+        LOOKBACKS.inc(row.level, outcome=data["outcome"])
         if decided[0].next == "escalated":
             ESCALATIONS.inc(row.level)
         if decided[0].next == "reopened":
-            RECTIFICATIONS_REQUESTED.inc(row.level, "reopened")
+            RECTIFICATIONS_REQUESTED.inc(row.level, round="reopened")
 
     return idempotency.create_once(session, scope, request, stage, then=counted)
 

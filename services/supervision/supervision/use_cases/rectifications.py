@@ -75,7 +75,7 @@ def request_rectification(
         scope,
         request,
         stage,
-        then=lambda: RECTIFICATIONS_REQUESTED.inc(finding_level(finding), "first"),
+        then=lambda: RECTIFICATIONS_REQUESTED.inc(finding_level(finding), round="first"),
     )
 
 
