@@ -165,6 +165,8 @@ def on_reported(session: Session, fact: dict[str, Any]) -> None:
             extra={"request_id": fact["request_id"]},
         )
         return
+    if _already(current, fact):
+        return  # the same report published again under a new event id: one effect
     row = db.rectification(session, current.rectification_id)
     current.problem_id = fact["problem_id"]
     current.reported_at = fact["reported_at"]
@@ -180,6 +182,14 @@ def on_reported(session: Session, fact: dict[str, Any]) -> None:
         summary=f"政府报告整改（第 {current.round} 轮）：{fact['note']}",
         ref=current.request_id,
         detail={"problem_id": fact["problem_id"], "measure": fact["measure"]},
+    )
+
+
+def _already(current: RectificationRound, fact: dict[str, Any]) -> bool:
+    return (
+        current.reported_at is not None
+        and as_utc(current.reported_at) == fact["reported_at"]
+        and current.problem_id == fact["problem_id"]
     )
 
 
