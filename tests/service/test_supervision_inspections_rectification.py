@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from contracts.events import RECTIFICATION_REPORTED
+from servicekit import metrics
 from servicekit.auth import ANONYMOUS
 from servicekit.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from servicekit.outbox import build_envelope
@@ -90,6 +91,13 @@ def reported(request_id, project_id, note="台账已补齐", event_id=None):
         RECTIFICATION_REPORTED, payload, area_code=s.AREA, level="township", correlation_id="c"
     )
     return {**envelope, "event_id": event_id} if event_id else envelope
+
+
+def metric(name, outcome=None):
+    labels = {"service": "supervision", "level": "township"}
+    labels |= {"outcome": outcome} if outcome else {}
+    found = metrics.REGISTRY.get_sample_value(f"minsheng_supervision_{name}_total", labels)
+    return found or 0.0
 
 
 def look(sessions, rect, outcome="not_rectified", principal=s.MEMBER, **changes):
@@ -185,6 +193,7 @@ class TestLookbacks:
             look(sessions, rect, "rectified")
 
     def test_rounds_reopen_up_to_the_limit_then_escalate(self, sessions, clock, finding):
+        escalated, partly = metric("rectifications_escalated"), metric("lookbacks", "partly")
         rect = request(sessions, finding)
         for round_ in (1, 2):
             clock.days(30)
@@ -201,6 +210,7 @@ class TestLookbacks:
         assert [r["next"] for r in rect["rounds"]] == ["reopened", "reopened", "escalated"]
         requested = events(sessions, "rectification_requested_v1")
         assert [r["request_id"] for r in requested] == [f"{rect['id']}.{n}" for n in (1, 2, 3)]
+        assert requested[2]["finding"] == "【回头看后第 3 轮交办】材料进场台账缺失"
         done = events(sessions, "lookback_completed_v1")
         assert [d["next"] for d in done] == ["reopened", "reopened", "escalated"]
         assert done[-1]["new_due_date"] is None
@@ -209,6 +219,8 @@ class TestLookbacks:
         assert lines.count("lookback") == 3 and lines.count("rectification_requested") == 3
         with pytest.raises(Conflict):
             look(sessions, rect, new_due_date="2027-01-31")
+        assert metric("rectifications_escalated") == escalated + 1
+        assert metric("lookbacks", "partly") == partly + 2
 
     def test_an_unreported_request_is_looked_back_and_a_late_report_stays_on_its_round(
         self, sessions, clock, finding

@@ -75,7 +75,26 @@ def _stage(
     now: datetime,
 ) -> dict[str, Any]:
     by = guard.principal.user_id or ""
-    row = Inspection(
+    row = _record(data, place, group, by, now)
+    session.add(row)
+    session.add_all(InspectionProject(inspection_id=row.id, project_id=p) for p in projects)
+    session.flush()
+    for project in projects.values():
+        _file_line(session, row, data, group, project.id, now)
+    for item in data["findings"]:  # after the inspection's line: the file reads in order
+        project = projects[item["project_id"]]
+        stage_finding(
+            session, project, item, source="inspection", source_ref=row.id, group=group,
+            by=by, now=now,
+        )  # fmt: skip
+    session.flush()
+    return view(session, row)
+
+
+def _record(
+    data: dict[str, Any], place: areas.Area, group: Group | None, by: str, now: datetime
+) -> Inspection:
+    return Inspection(
         id=acting.new_id(place.level),
         area_code=place.code,
         area_path=place.path,
@@ -93,35 +112,22 @@ def _stage(
         recorded_by=by,
         recorded_at=now,
     )
-    session.add(row)
-    session.add_all(InspectionProject(inspection_id=row.id, project_id=p) for p in projects)
-    session.flush()
-    for project in projects.values():
-        found = sum(f["project_id"] == project.id for f in data["findings"])
-        file_db.add_entry(
-            session,
-            project.id,
-            at=now,
-            side=SUPERVISION,
-            kind="inspection",
-            summary=rules.line(data, acting.actor(group), found),
-            actor=acting.actor(group),
-            ref=row.id,
-            detail={"kind": row.kind, "held_on": row.held_on, "findings": found},
-        )
-    for item in data["findings"]:  # after the inspection's line: the file reads in order
-        stage_finding(
-            session,
-            projects[item["project_id"]],
-            item,
-            source="inspection",
-            source_ref=row.id,
-            group=group,
-            by=by,
-            now=now,
-        )
-    session.flush()
-    return view(session, row)
+
+
+def _file_line(
+    session: Session,
+    row: Inspection,
+    data: dict[str, Any],
+    group: Group | None,
+    project_id: str,
+    now: datetime,
+) -> None:
+    found = sum(f["project_id"] == project_id for f in data["findings"])
+    file_db.add_entry(
+        session, project_id, at=now, side=SUPERVISION, kind="inspection",
+        summary=rules.line(data, acting.actor(group), found), actor=acting.actor(group),
+        ref=row.id, detail={"kind": row.kind, "held_on": row.held_on, "findings": found},
+    )  # fmt: skip
 
 
 def _json(items: list[dict[str, Any]]) -> str:

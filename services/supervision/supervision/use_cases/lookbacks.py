@@ -69,24 +69,9 @@ def _look_back(
     now: datetime,
 ) -> rules.Decision:
     current = db.rounds(session, row.id)[-1]
-    try:
-        decision = rules.look_back(
-            row.state,
-            row.round,
-            row.max_rounds,
-            current.lookback_on,
-            today(now),
-            data["outcome"],
-            data["new_due_date"],
-            data["new_lookback_on"],
-        )
-    except rules.RectificationError as exc:
-        raise refusal(exc) from exc
-    current.outcome, current.lookback_note, current.next = (
-        data["outcome"],
-        data["note"],
-        decision.next,
-    )
+    decision = _decide(row, current, data, now)
+    current.outcome, current.lookback_note = data["outcome"], data["note"]
+    current.next = decision.next
     current.looked_back_by, current.looked_back_at = guard.principal.user_id or "", now
     finding = session.get(Finding, row.finding_id)
     assert finding is not None  # a request is made from a finding (foreign key)
@@ -96,14 +81,21 @@ def _look_back(
         assert decision.due_date is not None and decision.lookback_on is not None
         row.round = decision.round
         open_round(session, outbox, row, finding, (decision.due_date, decision.lookback_on), now)
-    outbox.add(
-        session,
-        LOOKBACK_COMPLETED,
-        _completed(row, current, decision, now),
-        area_code=row.area_code,
-        level=row.level,
-    )
+    completed = _completed(row, current, decision, now)
+    outbox.add(session, LOOKBACK_COMPLETED, completed, area_code=row.area_code, level=row.level)
     return decision
+
+
+def _decide(
+    row: Rectification, current: RectificationRound, data: dict[str, Any], now: datetime
+) -> rules.Decision:
+    try:
+        return rules.look_back(
+            row.state, row.round, row.max_rounds, current.lookback_on, today(now),
+            data["outcome"], data["new_due_date"], data["new_lookback_on"],
+        )  # fmt: skip
+    except rules.RectificationError as exc:
+        raise refusal(exc) from exc
 
 
 def _file_line(

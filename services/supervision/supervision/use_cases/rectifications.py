@@ -138,7 +138,15 @@ def open_round(
         ref=current.request_id,
         detail={"round": row.round, "due_date": due, "lookback_on": lookback},
     )
-    payload = {
+    payload = _request(row, current, finding)
+    outbox.add(session, RECTIFICATION_REQUESTED, payload, area_code=row.area_code, level=row.level)
+    return current
+
+
+def _request(row: Rectification, current: RectificationRound, finding: Finding) -> dict[str, Any]:
+    # A reopened round is a new problem on implementation's list: say which round it is.
+    text = f"【回头看后第 {row.round} 轮交办】{finding.text}" if row.round > 1 else finding.text
+    return {
         "request_id": current.request_id,
         "project_id": row.project_id,
         "area_code": row.area_code,
@@ -146,12 +154,10 @@ def open_round(
         "year": row.year,
         "group_id": row.group_id,
         "group_name": row.group_name,
-        "finding": finding.text,
-        "due_date": due,
-        "requested_at": now,
+        "finding": text,
+        "due_date": current.due_date,
+        "requested_at": current.requested_at,
     }
-    outbox.add(session, RECTIFICATION_REQUESTED, payload, area_code=row.area_code, level=row.level)
-    return current
 
 
 def on_reported(session: Session, fact: dict[str, Any]) -> None:
