@@ -12,27 +12,22 @@ from typing import Unpack
 
 from marshmallow import fields, validate
 
+from .events import LOOKBACK_OUTCOMES
 from .fields import FieldOptions, StrictSchema, area_code, bounded_int, one_of, text
 from .implementation import AttachmentMeta
 from .reference import LEVELS, level_of_tracking_code
 
 RECORD_ID_PATTERN = r"^[CBT]-[0-9a-f]{32}$"
 
+# 集中督查 / 专项审议 / 专题询问 / 现场观摩会 (their names: supervision.domain.inspections)
 INSPECTION_KINDS = ("inspection", "special_review", "special_inquiry", "onsite_review")
-INSPECTION_KIND_NAMES = {
-    "inspection": "集中督查",
-    "special_review": "专项审议",
-    "special_inquiry": "专题询问",
-    "onsite_review": "现场观摩会",
-}
 CADENCES = ("monthly", "quarterly")  # 集中督查: 月度 / 季度
-METHODS = ("briefing", "documents", "site_visit", "video")
-METHOD_NAMES = {
-    "briefing": "听取汇报",
-    "documents": "查阅资料",
-    "site_visit": "实地查看",
-    "video": "视频在线",
-}
+METHODS = (
+    "briefing",
+    "documents",
+    "site_visit",
+    "video",
+)  # 听取汇报 / 查阅资料 / 实地查看 / 视频在线
 PARTICIPANT_KINDS = ("official", "deputy")  # no residents: their names stay out of the record
 FINDING_STATES = ("open", "requested", "closed", "escalated")
 FINDING_STATE_NAMES = {
@@ -211,7 +206,7 @@ class RectificationIn(StrictSchema):
 
 
 class LookbackIn(StrictSchema):
-    outcome = one_of(("rectified", "partly", "not_rectified"), required=True)
+    outcome = one_of(LOOKBACK_OUTCOMES, required=True)  # 已整改 / 部分整改 / 未整改
     note = text(1, 2000, required=True)
     new_due_date = fields.Date(load_default=None, allow_none=True)  # required unless rectified
     new_lookback_on = fields.Date(load_default=None, allow_none=True)

@@ -5,6 +5,8 @@ an inspection record whole."""
 from datetime import date, timedelta
 
 import pytest
+from contracts import events
+from contracts import supervision_inspections as contract
 from supervision.domain import inspections
 from supervision.domain import rectification as r
 
@@ -174,3 +176,13 @@ class TestInspectionRecords:
         line = inspections.line(record(), "第一监督组", 1)
         assert line.startswith("月度集中督查：第一监督组（实地查看、听取汇报）")
         assert line.endswith("发现问题 1 个")
+
+
+def test_the_rules_name_every_kind_method_state_and_outcome_the_contracts_declare():
+    assert tuple(inspections.KIND_NAMES) == contract.INSPECTION_KINDS
+    assert tuple(inspections.METHOD_NAMES) == contract.METHODS
+    assert tuple(inspections.CADENCE_NAMES) == contract.CADENCES
+    assert r.STATES == contract.RECTIFICATION_STATES
+    assert r.OUTCOMES == events.LOOKBACK_OUTCOMES
+    assert tuple(r.NEXT_NAMES) == events.LOOKBACK_NEXT
+    assert set(r.FINDING_STATE.values()) <= set(contract.FINDING_STATES)
