@@ -146,6 +146,12 @@ class TestRequests:
             == 1
         )
 
+    def test_a_group_not_assigned_the_project_cannot_hand_it_over(self, sessions, clock, finding):
+        other = s.make_group(sessions["supervision"], [], members=("dep-1",))
+        with pytest.raises(RuleViolation):
+            request(sessions, finding, group_id=other)
+        assert events(sessions, "rectification_requested_v1") == []
+
 
 class TestReports:
     def test_the_report_is_applied_once_and_kept_on_its_round(self, sessions, clock, finding):
