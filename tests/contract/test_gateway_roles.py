@@ -8,8 +8,8 @@ from collection.domain import intake, lists, screening
 from gateway.routes.collection import roles as collection
 from gateway.routes.implementation import roles as implementation
 from gateway.routes.petition import roles as petition
-from gateway.routes.supervision import public as supervision_public
 from gateway.routes.supervision import inspections as supervision_inspections
+from gateway.routes.supervision import public as supervision_public
 from gateway.routes.voting import roles as voting
 from implementation import roles as implementation_roles
 from implementation.use_cases import calendar as implementation_calendar
