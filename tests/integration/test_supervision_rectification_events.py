@@ -86,7 +86,7 @@ def project_in_both(sup, impl):
 
 def handed_over(sup, project_id, group_id):
     body = {"project_id": project_id, "group_id": group_id, "text": "材料进场台账缺失"}
-    finding = supervision(sup).raise_finding(body)
+    finding = supervision(sup).raise_project_finding(body)
     rect = supervision(sup).request_rectification(
         finding["id"], {"group_id": group_id, "due_date": "2026-06-30"}
     )

@@ -105,7 +105,9 @@ class TestFindingsAndRectifications:
             400,
         )
         assert "project_id" in error["details"]
-        assert [(c.level, c.method) for c in gateway.calls] == [("township", "raise_finding")]
+        assert [(c.level, c.method) for c in gateway.calls] == [
+            ("township", "raise_project_finding")
+        ]
 
     def test_rectification_and_look_back_go_to_the_level_of_their_ids(self, gateway):
         body = {"group_id": f"T-{HEX}", "due_date": "2026-06-30"}

@@ -170,7 +170,7 @@ class TestFindings:
     def raise_one(self, sessions, setup, principal=s.MEMBER):
         ids, group_id = setup
         body = {"project_id": ids[0], "group_id": group_id, "text": "台账缺失"}
-        return worker(sessions, principal).raise_finding(body, "f-1")
+        return worker(sessions, principal).raise_project_finding(body, "f-1")
 
     def test_a_member_raises_a_finding_directly_once(self, sessions, setup):
         finding = self.raise_one(sessions, setup)
@@ -184,13 +184,15 @@ class TestFindings:
 
     def test_congress_staff_raise_one_without_a_group_a_deputy_not(self, sessions, setup):
         body = {"project_id": setup[0][0], "text": "进度滞后"}
-        assert worker(sessions, s.CONGRESS).raise_finding(body)["group_id"] is None
+        assert worker(sessions, s.CONGRESS).raise_project_finding(body)["group_id"] is None
         with pytest.raises(Forbidden):
-            worker(sessions).raise_finding(body)
+            worker(sessions).raise_project_finding(body)
 
     def test_an_unknown_project_is_a_404(self, sessions):
         with pytest.raises(NotFound):
-            worker(sessions, s.CONGRESS).raise_finding({"project_id": "T-" + "0" * 32, "text": "x"})
+            worker(sessions, s.CONGRESS).raise_project_finding(
+                {"project_id": "T-" + "0" * 32, "text": "x"}
+            )
 
     def test_the_government_reads_only_what_is_handed_to_it_in_its_own_area(self, sessions, setup):
         finding = self.raise_one(sessions, setup)
@@ -222,4 +224,4 @@ class TestFindings:
             worker(sessions, caller).get_finding(finding["id"])
         assert type(refused.value).__name__ in ("Forbidden", "Unauthenticated")
         with pytest.raises(Forbidden if caller is not ANONYMOUS else Exception):
-            worker(sessions, caller).raise_finding({"project_id": setup[0][0], "text": "x"})
+            worker(sessions, caller).raise_project_finding({"project_id": setup[0][0], "text": "x"})

@@ -67,7 +67,7 @@ def finding(sessions, clock):
     project_id = envelope["payload"]["project_id"]
     group_id = s.make_group(sessions["supervision"], [project_id])
     body = {"project_id": project_id, "group_id": group_id, "text": "材料进场台账缺失"}
-    return worker(sessions).raise_finding(body)
+    return worker(sessions).raise_project_finding(body)
 
 
 def request(sessions, finding, key=None, **changes):

@@ -60,7 +60,7 @@ class InspectionsRpc:
     record_inspection = "record_inspection"
     list_inspections = "list_inspections"
     get_inspection = "get_inspection"
-    raise_finding = "raise_finding"
+    raise_project_finding = "raise_project_finding"
     list_findings = "list_findings"
     get_finding = "get_finding"
     request_rectification = "request_rectification"

@@ -63,7 +63,7 @@ ROUTES = (
     route(
         "post",
         "/api/v1/findings",
-        Rpc.raise_finding,
+        Rpc.raise_project_finding,
         "登记项目上发现的问题 (raise a finding on a project)",
         roles=INSPECT,
         who=MEMBERS_ONLY,

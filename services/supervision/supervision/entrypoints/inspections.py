@@ -37,12 +37,12 @@ class InspectionEntrypoints:
         return inspections.get_inspection(self.db, self.auth, inspection_id)
 
     @rpc
-    def raise_finding(
+    def raise_project_finding(
         self, payload: dict[str, Any], idempotency_key: str | None = None
     ) -> dict[str, Any]:
         """{"project_id", "group_id", "text", "photos"} -> the finding (source "direct")"""
         data = load(contract.DirectFindingIn, payload)
-        return inspection_findings.raise_finding(
+        return inspection_findings.raise_project_finding(
             self.db, self.auth, data, idempotency_key, utcnow()
         )
 

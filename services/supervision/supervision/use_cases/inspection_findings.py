@@ -66,7 +66,7 @@ def stage_finding(
     return row
 
 
-def raise_finding(
+def raise_project_finding(
     session: Session, guard: Guard, data: dict[str, Any], key: str | None, now: datetime
 ) -> dict[str, Any]:
     project = acting.load_project(session, guard, data["project_id"], roles.INSPECT)
