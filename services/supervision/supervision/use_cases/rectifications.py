@@ -10,7 +10,7 @@ from contracts import supervision_inspections as contract
 from contracts.events import RECTIFICATION_REQUESTED
 from servicekit import areas, idempotency
 from servicekit.auth import Guard
-from servicekit.clock import BEIJING, as_utc
+from servicekit.clock import as_utc, business_date_of
 from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
@@ -29,8 +29,7 @@ log = logging.getLogger(__name__)
 GOVERNMENT = "government"
 
 
-def today(now: datetime) -> date:
-    return now.astimezone(BEIJING).date()
+today = business_date_of  # the Beijing date of `now`, or development's made-up day
 
 
 def refusal(exc: rules.RectificationError) -> Exception:
