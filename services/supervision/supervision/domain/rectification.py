@@ -7,10 +7,10 @@ default 3) → escalated to the chairpersons' meeting (提交主任会议), with
 
 A look-back needs the set date or the government's report: once the government reports the
 work done the group may go and check at once; without a report it waits for the set date,
-which is never before the due date, so by then the government has had its time, and a
-government that never reports must not keep a request from being checked and escalated. A round looked back without a report
-is recorded as such (its report stays empty); a report arriving later for that round is kept on
-the round and changes no state.
+which is never before the due date, so by then the government has had its time (a
+government that never reports must not keep a request from being checked and escalated).
+A round looked back without a report is recorded as such (its report stays empty); a report
+arriving later for that round is kept on the round and changes no state.
 """
 
 from dataclasses import dataclass
