@@ -19,3 +19,14 @@ SOCIAL_SUPERVISORS = frozenset({"supervisor"})
 GOVERNMENT = frozenset({"government_staff", "department_staff"})
 # A project's file and the supervision records: everyone above.
 READ = STAFF | MEMBERS | EVALUATORS | SOCIAL_SUPERVISORS | GOVERNMENT
+
+# Evaluation (绩效评价 · 满意度测评 · 年终报告): congress staff adopt frameworks and prepare the
+# satisfaction vote; evaluators record evaluations (and read frameworks to score against); an
+# evaluator never prepares a vote.
+FRAMEWORK_WRITE = STAFF
+FRAMEWORK_READ = STAFF | EVALUATORS
+EVALUATION_WRITE = EVALUATORS
+EVALUATION_READ = STAFF | EVALUATORS
+SATISFACTION_WRITE = STAFF
+SATISFACTION_READ = STAFF | MEMBERS
+YEAR_END_READ = STAFF | MEMBERS

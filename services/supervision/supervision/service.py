@@ -8,13 +8,17 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from .entrypoints.evaluation import EvaluationEntrypoints
 from .entrypoints.files import FileEntrypoints
+from .entrypoints.satisfaction import SatisfactionEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
 class SupervisionService(
     StatusEntrypoints,
     FileEntrypoints,
+    EvaluationEntrypoints,
+    SatisfactionEntrypoints,
 ):
     name = "supervision"
 

@@ -7,6 +7,7 @@ from contracts.supervision import SupervisionRpc as Rpc
 
 from ...table import CallerArea
 from ...table.route import routes_of
+from . import evaluation
 
 route = routes_of(SUPERVISION, "supervision")
 
@@ -22,3 +23,4 @@ ROUTES = (
         response=SupervisionStatus,
     ),
 )
+ROUTES += evaluation.ROUTES

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .models import Finding, Project
 
-FINDING_SOURCES = ("inspection", "checkpoint", "feedback", "observation")
+FINDING_SOURCES = ("inspection", "checkpoint", "feedback", "observation", "satisfaction")
 
 
 def add_finding(
