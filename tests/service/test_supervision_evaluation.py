@@ -56,7 +56,10 @@ class TestFrameworks:
         assert "不是" in template["notice"] or "并非" in template["notice"]
         assert [n["name"] for n in template["indicators"]] == ["决策", "过程", "产出", "效益"]
         assert [c["name"] for c in template["indicators"][2]["children"]] == [
-            "产出数量", "产出质量", "产出时效", "产出成本",
+            "产出数量",
+            "产出质量",
+            "产出时效",
+            "产出成本",
         ]
 
     def test_an_area_adopts_the_template_as_version_one(self, framework):
@@ -83,8 +86,11 @@ class TestFrameworks:
         body["indicators"][3]["children"][0]["children"][1]["weight"] = "3"  # 经济效益 3
         revised = worker(sessions).revise_framework(
             framework["id"],
-            {"reason": "加重社会效益", "indicators": body["indicators"],
-             "grade_bands": body["grade_bands"]},
+            {
+                "reason": "加重社会效益",
+                "indicators": body["indicators"],
+                "grade_bands": body["grade_bands"],
+            },
         )
         assert revised["version"] == 2 and revised["latest_version"] == 2
         assert revised["editable_default"] is False
@@ -130,9 +136,11 @@ class TestEvaluations:
         assert len(event) == 1
         assert event[0]["total"] == "93.55" and event[0]["grade"] == "优"
         assert event[0]["framework_version"] == 1 and event[0]["project_id"] == project_id
-        lines = sessions["supervision"].scalars(
-            select(FileEntry).where(FileEntry.kind == "evaluation_recorded")
-        ).all()
+        lines = (
+            sessions["supervision"]
+            .scalars(select(FileEntry).where(FileEntry.kind == "evaluation_recorded"))
+            .all()
+        )
         assert [line.ref for line in lines] == [recorded["id"]]
         again = worker(sessions, e.EVALUATOR).record_evaluation(body, "ev-key")
         assert again["id"] == recorded["id"]
@@ -185,8 +193,12 @@ class TestEvaluations:
     def test_a_special_fund_is_evaluated_with_a_fund_framework(self, sessions):
         fund_framework = worker(sessions).create_framework(e.framework_body(scope="fund"))
         body = {
-            "framework_id": fund_framework["id"], "framework_version": 1, "kind": "evaluation",
-            "fund": "老旧小区改造专项资金", "area_code": e.BANNER, "year": 2027,
+            "framework_id": fund_framework["id"],
+            "framework_version": 1,
+            "kind": "evaluation",
+            "fund": "老旧小区改造专项资金",
+            "area_code": e.BANNER,
+            "year": 2027,
             "scores": e.full_scores({"A11": "0"}),
         }
         recorded = worker(sessions, e.EVALUATOR).record_evaluation(body)
@@ -195,8 +207,13 @@ class TestEvaluations:
 
     def test_a_project_framework_does_not_score_a_fund(self, sessions, framework):
         body = {
-            "framework_id": framework["id"], "framework_version": 1, "kind": "evaluation",
-            "fund": "专项资金", "area_code": e.BANNER, "year": 2027, "scores": e.full_scores(),
+            "framework_id": framework["id"],
+            "framework_version": 1,
+            "kind": "evaluation",
+            "fund": "专项资金",
+            "area_code": e.BANNER,
+            "year": 2027,
+            "scores": e.full_scores(),
         }
         with pytest.raises(RuleViolation):
             worker(sessions, e.EVALUATOR).record_evaluation(body)
@@ -207,9 +224,7 @@ class TestEvaluations:
                 evaluation(framework, project_id, framework_version=2)
             )
         with pytest.raises(NotFound):
-            worker(sessions, e.EVALUATOR).record_evaluation(
-                evaluation(framework, "B-" + "0" * 32)
-            )
+            worker(sessions, e.EVALUATOR).record_evaluation(evaluation(framework, "B-" + "0" * 32))
 
     def test_a_project_and_a_fund_together_are_refused(self, sessions, framework, project_id):
         with pytest.raises(ValidationFailed):

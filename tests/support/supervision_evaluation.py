@@ -82,8 +82,12 @@ def full_scores(minus: dict[str, str] | None = None) -> dict[str, str]:
     return {leaf.key: str(leaf.weight) for leaf in leaves} | (minus or {})
 
 
-def completed(vote: dict[str, Any], counts: dict[str, tuple[int, int, int, int]], valid: int,
-              void: bool = False) -> dict[str, Any]:
+def completed(
+    vote: dict[str, Any],
+    counts: dict[str, tuple[int, int, int, int]],
+    valid: int,
+    void: bool = False,
+) -> dict[str, Any]:
     """satisfaction_vote_completed_v1 for a requested vote: counts per project id."""
     return {
         "session_id": vote["session_id"],
@@ -96,8 +100,13 @@ def completed(vote: dict[str, Any], counts: dict[str, tuple[int, int, int, int]]
         "ballots": {"issued": valid + 1, "returned": valid + 1, "valid": valid, "invalid": 1},
         "projects": [
             {
-                "project_id": pid, "title": "项目", "satisfied": s, "basically": b,
-                "dissatisfied": d, "abstain": a, "rate": f"{s + b}/{valid}",
+                "project_id": pid,
+                "title": "项目",
+                "satisfied": s,
+                "basically": b,
+                "dissatisfied": d,
+                "abstain": a,
+                "rate": f"{s + b}/{valid}",
                 "rate_permille": (s + b) * 1000 // valid if valid else None,
             }
             for pid, (s, b, d, a) in counts.items()

@@ -4,9 +4,8 @@ edges, one-decimal display, and the satisfaction grading rule at exactly half.""
 from fractions import Fraction
 
 import pytest
-from supervision.domain import default_framework
+from supervision.domain import default_framework, satisfaction
 from supervision.domain import evaluation as rules
-from supervision.domain import satisfaction
 
 BANDS = rules.check_bands(default_framework.GRADE_BANDS)
 
