@@ -8,11 +8,13 @@ from collection.domain import intake, lists, screening
 from gateway.routes.collection import roles as collection
 from gateway.routes.implementation import roles as implementation
 from gateway.routes.petition import roles as petition
+from gateway.routes.supervision import evaluation as supervision_evaluation
 from gateway.routes.voting import roles as voting
 from implementation import roles as implementation_roles
 from implementation.use_cases import calendar as implementation_calendar
 from implementation.use_cases import settings as implementation_settings
 from petition import roles as petition_roles
+from supervision import roles as supervision_roles
 from voting.use_cases import common, roll
 
 # gateway set -> the service's set for the same RPCs
@@ -64,6 +66,13 @@ SAME = [
     (petition.HOTLINE_READ, petition_roles.HOTLINE_READ),
     (petition.DEPUTY, petition_roles.SUPERVISE),
     (petition.KEEP, petition_roles.HOTLINE_KEEP),
+    (supervision_evaluation.FRAMEWORK_WRITE, supervision_roles.FRAMEWORK_WRITE),
+    (supervision_evaluation.FRAMEWORK_READ, supervision_roles.FRAMEWORK_READ),
+    (supervision_evaluation.EVALUATION_WRITE, supervision_roles.EVALUATION_WRITE),
+    (supervision_evaluation.EVALUATION_READ, supervision_roles.EVALUATION_READ),
+    (supervision_evaluation.SATISFACTION_WRITE, supervision_roles.SATISFACTION_WRITE),
+    (supervision_evaluation.SATISFACTION_READ, supervision_roles.SATISFACTION_READ),
+    (supervision_evaluation.YEAR_END_READ, supervision_roles.YEAR_END_READ),
 ]
 
 

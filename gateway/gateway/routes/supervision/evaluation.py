@@ -183,7 +183,7 @@ VOTE_ROUTES = (
     ),
     route(
         "get",
-        f"{YEAR_END}.<any(docx, xlsx):fmt>",
+        f"{YEAR_END}.<any(docx, xlsx):report_format>",
         Rpc.export_year_end_report,
         "年度监督评价报告（Word 或 Excel）(the year-end report as Word or Excel)",
         roles=YEAR_END_READ,

@@ -51,9 +51,9 @@ class SatisfactionEntrypoints:
         return year_end.get_report(self.db, self.auth, data, utcnow())
 
     @rpc
-    def export_year_end_report(self, fmt: str, query: dict[str, Any]) -> dict[str, Any]:
+    def export_year_end_report(self, report_format: str, query: dict[str, Any]) -> dict:
         """ "docx" | "xlsx", {"area_code", "year"} -> the report as a file (ExportFile)"""
-        if fmt not in year_end.FORMATS:
+        if report_format not in year_end.FORMATS:
             raise NotFound("没有该格式 (unknown format)")
         data = load(contract.YearEndQuery, query)
-        return year_end.export_report(self.db, self.auth, data, fmt, utcnow())
+        return year_end.export_report(self.db, self.auth, data, report_format, utcnow())
