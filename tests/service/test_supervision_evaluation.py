@@ -36,6 +36,11 @@ def project_id(sessions):
     return e.add_projects(worker(sessions))[0]
 
 
+def deep(levels: int) -> dict:
+    node = {"key": f"K{levels}", "name": "指标", "weight": "100"}
+    return node if levels == 1 else {**node, "children": [deep(levels - 1)]}
+
+
 def evaluation(framework, project_id, **changes):
     return {
         "framework_id": framework["id"],
@@ -116,6 +121,7 @@ class TestFrameworks:
             {"indicators": []},
             {"grade_bands": [{"grade": "优", "min": "NaN"}]},
             {"indicators": [{"key": "A", "name": "决策", "weight": "abc"}]},
+            {"indicators": [deep(4)]},  # a fourth level: the schema has three
         ],
     )
     def test_malformed_bodies_are_400(self, sessions, change):

@@ -61,8 +61,10 @@ class EvaluationRpc:
 
 
 # ---- frameworks -------------------------------------------------------------------------------
-class Indicator(StrictSchema):
-    """One node of the tree: level 1 (一级指标) to 3; a node without children is scored."""
+class LeafIndicator(StrictSchema):
+    """A level-3 indicator (三级指标): always scored. Levels 1 and 2 below add `children`; a
+    node without children is scored at any level. Three explicit levels, not a recursive
+    schema: the depth limit is the schema's, and OpenAPI stays finite."""
 
     key = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,40}$"))
     name = text(1, 100, required=True)
@@ -72,8 +74,26 @@ class Indicator(StrictSchema):
     target = text(0, 200, allow_none=True, load_default=None)  # 目标值
     unit = text(0, 20, allow_none=True, load_default=None)
     children = fields.List(
-        fields.Nested(lambda: Indicator()), load_default=list, validate=validate.Length(max=50)
+        fields.Dict(),
+        load_default=list,
+        validate=validate.Length(max=0, error="三级指标不能再有下级 (level 3 is the last level)"),
     )
+
+
+def _children(schema: type) -> fields.List:
+    return fields.List(fields.Nested(schema), load_default=list, validate=validate.Length(max=50))
+
+
+class LevelTwoIndicator(LeafIndicator):
+    """二级指标."""
+
+    children = _children(LeafIndicator)
+
+
+class Indicator(LeafIndicator):
+    """一级指标 (决策 / 过程 / 产出 / 效益 in the default)."""
+
+    children = _children(LevelTwoIndicator)
 
 
 class GradeBand(StrictSchema):
