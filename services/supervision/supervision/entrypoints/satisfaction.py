@@ -42,7 +42,7 @@ class SatisfactionEntrypoints:
     @consumes(SATISFACTION_VOTE_COMPLETED)
     def handle_voting_satisfaction_vote_completed(self, event: Delivery) -> None:
         """Voting's results: each project graded, filed, and flagged when 不满意, once."""
-        satisfaction_results.apply_completed(self.db, event.payload, utcnow())
+        satisfaction_results.apply_completed(self.db, event.payload, utcnow(), event.after_commit)
 
     @rpc
     def get_year_end_report(self, query: dict[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,10 @@ its file, and a finding for the government on every project graded 不满意 —
 redelivered or republished (the vote row, locked, moves from `requested` only once)."""
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,13 +14,19 @@ from sqlalchemy.orm import Session
 from ..db import evaluation as db
 from ..db import files, findings
 from ..db.evaluation_models import SatisfactionResult, SatisfactionVote
+from ..db.models import Project
 from ..domain import satisfaction as grading
 from ..metrics import SATISFACTION_GRADES, SATISFACTION_VOTES
 
 RAISED_BY = "satisfaction_vote"  # not a person: the deputies' vote raised it
 
 
-def apply_completed(session: Session, fact: dict[str, Any], now: datetime) -> str | None:
+def apply_completed(
+    session: Session,
+    fact: dict[str, Any],
+    now: datetime,
+    after_commit: Callable[[Callable[[], None]], None] = lambda action: None,
+) -> str | None:
     """Stage the results (the consumer commits with the processed event); the vote's new state,
     or None when nothing changed (a vote supervision did not ask for, or already applied)."""
     row = db.vote_by_session(session, fact["session_id"])
@@ -32,8 +40,9 @@ def apply_completed(session: Session, fact: dict[str, Any], now: datetime) -> st
         rule = json.loads(row.rule)
         shares = grading.Rule(Fraction(rule["satisfied_above"]), Fraction(rule["basically_above"]))
         for result in fact["projects"]:
-            _grade(session, row, result, fact["ballots"]["valid"], shares, now)
-    SATISFACTION_VOTES.inc(row.level, step=row.state)
+            grade = _grade(session, row, result, fact["ballots"]["valid"], shares, now)
+            after_commit(partial(SATISFACTION_GRADES.inc, row.level, grade=grade or "none"))
+    after_commit(partial(SATISFACTION_VOTES.inc, row.level, step=row.state))
     return row.state
 
 
@@ -44,7 +53,7 @@ def _grade(
     voting: int,
     rule: grading.Rule,
     now: datetime,
-) -> None:
+) -> str | None:
     grade = grading.grade(result["satisfied"], result["basically"], voting, rule)
     row = SatisfactionResult(
         vote_id=vote.id,
@@ -60,10 +69,20 @@ def _grade(
         grade=grade,
     )
     session.add(row)
-    SATISFACTION_GRADES.inc(vote.level, grade=grade or "none")
     project = files.project(session, result["project_id"])
-    if project is None:
-        return  # a project supervision never saw: counted, nothing to file
+    if project is not None:  # a project supervision never saw: counted, nothing to file
+        _file(session, vote, row, project, now)
+    return grade
+
+
+def _file(
+    session: Session,
+    vote: SatisfactionVote,
+    row: SatisfactionResult,
+    project: Project,
+    now: datetime,
+) -> None:
+    """The project's file line, and for 不满意 the finding the government will see."""
     counts = (
         f"满意 {row.satisfied}、基本满意 {row.basically}、"
         f"不满意 {row.dissatisfied}、弃权 {row.abstain}"
@@ -74,32 +93,33 @@ def _grade(
         at=vote.completed_at or now,
         side="supervision",
         kind="satisfaction_graded",
-        summary=f"代表满意度测评：{grade or '无有效票'}（{counts}）",
+        summary=f"代表满意度测评：{row.grade or '无有效票'}（{counts}）",
         actor="人大代表",
         ref=vote.id,
-        detail={"grade": grade, "voting": voting},
+        detail={"grade": row.grade, "voting": row.voting},
     )
-    if grade == grading.DISSATISFIED:
-        finding = findings.add_finding(
-            session,
-            project,
-            source="satisfaction",
-            source_ref=vote.id,
-            text=f"代表满意度测评结果为不满意（{counts}，有效票 {voting}），请整改 "
-            "(graded 不满意 by the deputies' satisfaction vote)",
-            photos=[],
-            raised_by=RAISED_BY,
-            now=now,
-        )
-        session.flush()
-        row.finding_id = finding.id
-        files.add_entry(
-            session,
-            project.id,
-            at=now,
-            side="supervision",
-            kind="finding_raised",
-            summary="满意度测评不满意，作为问题交政府整改",
-            actor="人大代表",
-            ref=finding.id,
-        )
+    if row.grade != grading.DISSATISFIED:
+        return
+    finding = findings.add_finding(
+        session,
+        project,
+        source="satisfaction",
+        source_ref=vote.id,
+        text=f"代表满意度测评结果为不满意（{counts}，有效票 {row.voting}），请整改 "
+        "(graded 不满意 by the deputies' satisfaction vote)",
+        photos=[],
+        raised_by=RAISED_BY,
+        now=now,
+    )
+    session.flush()
+    row.finding_id = finding.id
+    files.add_entry(
+        session,
+        project.id,
+        at=now,
+        side="supervision",
+        kind="finding_raised",
+        summary="满意度测评不满意，作为问题交政府整改",
+        actor="人大代表",
+        ref=finding.id,
+    )

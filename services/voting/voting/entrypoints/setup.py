@@ -53,7 +53,7 @@ class SetupEntrypoints:
     def handle_supervision_satisfaction_vote_requested(self, event: Delivery) -> None:
         """Supervision's satisfaction vote: its draft session (the id supervision derived), once;
         kept pending until the area has adopted rules and a roster."""
-        requested.receive(self.db, event.payload, utcnow())
+        requested.receive(self.db, event.payload, utcnow(), event.after_commit)
 
     @timer(interval=PENDING_INTERVAL_SECONDS)
     def create_requested_sessions(self) -> None:

@@ -9,7 +9,9 @@ then run it as any other satisfaction vote; supervision already knows its id.
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from contracts import voting as contract
@@ -30,7 +32,12 @@ NO_RULES = "本地区尚未通过票决办法 (no voting rules adopted for this 
 NO_ROSTER = "本地区尚未导入代表名册 (no roster imported for this area)"
 
 
-def receive(session: Session, fact: dict[str, Any], now: datetime) -> str:
+def receive(
+    session: Session,
+    fact: dict[str, Any],
+    now: datetime,
+    after_commit: Callable[[Callable[[], None]], None] = lambda action: None,
+) -> str:
     """Stage the request and, when possible, its session: "created", "pending" or "known"
     (the consumer commits both with the processed event id)."""
     if db.session_row(session, fact["session_id"]) is not None:
@@ -53,7 +60,7 @@ def receive(session: Session, fact: dict[str, Any], now: datetime) -> str:
         session.add(row)
         session.flush()
     outcome = _try_create(session, row, now)
-    SATISFACTION_REQUESTS.inc(row.level, outcome=outcome)
+    after_commit(partial(SATISFACTION_REQUESTS.inc, row.level, outcome=outcome))
     return outcome
 
 
