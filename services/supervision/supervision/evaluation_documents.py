@@ -69,56 +69,52 @@ def year_end_docx(report: dict[str, Any]) -> bytes:
     """The area's year-end evaluation report, one section per figure group."""
     document = Document()
     document.add_heading(f"{report['area_name']} {report['year']} 年度民生实事项目监督评价报告", 1)
-    completion, funds = report["completion"], report["funds"]
+    for section in (_completion, _funds, _findings, _evaluations, _satisfaction):
+        section(document, report)
+    return _bytes(document)
+
+
+def _completion(document: DocumentType, report: dict[str, Any]) -> None:
+    completion = report["completion"]
+    rate = completion["rate_percent"] or "—"
     document.add_heading("一、项目完成情况", level=2)
     document.add_paragraph(
         f"项目 {completion['projects']} 个，当年完成 {completion['completed_same_year']} 个，"
-        f"完成率 {completion['rate_percent']}%。"
+        f"完成率 {rate}%。"
     )
+
+
+def _funds(document: DocumentType, report: dict[str, Any]) -> None:
+    funds = report["funds"]
     document.add_heading("二、资金情况", level=2)
-    _table(
-        document,
-        ["预算（元）", "已拨付（元）", "已支付（元）", "拨付率"],
-        [
-            [
-                funds["budget_yuan"],
-                funds["disbursed_yuan"],
-                funds["paid_yuan"],
-                f"{funds['disbursement_percent']}%",
-            ]
-        ],
-    )
-    document.add_heading("三、发现问题及整改", level=2)
+    ratio = f"{funds['disbursement_percent']}%" if funds["disbursement_percent"] else "—"
+    row = [funds["budget_yuan"], funds["disbursed_yuan"], funds["paid_yuan"], ratio]
+    _table(document, ["预算（元）", "已拨付（元）", "已支付（元）", "拨付率"], [row])
+
+
+def _findings(document: DocumentType, report: dict[str, Any]) -> None:
     findings = report["findings"]
-    document.add_paragraph(
-        f"发现问题 {findings['total']} 个，已整改销号 {findings['by_state'].get('closed', 0)} 个。"
-    )
+    closed = findings["by_state"].get("closed", 0)
+    document.add_heading("三、发现问题及整改", level=2)
+    document.add_paragraph(f"发现问题 {findings['total']} 个，已整改销号 {closed} 个。")
     _table(document, ["状态", "数量"], sorted(findings["by_state"].items()))
     _table(document, ["来源", "数量"], sorted(findings["by_source"].items()))
+
+
+def _evaluations(document: DocumentType, report: dict[str, Any]) -> None:
     document.add_heading("四、绩效评价", level=2)
-    evaluations = report["evaluations"]
-    _table(
-        document,
-        ["类别", "等级", "数量"],
-        [
-            [KIND_NAMES[kind], grade, count]
-            for kind, grades in sorted(evaluations["by_kind"].items())
-            for grade, count in sorted(grades.items())
-        ],
-    )
-    document.add_heading("五、满意度测评", level=2)
+    rows = [
+        [KIND_NAMES[kind], grade, count]
+        for kind, grades in sorted(report["evaluations"]["by_kind"].items())
+        for grade, count in sorted(grades.items())
+    ]
+    _table(document, ["类别", "等级", "数量"], rows)
+
+
+def _satisfaction(document: DocumentType, report: dict[str, Any]) -> None:
     satisfaction = report["satisfaction"]
+    votes = satisfaction["votes"]
+    document.add_heading("五、满意度测评", level=2)
     _table(document, ["等级", "项目数"], sorted(satisfaction["grades"].items()))
-    _table(
-        document,
-        ["满意", "基本满意", "不满意", "弃权"],
-        [
-            [
-                satisfaction["votes"]["satisfied"],
-                satisfaction["votes"]["basically"],
-                satisfaction["votes"]["dissatisfied"],
-                satisfaction["votes"]["abstain"],
-            ]
-        ],
-    )
-    return _bytes(document)
+    counts = [votes["satisfied"], votes["basically"], votes["dissatisfied"], votes["abstain"]]
+    _table(document, ["满意", "基本满意", "不满意", "弃权"], [counts])

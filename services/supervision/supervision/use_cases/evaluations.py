@@ -5,6 +5,7 @@ evaluation_recorded_v1 and written in the project's file, in one transaction."""
 import base64
 import json
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from contracts import supervision_evaluation as contract
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from .. import errors, roles
 from ..db import evaluation as db
 from ..db import files
-from ..db.evaluation_models import Evaluation, EvaluationFramework, FrameworkVersion
+from ..db.evaluation_models import Evaluation, FrameworkVersion
 from ..db.models import Project
 from ..domain import evaluation as rules
 from ..evaluation_documents import evaluation_docx
@@ -47,7 +48,7 @@ def _subject(session: Session, data: dict[str, Any]) -> tuple[Area, Project | No
 
 def _framework(
     session: Session, data: dict[str, Any], place: Area, project: Project | None
-) -> tuple[EvaluationFramework, FrameworkVersion]:
+) -> FrameworkVersion:
     row = db.framework(session, data["framework_id"])
     shown = row and db.version(session, row.id, data["framework_version"])
     if row is None or not shown:
@@ -56,10 +57,10 @@ def _framework(
         raise errors.rule("该指标体系不适用于本地区 (the framework is another area's)")
     if row.scope != ("project" if project else "fund"):
         raise errors.rule("指标体系适用范围不符 (the framework's scope is not this subject's)")
-    return row, shown
+    return shown
 
 
-def _total(shown: FrameworkVersion, scores: dict[str, Any]) -> tuple[Any, str]:
+def _total(shown: FrameworkVersion, scores: dict[str, Any]) -> tuple[Fraction, str]:
     leaves = rules.check_framework(json.loads(shown.indicators), shown.weight_unit)
     try:
         total = rules.weighted_total(leaves, scores)
@@ -81,42 +82,51 @@ def record_evaluation(
 ) -> dict[str, Any]:
     place, project = _subject(session, data)
     principal = guard.require(roles.EVALUATION_WRITE, place.code)
-    framework, shown = _framework(session, data, place, project)
+    shown = _framework(session, data, place, project)
     total, grade = _total(shown, data["scores"])
 
     def stage() -> dict[str, Any]:
-        row = Evaluation(
-            id=contract.new_record_id(place.level),
-            kind=data["kind"],
-            framework_id=framework.id,
-            framework_version=shown.version,
-            project_id=project.id if project else None,
-            fund=data.get("fund"),
-            area_code=place.code,
-            area_path=place.path,
-            level=place.level,
-            year=data["year"],
-            scores=json.dumps({k: str(v) for k, v in data["scores"].items()}, sort_keys=True),
-            total_exact=rules.fraction_text(total),
-            total=rules.one_decimal(total),
-            grade=grade,
-            remarks=data["remarks"],
-            attachments=json.dumps(data["attachments"], ensure_ascii=False, default=str),
-            recorded_by=principal.user_id or "",
-            recorded_at=now,
-        )
+        row = _row(data, place, project, shown, total, grade)
+        row.recorded_by, row.recorded_at = principal.user_id or "", now
         session.add(row)
         session.flush()
         _publish(session, outbox, row, total, project)
         return view(row, shown, project)
 
-    scope = idempotency.scope_of("evaluation", principal)
-    request = idempotency.Request(key, data)
-
     def counted() -> None:
         EVALUATIONS_RECORDED.inc(place.level, kind=data["kind"], grade=grade)
 
+    scope = idempotency.scope_of("evaluation", principal)
+    request = idempotency.Request(key, data)
     return idempotency.create_once(session, scope, request, stage, then=counted)
+
+
+def _row(
+    data: dict[str, Any],
+    place: Area,
+    project: Project | None,
+    shown: FrameworkVersion,
+    total: Fraction,
+    grade: str,
+) -> Evaluation:
+    return Evaluation(
+        id=contract.new_record_id(place.level),
+        kind=data["kind"],
+        framework_id=shown.framework_id,
+        framework_version=shown.version,
+        project_id=project.id if project else None,
+        fund=data.get("fund"),
+        area_code=place.code,
+        area_path=place.path,
+        level=place.level,
+        year=data["year"],
+        scores=json.dumps({k: str(v) for k, v in data["scores"].items()}, sort_keys=True),
+        total_exact=rules.fraction_text(total),
+        total=rules.one_decimal(total),
+        grade=grade,
+        remarks=data["remarks"],
+        attachments=json.dumps(data["attachments"], ensure_ascii=False, default=str),
+    )
 
 
 def _publish(

@@ -81,29 +81,13 @@ def request_vote(
         projects = _projects(session, place, data)
         pre = db.latest_pre_evaluations(session, [p.id for p in projects])
         listed = [_listed(p, pre.get(p.id)) for p in projects]
-        vote_id = contract.new_record_id(place.level)
-        row = SatisfactionVote(
-            id=vote_id,
-            session_id=requested_session_id(place.level, vote_id),
-            area_code=place.code,
-            area_path=place.path,
-            level=place.level,
-            year=data["year"],
-            title=data["title"],
-            state="requested",
-            rule=json.dumps(rule.as_dict()),
-            projects=json.dumps(listed, ensure_ascii=False),
-            requested_by=principal.user_id or "",
-            requested_at=now,
-        )
+        row = _new_vote(place, data, rule, listed)
+        row.requested_by, row.requested_at = principal.user_id or "", now
         session.add(row)
         session.flush()
+        payload = _request_payload(row, listed)
         outbox.add(
-            session,
-            SATISFACTION_VOTE_REQUESTED,
-            _request_payload(row, listed),
-            area_code=place.code,
-            level=place.level,
+            session, SATISFACTION_VOTE_REQUESTED, payload, area_code=place.code, level=place.level
         )
         return view(session, row)
 
@@ -113,6 +97,25 @@ def request_vote(
     scope = idempotency.scope_of("satisfaction_vote", principal)
     request = idempotency.Request(key, data)
     return idempotency.create_once(session, scope, request, stage, then=counted)
+
+
+def _new_vote(
+    place: Area, data: dict[str, Any], rule: grading.Rule, listed: list[dict[str, Any]]
+) -> SatisfactionVote:
+    """The request; its session id is derived from its id, as voting will derive it."""
+    vote_id = contract.new_record_id(place.level)
+    return SatisfactionVote(
+        id=vote_id,
+        session_id=requested_session_id(place.level, vote_id),
+        area_code=place.code,
+        area_path=place.path,
+        level=place.level,
+        year=data["year"],
+        title=data["title"],
+        state="requested",
+        rule=json.dumps(rule.as_dict()),
+        projects=json.dumps(listed, ensure_ascii=False),
+    )
 
 
 def _listed(project: Project, pre: Any) -> dict[str, Any]:

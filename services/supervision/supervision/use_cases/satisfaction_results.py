@@ -98,8 +98,19 @@ def _file(
         ref=vote.id,
         detail={"grade": row.grade, "voting": row.voting},
     )
-    if row.grade != grading.DISSATISFIED:
-        return
+    if row.grade == grading.DISSATISFIED:
+        _flag(session, vote, row, project, counts, now)
+
+
+def _flag(
+    session: Session,
+    vote: SatisfactionVote,
+    row: SatisfactionResult,
+    project: Project,
+    counts: str,
+    now: datetime,
+) -> None:
+    """不满意: a finding on the project, which the government's staff see with the others."""
     finding = findings.add_finding(
         session,
         project,

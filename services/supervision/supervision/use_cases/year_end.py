@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from .. import roles
 from ..db import year_end as db
 from ..domain.evaluation import one_decimal
-from ..evaluation_documents import year_end_docx
+from ..evaluation_documents import KIND_NAMES, year_end_docx
 
 FORMATS = {"docx": contract.DOCX, "xlsx": contract.XLSX}
 FINDING_STATES = ("open", "requested", "closed", "escalated")
+NO_VALID_BALLOT = "无有效票"  # a project of a vote without one valid ballot: not graded
 
 
 def _percent(part: int, whole: int) -> str | None:
@@ -38,49 +39,72 @@ def figures(session: Session, guard: Guard, query: dict[str, Any], now: datetime
     guard.require(roles.YEAR_END_READ, place.code)
     path, year = place.path, query["year"]
     totals = db.project_totals(session, path, year)
-    by_state: dict[str, int] = dict.fromkeys(FINDING_STATES, 0)
-    by_source: dict[str, int] = defaultdict(int)
-    for state, source, count in db.findings_by(session, path, year):
-        by_state[state] = by_state.get(state, 0) + count
-        by_source[source] += count
-    by_kind: dict[str, dict[str, int]] = {"evaluation": {}, "pre_evaluation": {}}
-    for kind, grade, count in db.evaluations_by(session, path, year):
-        by_kind[kind][grade] = count
-    grades = dict.fromkeys(contract.SATISFACTION_GRADES, 0)
-    votes = dict.fromkeys(("satisfied", "basically", "dissatisfied", "abstain"), 0)
-    for grade, projects, *counts in db.satisfaction_by(session, path, year):
-        grades[grade or "无有效票"] = projects
-        for name, value in zip(votes, counts, strict=True):
-            votes[name] += int(value or 0)
-    findings_total = sum(by_state.values())
     return {
         "area_code": place.code,
         "area_name": place.name,
         "year": year,
         "generated_at": now,
-        "completion": {
-            "projects": totals["projects"],
-            "completed_same_year": totals["completed_same_year"],
-            "rate_percent": _percent(totals["completed_same_year"], totals["projects"]),
-        },
-        "funds": {
-            "budget_fen": totals["budget_fen"],
-            "disbursed_fen": totals["disbursed_fen"],
-            "paid_fen": totals["paid_fen"],
-            "budget_yuan": _yuan(totals["budget_fen"]),
-            "disbursed_yuan": _yuan(totals["disbursed_fen"]),
-            "paid_yuan": _yuan(totals["paid_fen"]),
-            "disbursement_percent": _percent(totals["disbursed_fen"], totals["budget_fen"]),
-        },
-        "findings": {
-            "total": findings_total,
-            "by_state": by_state,
-            "by_source": dict(by_source),
-            "closed_percent": _percent(by_state.get("closed", 0), findings_total),
-        },
-        "evaluations": {"by_kind": by_kind},
-        "satisfaction": {"grades": grades, "votes": votes},
+        "completion": _completion(totals),
+        "funds": _funds(totals),
+        "findings": _findings(db.findings_by(session, path, year)),
+        "evaluations": _evaluations(db.evaluations_by(session, path, year)),
+        "satisfaction": _satisfaction(db.satisfaction_by(session, path, year)),
     }
+
+
+def _completion(totals: dict[str, int]) -> dict[str, Any]:
+    """Same-year completion: completed in the project's own year, of all the year's projects."""
+    done, projects = totals["completed_same_year"], totals["projects"]
+    return {
+        "projects": projects,
+        "completed_same_year": done,
+        "rate_percent": _percent(done, projects),
+    }
+
+
+def _funds(totals: dict[str, int]) -> dict[str, Any]:
+    budget, disbursed, paid = totals["budget_fen"], totals["disbursed_fen"], totals["paid_fen"]
+    return {
+        "budget_fen": budget,
+        "disbursed_fen": disbursed,
+        "paid_fen": paid,
+        "budget_yuan": _yuan(budget),
+        "disbursed_yuan": _yuan(disbursed),
+        "paid_yuan": _yuan(paid),
+        "disbursement_percent": _percent(disbursed, budget),
+    }
+
+
+def _findings(rows: list[tuple[str, str, int]]) -> dict[str, Any]:
+    by_state: dict[str, int] = dict.fromkeys(FINDING_STATES, 0)
+    by_source: dict[str, int] = defaultdict(int)
+    for state, source, count in rows:
+        by_state[state] = by_state.get(state, 0) + count
+        by_source[source] += count
+    total = sum(by_state.values())
+    return {
+        "total": total,
+        "by_state": by_state,
+        "by_source": dict(by_source),
+        "closed_percent": _percent(by_state.get("closed", 0), total),
+    }
+
+
+def _evaluations(rows: list[tuple[str, str, int]]) -> dict[str, Any]:
+    by_kind: dict[str, dict[str, int]] = {kind: {} for kind in contract.EVALUATION_KINDS}
+    for kind, grade, count in rows:
+        by_kind[kind][grade] = count
+    return {"by_kind": by_kind}
+
+
+def _satisfaction(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    grades = dict.fromkeys(contract.SATISFACTION_GRADES, 0)
+    votes = dict.fromkeys(("satisfied", "basically", "dissatisfied", "abstain"), 0)
+    for grade, projects, *counts in rows:
+        grades[grade or NO_VALID_BALLOT] = projects
+        for name, value in zip(votes, counts, strict=True):
+            votes[name] += int(value or 0)
+    return {"grades": grades, "votes": votes}
 
 
 def get_report(session: Session, guard: Guard, query: dict[str, Any], now: datetime) -> dict:
@@ -104,8 +128,36 @@ def export_report(
 
 
 def _tables(report: dict[str, Any]) -> list[exports.Table]:
+    findings = report["findings"]
+    return [
+        _summary(report),
+        exports.Table(
+            "findings", "问题整改", ["状态", "数量"], sorted(findings["by_state"].items())
+        ),
+        exports.Table(
+            "sources", "问题来源", ["来源", "数量"], sorted(findings["by_source"].items())
+        ),
+        exports.Table("evaluations", "绩效评价", ["类别", "等级", "数量"], _grade_rows(report)),
+        exports.Table(
+            "satisfaction",
+            "满意度测评",
+            ["等级", "项目数"],
+            sorted(report["satisfaction"]["grades"].items()),
+        ),
+    ]
+
+
+def _grade_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [KIND_NAMES[kind], grade, count]
+        for kind, grades in sorted(report["evaluations"]["by_kind"].items())
+        for grade, count in sorted(grades.items())
+    ]
+
+
+def _summary(report: dict[str, Any]) -> exports.Table:
     completion, funds, findings = report["completion"], report["funds"], report["findings"]
-    summary = exports.Table(
+    return exports.Table(
         "summary",
         "概况",
         ["指标", "数值"],
@@ -121,26 +173,3 @@ def _tables(report: dict[str, Any]) -> list[exports.Table]:
             ["已整改销号", findings["by_state"].get("closed", 0)],
         ],
     )
-    states = exports.Table(
-        "findings", "问题整改", ["状态", "数量"], sorted(findings["by_state"].items())
-    )
-    sources = exports.Table(
-        "sources", "问题来源", ["来源", "数量"], sorted(findings["by_source"].items())
-    )
-    evaluations = exports.Table(
-        "evaluations",
-        "绩效评价",
-        ["类别", "等级", "数量"],
-        [
-            [kind, grade, count]
-            for kind, grades in sorted(report["evaluations"]["by_kind"].items())
-            for grade, count in sorted(grades.items())
-        ],
-    )
-    satisfaction = exports.Table(
-        "satisfaction",
-        "满意度测评",
-        ["等级", "项目数"],
-        sorted(report["satisfaction"]["grades"].items()),
-    )
-    return [summary, states, sources, evaluations, satisfaction]
