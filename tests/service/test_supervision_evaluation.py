@@ -7,7 +7,6 @@ import io
 
 import docx
 import pytest
-from contracts.voting import requested_session_id  # noqa: F401  (the same id voting derives)
 from servicekit.errors import Forbidden, NotFound, RuleViolation, ValidationFailed
 from sqlalchemy import select
 from supervision.db.models import FileEntry
