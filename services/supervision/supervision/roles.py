@@ -19,6 +19,8 @@ SOCIAL_SUPERVISORS = frozenset({"supervisor"})
 GOVERNMENT = frozenset({"government_staff", "department_staff"})
 # A project's file and the supervision records: everyone above.
 READ = STAFF | MEMBERS | EVALUATORS | SOCIAL_SUPERVISORS | GOVERNMENT
+# Observations are read by congress staff of the area and by each supervisor (their own only).
+OBSERVATION_READ = STAFF | SOCIAL_SUPERVISORS
 
 # Evaluation (绩效评价 · 满意度测评 · 年终报告): congress staff adopt frameworks and prepare the
 # satisfaction vote; evaluators record evaluations (and read frameworks to score against); an

@@ -7,7 +7,7 @@ from contracts.supervision import SupervisionRpc as Rpc
 
 from ...table import CallerArea
 from ...table.route import routes_of
-from . import evaluation
+from . import checkpoints, evaluation, groups, public
 
 route = routes_of(SUPERVISION, "supervision")
 
@@ -22,5 +22,8 @@ ROUTES = (
         where=CallerArea(),
         response=SupervisionStatus,
     ),
+    *checkpoints.ROUTES,
 )
+ROUTES += public.ROUTES
+ROUTES += groups.ROUTES
 ROUTES += evaluation.ROUTES

@@ -43,7 +43,7 @@ def _rule(data: dict[str, Any]) -> grading.Rule:
     return rule
 
 
-def _projects(session: Session, place: Area, data: dict[str, Any]) -> list[Project]:
+def _vote_projects(session: Session, place: Area, data: dict[str, Any]) -> list[Project]:
     ids = data.get("project_ids")
     if ids is None:
         found = db.projects_of_area_year(session, place.code, data["year"])
@@ -78,7 +78,7 @@ def request_vote(
     rule = _rule(data)
 
     def stage() -> dict[str, Any]:
-        projects = _projects(session, place, data)
+        projects = _vote_projects(session, place, data)
         pre = db.latest_pre_evaluations(session, [p.id for p in projects])
         listed = [_listed(p, pre.get(p.id)) for p in projects]
         row = _new_vote(place, data, rule, listed)
