@@ -122,6 +122,8 @@ class TestEvaluations:
             ({"kind": "audit"}, "kind"),
             ({"scores": {"A11": "many"}}, "scores"),
             ({"scores": {"A11": float("nan")}}, "scores"),
+            ({"scores": {"A11": "1e999999"}}, "scores"),
+            ({"scores": {"A11": "0.0000001"}}, "scores"),
             ({"framework_id": "nonsense"}, "framework_id"),
             ({"year": "2027"}, "year"),
         ],

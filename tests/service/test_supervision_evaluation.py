@@ -121,6 +121,8 @@ class TestFrameworks:
             {"grade_bands": [{"grade": "优", "min": "NaN"}]},
             {"indicators": [{"key": "A", "name": "决策", "weight": "abc"}]},
             {"indicators": [deep(4)]},  # a fourth level: the schema has three
+            {"grade_bands": [{"grade": "优", "min": "1e999999"}]},  # a huge exact number
+            {"grade_bands": [{"grade": "优", "min": "1e-999999"}]},
         ],
     )
     def test_malformed_bodies_are_400(self, sessions, change):

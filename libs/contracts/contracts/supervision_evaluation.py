@@ -8,8 +8,10 @@ JSON numbers or strings; the service keeps them exact (fractions), never floats.
 
 import re
 import uuid
+from decimal import Decimal
+from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from .fields import StrictSchema, area_code, bounded_int, one_of, text
 from .proposals import AttachmentIn
@@ -36,9 +38,39 @@ def record_level(record_id: str) -> str | None:
     return level_of_tracking_code(record_id)
 
 
-def _number() -> fields.Decimal:
+MAX_PLACES = 6
+NUMBER_REFUSED = (
+    f"应为 -1000 到 1000 之间、至多 {MAX_PLACES} 位小数的数 "
+    f"(a number within ±1000, at most {MAX_PLACES} decimal places)"
+)
+
+
+def _plain(value: Decimal) -> bool:
+    """Bounded and with few places: "1e999999" or "1e-999999" would be a huge exact fraction."""
+    if not abs(value) <= 1000:
+        return False
+    exponent = value.normalize().as_tuple().exponent  # "1.50" has the places of "1.5"
+    return isinstance(exponent, int) and exponent >= -MAX_PLACES
+
+
+def _number(**kwargs: Any) -> fields.Decimal:
     """A decimal from a JSON number or string ("12.5"); NaN and infinities refused."""
-    return fields.Decimal(required=True, as_string=True, allow_nan=False)
+    options: dict[str, Any] = {"required": True, **kwargs}
+    return fields.Decimal(
+        as_string=True,
+        allow_nan=False,
+        validate=_PlainNumber(),
+        **options,
+    )
+
+
+class _PlainNumber(validate.Validator):
+    error = NUMBER_REFUSED
+
+    def __call__(self, value: Decimal) -> Decimal:
+        if not _plain(value):
+            raise ValidationError(self.error)
+        return value
 
 
 class EvaluationRpc:
@@ -232,8 +264,8 @@ class SatisfactionRule(StrictSchema):
     """满意 when 满意 votes exceed `satisfied_above` of those voting (the valid ballots);
     基本满意 when 满意 + 基本满意 exceed `basically_above`; else 不满意."""
 
-    satisfied_above = fields.Decimal(as_string=True, allow_nan=False, load_default="0.5")
-    basically_above = fields.Decimal(as_string=True, allow_nan=False, load_default="0.5")
+    satisfied_above = _number(required=False, load_default="0.5")
+    basically_above = _number(required=False, load_default="0.5")
 
 
 class SatisfactionVoteIn(StrictSchema):
