@@ -11,7 +11,8 @@ from contracts.implementation import project_id_for
 from servicekit.auth import Principal
 from servicekit.outbox import build_envelope
 from servicekit.relay import OUTBOX
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from supervision.db.models import Finding, Project
 from supervision.domain import default_framework
 from supervision.domain.evaluation import check_framework
 
@@ -122,3 +123,54 @@ def published(session: Any, event_type: str) -> list[dict[str, Any]]:
     session.rollback()
     rows = session.execute(select(OUTBOX.c.envelope).where(OUTBOX.c.event_type == event_type))
     return [json.loads(text)["payload"] for (text,) in rows]
+
+
+def seed_city_year(session: Any, now: Any) -> None:
+    """400 projects under the city (4 townships, two of three completed in the year) and 2,000
+    findings (half closed), inserted in bulk: the year-end report's benchmark data."""
+    towns = ["150622100", "150622101", "150621100", "150602100"]
+    projects = [
+        {
+            "id": f"T-{uuid.uuid4().hex}",
+            "public_code": f"T{n:010d}",
+            "area_code": towns[n % 4],
+            "area_path": f"/150600/{towns[n % 4][:6]}/{towns[n % 4]}/",
+            "level": "township",
+            "year": 2027,
+            "title": f"项目{n}",
+            "category": "其他",
+            "proposal_id": str(n),
+            "session_id": "T-" + "0" * 32,
+            "status": "completed" if n % 3 else "in_progress",
+            "same_year": bool(n % 3),
+            "plan_version": 1,
+            "flagged": False,
+            "budget_fen": 1000_00,
+            "disbursed_fen": 500_00,
+            "paid_fen": 250_00,
+            "overdue_problems": 0,
+            "created_at": now,
+        }
+        for n in range(400)
+    ]
+    session.execute(insert(Project), projects)
+    session.execute(
+        insert(Finding),
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "project_id": projects[n % 400]["id"],
+                "area_code": projects[n % 400]["area_code"],
+                "area_path": projects[n % 400]["area_path"],
+                "year": 2027,
+                "source": "inspection",
+                "text": "问题",
+                "photos": "[]",
+                "state": ("open", "closed")[n % 2],
+                "raised_by": "s",
+                "raised_at": now,
+            }
+            for n in range(2000)
+        ],
+    )
+    session.commit()
