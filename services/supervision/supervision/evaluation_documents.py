@@ -65,11 +65,23 @@ def evaluation_docx(evaluation: dict[str, Any], version: Any) -> bytes:
     return _bytes(document)
 
 
+PROJECT_HEADERS = ["项目", "地区", "状态", "实际进度(%)", "完成日期", "问题数", "已销号",
+                   "绩效评价", "满意度"]  # fmt: skip
+
+
+def project_table_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [p["title"], p["area_name"], p["status_name"], p["actual_percent"], p["completed_on"],
+         p["findings"], p["findings_closed"], p["evaluation_grade"], p["satisfaction_grade"]]
+        for p in report["projects"]
+    ]  # fmt: skip
+
+
 def year_end_docx(report: dict[str, Any]) -> bytes:
     """The area's year-end evaluation report, one section per figure group."""
     document = Document()
     document.add_heading(f"{report['area_name']} {report['year']} 年度民生实事项目监督评价报告", 1)
-    for section in (_completion, _funds, _findings, _evaluations, _satisfaction):
+    for section in (_completion, _funds, _findings, _evaluations, _satisfaction, _projects):
         section(document, report)
     return _bytes(document)
 
@@ -118,3 +130,8 @@ def _satisfaction(document: DocumentType, report: dict[str, Any]) -> None:
     _table(document, ["等级", "项目数"], sorted(satisfaction["grades"].items()))
     counts = [votes["satisfied"], votes["basically"], votes["dissatisfied"], votes["abstain"]]
     _table(document, ["满意", "基本满意", "不满意", "弃权"], [counts])
+
+
+def _projects(document: DocumentType, report: dict[str, Any]) -> None:
+    document.add_heading("六、项目清单", level=2)
+    _table(document, PROJECT_HEADERS, project_table_rows(report))
