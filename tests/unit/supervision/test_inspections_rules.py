@@ -49,6 +49,9 @@ class TestRounds:
             look(state=r.REQUESTED, round_=4, max_rounds=3)
         assert refused.value.kind == "conflict"
 
+    def test_the_last_round_escalates_without_asking_for_a_new_due_date(self):
+        assert look(round_=3, outcome="partly", new_due_date=None).next == "escalated"
+
     def test_one_round_only_escalates_at_the_first_failure(self):
         assert look(round_=1, max_rounds=1, outcome="not_rectified").next == "escalated"
 

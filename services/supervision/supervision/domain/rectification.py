@@ -101,6 +101,8 @@ def look_back(
         raise RectificationError("invalid", "未知的回头看结论 (unknown outcome)", "outcome")
     if outcome == "rectified":
         return Decision("closed", CLOSED, round_)
+    if round_ >= max_rounds:  # the last round: to the chairpersons' meeting, no new due date
+        return Decision("escalated", ESCALATED, round_)
     if new_due_date is None:
         raise RectificationError(
             "invalid", "未整改到位须给出新的整改期限 (a new due date is required)", "new_due_date"
@@ -111,8 +113,6 @@ def look_back(
             "新的整改期限应晚于今天 (the new due date must be after today)",
             "new_due_date",
         )
-    if round_ >= max_rounds:
-        return Decision("escalated", ESCALATED, round_)
     due, lookback = request_dates(new_due_date, new_lookback_on, today)
     return Decision("reopened", REQUESTED, round_ + 1, due, lookback)
 
