@@ -1,0 +1,149 @@
+"""The event chain of bench.bench_supervision: a real vote per session, then "results announced
+→ project created → supervision file opened", timed from the announce call.
+
+Each session is a township congress's vote over HTTP through the gateway, as scripts.http_vote
+holds one: its frozen list of 36 candidates (30 seats, the 20% differential) published on the
+broker as collection's relay would (tests.support.voting_floor: the collection side is not part
+of the chain), a session on it, deliberation, 5 of 6 deputies checked in (the quorum is more
+than two thirds), each deputy's token made here as the deputy's device makes it, 5 ballots
+approving the first 30, close, tally. Then the clock starts, `POST …/announce` goes out, and
+the session's 30 files are waited for: voting's relay → implementation makes 30 projects in one
+transaction → its relay → supervision opens a file per project_created_v1.
+
+How the file's existence is seen (`--poll`): `route` asks GET /api/v1/projects/<id>/supervision
+in the order the projects were made until each answers 200 (the files open in about that order,
+so each is seen within one request of opening); `db` counts the session's rows in supervision's
+`projects` table (SQLite, read-only: a row and its file's first line commit together). Beside
+either, from the database afterwards: the latest `projects.created_at` of the session (stamped
+by the handler as it opens the file) minus the announce call's start — the chain inside the
+services, without the poll's own delay.
+"""
+
+import sqlite3
+import time
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+from contracts.implementation import project_id_for
+from servicekit import testing
+
+from bench import stack
+from scripts import http_vote
+from tests.support.voting_floor import frozen_list_envelope, publish_frozen_list
+
+SEATS = 30
+CANDIDATES = 36  # ceil(30 x 1.2)
+DEPUTIES = 6
+PRESENT = 5  # 5 x 3 > 6 x 2: the quorum; 5 approvals > 6 / 2: elected
+CHAIN_TIMEOUT_S = 60.0
+POLL_PAUSE_S = 0.002
+
+
+@dataclass
+class Timed:
+    """One session's chain: the poll's wall time and the services' own, in ms."""
+
+    town: str
+    polled_ms: float
+    in_service_ms: float
+    files: int
+
+
+def prepare_towns(staff: http_vote.Http, towns: list[str]) -> None:
+    """Voting rules and a roster of 6 deputies in each town that holds a session."""
+    for town in towns:
+        http_vote.adopt_rules(staff, town, datetime.now(UTC).date(), "鄂人大〔票决〕1号", "公告栏")
+        csv = http_vote.roster_csv(f"S{town[-3:]}", DEPUTIES)
+        http_vote.import_roster(staff, town, "镇人大代表名册", csv)
+
+
+def voted_session(staff: http_vote.Http, public: http_vote.Http, amqp_uri: str, town: str,
+                  year: int) -> tuple[str, list[str]]:  # fmt: skip
+    """A session of `town` voted, closed and tallied; its id and the 30 elected projects' ids
+    in the order implementation makes them (the candidates' rank)."""
+    envelope = frozen_list_envelope(CANDIDATES, SEATS, area=town, year=year)
+    publish_frozen_list(amqp_uri, envelope)
+    ids = [str(c["proposal_id"]) for c in envelope["payload"]["candidates"]]
+    frozen = http_vote.FrozenList(envelope["payload"]["candidate_list_id"], town, year, ids, {})
+    sid = http_vote.new_session(staff, frozen, f"{year}年民生实事项目票决")["id"]
+    http_vote.step(staff, sid, "deliberation")
+    present = [f"S{town[-3:]}-{n:03d}" for n in range(1, PRESENT + 1)]
+    staff.call("POST", f"/api/v1/sessions/{sid}/check-in", body={"deputy_numbers": present})
+    http_vote.step(staff, sid, "open")
+    ballot = dict.fromkeys(ids[:SEATS], "approve") | dict.fromkeys(ids[SEATS:], "oppose")
+    http_vote.cast_all(staff, public, sid, [(number, ballot) for number in present])
+    http_vote.step(staff, sid, "close")
+    http_vote.step(staff, sid, "tally")
+    return sid, [project_id_for("township", sid, pid) for pid in ids[:SEATS]]
+
+
+def announce_and_wait(staff: http_vote.Http, sid: str, projects: list[str], poll: str,
+                      database: str) -> tuple[float, datetime]:  # fmt: skip
+    """The announce call, then every file waited for; the wall ms and the call's start."""
+    began_at = datetime.now(UTC)
+    began = time.perf_counter()
+    elected = http_vote.step(staff, sid, "announce")["elected"]
+    if len(elected) != SEATS:
+        raise stack.StackFailed(f"session {sid}: {len(elected)} elected, not {SEATS}")
+    deadline = began + CHAIN_TIMEOUT_S
+    if poll == "route":
+        wait_routes(staff, projects, deadline)
+    else:
+        wait_rows(database, projects, deadline)
+    return (time.perf_counter() - began) * 1000, began_at
+
+
+def wait_routes(staff: http_vote.Http, projects: list[str], deadline: float) -> None:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {staff.token}"
+    for project in projects:
+        url = f"{staff.base_url}/api/v1/projects/{project}/supervision"
+        while (answer := session.get(url, timeout=30)).status_code == 404:
+            if time.perf_counter() > deadline:
+                raise stack.StackFailed(f"no supervision file for {project}: {answer.text[:200]}")
+            time.sleep(POLL_PAUSE_S)
+        if answer.status_code != 200:
+            raise stack.StackFailed(f"GET {url}: {answer.status_code} {answer.text[:300]}")
+
+
+def opened(database: str, projects: list[str]) -> list[tuple[str, str]]:
+    """(id, created_at) of the session's projects supervision has, read-only."""
+    marks = ",".join("?" * len(projects))
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)) as connection:
+        query = f"SELECT id, created_at FROM projects WHERE id IN ({marks})"
+        return list(connection.execute(query, projects))
+
+
+def wait_rows(database: str, projects: list[str], deadline: float) -> None:
+    while len(opened(database, projects)) < len(projects):
+        if time.perf_counter() > deadline:
+            raise stack.StackFailed(f"supervision opened {len(opened(database, projects))} files")
+        time.sleep(POLL_PAUSE_S)
+
+
+def in_service_ms(database: str, projects: list[str], began_at: datetime) -> float:
+    latest = max(parse_utc(created) for _, created in opened(database, projects))
+    return (latest - began_at).total_seconds() * 1000
+
+
+def parse_utc(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def run_sessions(platform: testing.Platform, amqp_uri: str, token: str, towns: list[str],
+                 year: int, poll: str) -> list[Timed]:  # fmt: skip
+    """One session per town, one after the other; each timed from its announce call."""
+    staff, public = http_vote.Http(platform.base_url, token), http_vote.Http(platform.base_url)
+    database = f"{platform.data_dir}/supervision.db"
+    prepare_towns(staff, towns)
+    done = []
+    for town in towns:
+        sid, projects = voted_session(staff, public, amqp_uri, town, year)
+        wall, began_at = announce_and_wait(staff, sid, projects, poll, database)
+        inside = in_service_ms(database, projects, began_at)
+        done.append(Timed(town, wall, inside, len(opened(database, projects))))
+        print(f"  session {len(done)}/{len(towns)} ({town}): {wall:.0f} ms", flush=True)
+    return done
