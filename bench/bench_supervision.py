@@ -125,9 +125,12 @@ def chain(platform: testing.Platform, uri: str, token: str, towns: list[str], po
         f"{'PASS' if p99 < CHAIN_TARGET_MS else 'FAIL'}"
     )
     print(
-        f"  inside the services (the session's last file's created_at - the announce call's "
-        f"start): p50 {percentile(inside, 0.5):.0f} ms, p99 {percentile(inside, 0.99):.0f} ms"
+        f"  inside the services (the last file's created_at - the announce call's start): "
+        f"p50 {percentile(inside, 0.5):.0f} ms, p99 {percentile(inside, 0.99):.0f} ms; "
+        "the stages, median ms after the call's start:"
     )
+    for stage in votes.STAGES:
+        print(f"    {stage}: {statistics.median(t.stages[stage] for t in done):.0f}")
 
 
 def year_end_report(platform: testing.Platform, token: str, calls: int) -> None:

@@ -41,14 +41,22 @@ CHAIN_TIMEOUT_S = 60.0
 POLL_PAUSE_S = 0.002
 
 
+STAGES = ("announce call returned", "implementation made the projects",
+          "supervision's first file", "supervision's last file")  # fmt: skip
+
+
 @dataclass
 class Timed:
-    """One session's chain: the poll's wall time and the services' own, in ms."""
+    """One session's chain: the poll's wall time, and each stage from the database, in ms."""
 
     town: str
     polled_ms: float
-    in_service_ms: float
+    stages: dict[str, float]
     files: int
+
+    @property
+    def in_service_ms(self) -> float:
+        return self.stages[STAGES[-1]]
 
 
 def prepare_towns(staff: http_vote.Http, towns: list[str]) -> None:
@@ -80,11 +88,13 @@ def voted_session(staff: http_vote.Http, public: http_vote.Http, amqp_uri: str, 
 
 
 def announce_and_wait(staff: http_vote.Http, sid: str, projects: list[str], poll: str,
-                      database: str) -> tuple[float, datetime]:  # fmt: skip
-    """The announce call, then every file waited for; the wall ms and the call's start."""
+                      database: str) -> tuple[float, datetime, float]:  # fmt: skip
+    """The announce call, then every file waited for: the wall ms, the call's start and the
+    call's own ms."""
     began_at = datetime.now(UTC)
     began = time.perf_counter()
     elected = http_vote.step(staff, sid, "announce")["elected"]
+    call_ms = (time.perf_counter() - began) * 1000
     if len(elected) != SEATS:
         raise stack.StackFailed(f"session {sid}: {len(elected)} elected, not {SEATS}")
     deadline = began + CHAIN_TIMEOUT_S
@@ -92,7 +102,7 @@ def announce_and_wait(staff: http_vote.Http, sid: str, projects: list[str], poll
         wait_routes(staff, projects, deadline)
     else:
         wait_rows(database, projects, deadline)
-    return (time.perf_counter() - began) * 1000, began_at
+    return (time.perf_counter() - began) * 1000, began_at, call_ms
 
 
 def wait_routes(staff: http_vote.Http, projects: list[str], deadline: float) -> None:
@@ -108,24 +118,32 @@ def wait_routes(staff: http_vote.Http, projects: list[str], deadline: float) -> 
             raise stack.StackFailed(f"GET {url}: {answer.status_code} {answer.text[:300]}")
 
 
-def opened(database: str, projects: list[str]) -> list[tuple[str, str]]:
-    """(id, created_at) of the session's projects supervision has, read-only."""
+def created(database: str, projects: list[str]) -> list[datetime]:
+    """When each of the session's projects was made there (`projects.created_at`, stamped by
+    the handler as it stages the row), read-only; as many as there are yet."""
     marks = ",".join("?" * len(projects))
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)) as connection:
-        query = f"SELECT id, created_at FROM projects WHERE id IN ({marks})"
-        return list(connection.execute(query, projects))
+        query = f"SELECT created_at FROM projects WHERE id IN ({marks})"
+        return [parse_utc(row[0]) for row in connection.execute(query, projects)]
 
 
 def wait_rows(database: str, projects: list[str], deadline: float) -> None:
-    while len(opened(database, projects)) < len(projects):
+    while len(created(database, projects)) < len(projects):
         if time.perf_counter() > deadline:
-            raise stack.StackFailed(f"supervision opened {len(opened(database, projects))} files")
+            raise stack.StackFailed(f"supervision opened {len(created(database, projects))} files")
         time.sleep(POLL_PAUSE_S)
 
 
-def in_service_ms(database: str, projects: list[str], began_at: datetime) -> float:
-    latest = max(parse_utc(created) for _, created in opened(database, projects))
-    return (latest - began_at).total_seconds() * 1000
+def stages(data_dir: str, projects: list[str], began_at: datetime, call_ms: float
+           ) -> dict[str, float]:  # fmt: skip
+    """Each stage's ms after the announce call's start, from the services' own stamps."""
+    made = created(f"{data_dir}/implementation.db", projects)
+    files = sorted(created(f"{data_dir}/supervision.db", projects))
+
+    def ms(moment: datetime) -> float:
+        return (moment - began_at).total_seconds() * 1000
+
+    return dict(zip(STAGES, (call_ms, ms(max(made)), ms(files[0]), ms(files[-1])), strict=True))
 
 
 def parse_utc(value: str) -> datetime:
@@ -142,8 +160,8 @@ def run_sessions(platform: testing.Platform, amqp_uri: str, token: str, towns: l
     done = []
     for town in towns:
         sid, projects = voted_session(staff, public, amqp_uri, town, year)
-        wall, began_at = announce_and_wait(staff, sid, projects, poll, database)
-        inside = in_service_ms(database, projects, began_at)
-        done.append(Timed(town, wall, inside, len(opened(database, projects))))
+        wall, began_at, call_ms = announce_and_wait(staff, sid, projects, poll, database)
+        marks = stages(platform.data_dir, projects, began_at, call_ms)
+        done.append(Timed(town, wall, marks, len(created(database, projects))))
         print(f"  session {len(done)}/{len(towns)} ({town}): {wall:.0f} ms", flush=True)
     return done
