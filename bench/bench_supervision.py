@@ -31,7 +31,10 @@ Exit status 0 whatever the figures, 1 when the stack did not start, 130 on Ctrl-
 """
 
 import argparse
+import importlib
+import json
 import os
+import pkgutil
 import statistics
 import sys
 import tempfile
@@ -44,12 +47,13 @@ import requests
 from servicekit import testing
 
 from bench import stack
-from bench.bench_intake import MAX_WORKERS, start_echo, wait_echo
+from bench.bench_intake import MAX_WORKERS, RouteStack, against_echo, start_echo, wait_echo
 from bench.stage1_data import write_city_areas
 
 with warnings.catch_warnings():  # eventlet's deprecation notice, via servicekit.auth -> nameko
     warnings.simplefilter("ignore")
     from bench import supervision_data as data
+    from bench import supervision_parts as parts
     from bench import supervision_votes as votes
     from bench.city_checks import memory_report, percentile
     from bench.city_setup import signed_tokens
@@ -61,6 +65,17 @@ REPORT_TARGET_S = 5.0
 FILE_ROUTE = "/api/v1/projects/{project_id}/supervision"
 FEEDBACK_ROUTE = "/api/v1/public/projects/{code}/feedback"
 REPORT_ROUTE = "/api/v1/supervision/year-end-report"
+FEEDBACK = {
+    "anonymous": False,
+    "name": "张女士",
+    "phone": "13904770000",
+    "text": "项目工地围挡破损，夜间施工噪音很大，附近居民休息受影响，希望尽快整改并公示施工时间。",
+    "category": "quality",
+    "photos": [
+        {"file_name": "工地围挡.jpg", "content_type": "image/jpeg", "size_bytes": 182_000,
+         "sha256": "ab" * 32}
+    ],
+}  # fmt: skip
 
 
 # ---- the stack ------------------------------------------------------------------------------
@@ -68,18 +83,33 @@ def bulk_setup(platform: testing.Platform, towns: list[str], scale: data.Scale) 
     """The year's records straight into supervision's database, before its workers start."""
     from servicekit.db import make_engine
     from supervision.db import METADATA
-    from supervision.db import models as _models  # noqa: F401  (registers the tables)
+
+    register_tables()
 
     started = time.perf_counter()
+    tables = dict(METADATA.tables)
     engine = make_engine(f"sqlite:///{platform.data_dir}/supervision.db")
     try:
         with engine.begin() as connection:
-            year = data.build(connection, dict(METADATA.tables), towns, YEAR, scale)
+            year = data.build(connection, tables, towns, YEAR, scale, parts.PARTS)
     finally:
         engine.dispose()
     counts = ", ".join(f"{n} {name}" for name, n in year.counts.items())
     print(f"  setup by SQL: {counts} in {time.perf_counter() - started:.1f} s", flush=True)
+    for part, table in parts.TABLES.items():
+        if table not in tables:
+            print(f"  setup: no {part} (table {table} not on this branch yet)")
     return year
+
+
+def register_tables() -> None:
+    """Every table module of supervision's (the core's `models` and each part's
+    `<part>_models`), imported so that its tables are in the metadata."""
+    import supervision.db
+
+    for info in pkgutil.iter_modules(supervision.db.__path__):
+        if info.name.endswith("models"):
+            importlib.import_module(f"supervision.db.{info.name}")
 
 
 def start_workers(platform: testing.Platform) -> None:
@@ -133,17 +163,35 @@ def chain(platform: testing.Platform, uri: str, token: str, towns: list[str], po
         print(f"    {stage}: {statistics.median(t.stages[stage] for t in done):.0f}")
 
 
+def feedback(platform: testing.Platform, echo: Any, year: data.Year, args: argparse.Namespace
+             ) -> None:  # fmt: skip
+    """A resident's feedback on a township project through its code, against the echo."""
+    code = year.projects[0]["public_code"]
+    body = json.dumps(FEEDBACK, ensure_ascii=False)
+    path = FEEDBACK_ROUTE.format(code=code)
+    running = RouteStack(platform, echo[0], echo[1], path, body)
+    headers = {"Content-Type": "application/json"}
+    first = requests.post(running.gateway_url, data=body.encode(), headers=headers, timeout=30)
+    if first.status_code != 201:
+        raise stack.StackFailed(f"feedback: {first.status_code} {first.text[:500]}")
+    title = f"POST {FEEDBACK_ROUTE} (public, named, one photo's metadata, no login)"
+    slices = (args.warmup, args.seconds, args.rounds)
+    against_echo(running, title, args.clients, slices, body)
+
+
 def year_end_report(platform: testing.Platform, token: str, calls: int) -> None:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
     url = f"{platform.base_url}{REPORT_ROUTE}"
     print(f"\nyear-end report of the city ({data.CITY}, {YEAR}), {calls} calls each; s")
     worst = 0.0
+    query = {"area_code": data.CITY, "year": YEAR}
     for fmt in ("json", "docx", "xlsx"):
         walls, answer = [], None
         for _ in range(calls):
             started = time.perf_counter()
-            answer = session.get(url, params=report_query(fmt), timeout=120)
+            suffix = "" if fmt == "json" else f".{fmt}"
+            answer = session.get(url + suffix, params=query, timeout=120)
             walls.append(time.perf_counter() - started)
             if answer.status_code != 200:
                 raise stack.StackFailed(f"report {fmt}: {answer.status_code} {answer.text[:300]}")
@@ -157,13 +205,6 @@ def year_end_report(platform: testing.Platform, token: str, calls: int) -> None:
         f"year-end report, slowest call {worst:.2f} s; target < {REPORT_TARGET_S:g} s: "
         f"{'PASS' if worst < REPORT_TARGET_S else 'FAIL'}"
     )
-
-
-def report_query(fmt: str) -> dict[str, Any]:
-    query: dict[str, Any] = {"area_code": data.CITY, "year": YEAR}
-    if fmt != "json":
-        query["format"] = fmt
-    return query
 
 
 def run(args: argparse.Namespace, folder: Path) -> None:
@@ -180,12 +221,12 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         echo = None
         try:
             prepare(platform)
-            bulk_setup(platform, towns, args.scale)
+            year = bulk_setup(platform, towns, args.scale)
             start_workers(platform)
             echo = start_echo(host.uri, temp)
             wait_echo(*echo)
             print(f"up: gateway {platform.base_url}, echo {echo[1]}", flush=True)
-            measure_all(args, platform, host.uri, towns, echo)
+            measure_all(args, platform, host.uri, year, echo)
         except (stack.StackFailed, requests.RequestException, OSError):
             stack.print_logs(temp)
             raise
@@ -204,16 +245,16 @@ def prepare(platform: testing.Platform) -> None:
 
 
 def measure_all(args: argparse.Namespace, platform: testing.Platform, uri: str,
-                towns: list[str], echo: Any) -> None:  # fmt: skip
+                year: data.Year, echo: Any) -> None:  # fmt: skip
     token = signed_tokens(platform, [("bench-renda-city", "congress_staff", data.CITY)])[0]
     present = routes(platform)
     poll = args.poll
     if poll == "route" and FILE_ROUTE not in present:
         print(f"  (the file's route {FILE_ROUTE} is not here yet: polling the table instead)")
         poll = "db"
-    chain(platform, uri, token, towns[: args.sessions], poll)
+    chain(platform, uri, token, year.towns[: args.sessions], poll)
     if not missing(FEEDBACK_ROUTE, present, "public feedback vs echo"):
-        pass
+        feedback(platform, echo, year, args)
     if not missing(REPORT_ROUTE, present, "year-end report"):
         year_end_report(platform, token, args.report_calls)
     print("\nworker memory (peak, after the run):")

@@ -56,6 +56,7 @@ class Year:
     year: int
     towns: list[str]
     projects: list[Row] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)  # project id -> its group's id
     counts: dict[str, int] = field(default_factory=dict)
 
 
