@@ -63,7 +63,7 @@ TOWNSHIPS = 80
 CHAIN_TARGET_MS = 200.0
 REPORT_TARGET_S = 5.0
 FILE_ROUTE = "/api/v1/projects/{project_id}/supervision"
-FEEDBACK_ROUTE = "/api/v1/public/projects/{code}/feedback"
+FEEDBACK_ROUTE = "/api/v1/public/projects/{project_code}/feedback"
 REPORT_ROUTE = "/api/v1/supervision/year-end-report"
 FEEDBACK = {
     "anonymous": False,
@@ -168,7 +168,7 @@ def feedback(platform: testing.Platform, echo: Any, year: data.Year, args: argpa
     """A resident's feedback on a township project through its code, against the echo."""
     code = year.projects[0]["public_code"]
     body = json.dumps(FEEDBACK, ensure_ascii=False)
-    path = FEEDBACK_ROUTE.format(code=code)
+    path = FEEDBACK_ROUTE.format(project_code=code)
     running = RouteStack(platform, echo[0], echo[1], path, body)
     headers = {"Content-Type": "application/json"}
     first = requests.post(running.gateway_url, data=body.encode(), headers=headers, timeout=30)
