@@ -34,6 +34,7 @@ STATUSES = ("completed",) * 14 + ("in_progress",) * 4 + ("carried_over", "planne
 FINDING_SOURCES = ("inspection", "inspection", "checkpoint", "feedback", "observation")
 FINDING_STATES = ("closed", "closed", "closed", "requested", "open", "escalated")
 CHUNK = 5000
+STAFF = "bench-staff"  # who made the rows (an account subject)
 Row = dict[str, Any]
 
 
@@ -62,6 +63,15 @@ class Year:
 
 def uid(*parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def hexid(level: str, *parts: object) -> str:
+    """An id as the parts make theirs: the level's letter, a dash, 32 hex digits."""
+    return f"{level[0].upper()}-{uid(*parts).replace('-', '')}"
+
+
+def has(tables: dict[str, Table], *names: str) -> bool:
+    return all(name in tables for name in names)
 
 
 def moment(year: int, month: int, day: int = 15) -> datetime:
@@ -145,7 +155,7 @@ def finding_row(project: Row, k: int, index: int) -> Row:
         "text": f"现场查看发现第{k + 1}处问题：施工进度滞后于计划，围挡不规范，需限期整改。",
         "photos": json.dumps([{"name": f"photo-{k}.jpg", "size": 204800}]),
         "state": FINDING_STATES[index % len(FINDING_STATES)],
-        "raised_by": "bench-group-staff",
+        "raised_by": STAFF,
         "raised_at": moment(project["year"], 3 + index % 9, 10),
     }
 

@@ -1,7 +1,8 @@
 """The parts' own rows of bench.bench_supervision's year (bench/supervision_data.py makes the
 core ones): supervision groups and their assignments, the three checkpoints of each township
 and the groups' reports, public feedback with its moderation, evaluations and pre-evaluations,
-and each township's satisfaction vote (满意度测评) with its results. Each part inserts only if
+and each township's satisfaction vote (满意度测评) with its results (those two in
+bench/supervision_ratings.py). Each part inserts only if
 its tables are in supervision's metadata (a part not merged yet is left out, and said so).
 
 80 groups, one per township (a leader from the standing committee, a committee office clerk
@@ -15,29 +16,16 @@ import json
 from datetime import date
 from typing import Any
 
-from servicekit import areas
 from sqlalchemy import Connection, Table
 
-from bench.supervision_data import CITY, Row, Scale, Year, insert, moment, spread, uid
+from bench.supervision_data import STAFF, Row, Scale, Year, has, hexid, insert, moment, spread
+from bench.supervision_ratings import evaluations, satisfaction
 
 STAGES = (("opening", 3), ("midyear", 7), ("yearend", 11))  # and the month each falls due
 VERDICTS = ("good", "good", "fair", "poor")
 FEEDBACK_CATEGORIES = ("progress", "quality", "safety", "funds", "other")
 FEEDBACK_STATES = ("published",) * 6 + ("pending",) * 3 + ("hidden",)
-GRADES = ("优", "良", "良", "中", "差")
-SATISFACTION = ("满意", "满意", "满意", "基本满意", "不满意")
-VOTING = 30  # the valid ballots of a township's satisfaction vote
-COUNTS = {"满意": (22, 6, 1, 1), "基本满意": (12, 10, 6, 2), "不满意": (6, 6, 16, 2)}
 MEMBERS = (("leader", "常委会副主任"), ("office", "人大办干事"), *(("deputy", "代表"),) * 3)
-STAFF = "bench-staff"
-
-
-def hexid(level: str, *parts: object) -> str:
-    return f"{level[0].upper()}-{uid(*parts).replace('-', '')}"
-
-
-def has(tables: dict[str, Table], *names: str) -> bool:
-    return all(name in tables for name in names)
 
 
 def groups(connection: Connection, tables: dict[str, Table], year: Year, scale: Scale) -> None:
@@ -207,136 +195,6 @@ def feedback_row(project: Row, k: int, index: int) -> Row:
         "hidden_reason": "与项目无关" if state == "hidden" else None,
         "moderated_by": None if state == "pending" else STAFF,
         "moderated_at": None if state == "pending" else at,
-        "finding_id": None,
-    }
-
-
-def evaluations(connection: Connection, tables: dict[str, Table], year: Year, scale: Scale) -> None:
-    names = ("evaluation_frameworks", "evaluation_framework_versions", "evaluations")
-    if not has(tables, *names):
-        return
-    fid = hexid("city", "framework")
-    at = moment(year.year, 1, 5)
-    insert(
-        connection,
-        tables["evaluation_frameworks"],
-        [
-            {
-                "id": fid,
-                "area_code": CITY,
-                "area_path": areas.require(CITY).path,
-                "level": "city",
-                "scope": "project",
-                "latest_version": 1,
-                "created_by": STAFF,
-                "created_at": at,
-            }
-        ],
-    )
-    insert(
-        connection,
-        tables["evaluation_framework_versions"],
-        [
-            {
-                "framework_id": fid,
-                "version": 1,
-                "name": "项目支出绩效评价指标体系",
-                "weight_unit": "分",
-                "indicators": "[]",
-                "grade_bands": "[]",
-                "editable_default": True,
-                "reason": None,
-                "created_by": STAFF,
-                "created_at": at,
-            }
-        ],
-    )
-    rows = [
-        evaluation_row(fid, p, kind, i)
-        for i, p, _ in spread(year.projects, len(year.projects))
-        for kind in ("pre_evaluation", "evaluation")
-    ]
-    year.counts["evaluations"] = insert(connection, tables["evaluations"], rows)
-
-
-def evaluation_row(fid: str, project: Row, kind: str, index: int) -> Row:
-    total = 95 - index % 30
-    return {
-        "id": hexid(project["level"], kind, project["id"]),
-        "kind": kind,
-        "framework_id": fid,
-        "framework_version": 1,
-        "project_id": project["id"],
-        "fund": None,
-        "area_code": project["area_code"],
-        "area_path": project["area_path"],
-        "level": project["level"],
-        "year": project["year"],
-        "scores": "{}",
-        "total_exact": f"{total}/1",
-        "total": f"{total}.0",
-        "grade": GRADES[(95 - total) // 10 + (index % 2)],
-        "remarks": "",
-        "attachments": "[]",
-        "recorded_by": STAFF,
-        "recorded_at": moment(project["year"], 12 if kind == "evaluation" else 1, 2),
-    }
-
-
-def satisfaction(
-    connection: Connection, tables: dict[str, Table], year: Year, scale: Scale
-) -> None:
-    if not has(tables, "satisfaction_votes", "satisfaction_results"):
-        return
-    towns: dict[str, list[Row]] = {}
-    for project in year.projects:
-        towns.setdefault(project["area_code"], []).append(project)
-    votes, results = [], []
-    for town, projects in towns.items():
-        vid = hexid("township", "satisfaction", town, year.year)
-        votes.append(vote_row(vid, projects[0], year.year))
-        results += [result_row(vid, p, i) for i, p in enumerate(projects)]
-    insert(connection, tables["satisfaction_votes"], votes)
-    year.counts["satisfaction_results"] = insert(
-        connection, tables["satisfaction_results"], results
-    )
-
-
-def vote_row(vid: str, project: Row, year: int) -> Row:
-    return {
-        "id": vid,
-        "session_id": hexid("township", "session", vid),
-        "area_code": project["area_code"],
-        "area_path": project["area_path"],
-        "level": project["level"],
-        "year": year,
-        "title": f"{year}年民生实事项目满意度测评",
-        "state": "completed",
-        "rule": json.dumps({"satisfied_above": "1/2"}),
-        "projects": "[]",
-        "ballots": json.dumps({"valid": 30}),
-        "digest": "d" * 64,
-        "requested_by": STAFF,
-        "requested_at": moment(year, 12, 1),
-        "completed_at": moment(year, 12, 3),
-    }
-
-
-def result_row(vid: str, project: Row, index: int) -> Row:
-    grade = SATISFACTION[index % len(SATISFACTION)]
-    satisfied, basically, dissatisfied, abstain = COUNTS[grade]
-    return {
-        "vote_id": vid,
-        "project_id": project["id"],
-        "title": project["title"],
-        "area_path": project["area_path"],
-        "year": project["year"],
-        "satisfied": satisfied,
-        "basically": basically,
-        "dissatisfied": dissatisfied,
-        "abstain": abstain,
-        "voting": VOTING,
-        "grade": grade,
         "finding_id": None,
     }
 

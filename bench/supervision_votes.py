@@ -30,6 +30,7 @@ from contracts.implementation import project_id_for
 from servicekit import testing
 
 from bench import stack
+from bench.city_setup import cpu_of
 from scripts import http_vote
 from tests.support.voting_floor import frozen_list_envelope, publish_frozen_list
 
@@ -53,6 +54,7 @@ class Timed:
     polled_ms: float
     stages: dict[str, float]
     files: int
+    cpu_ms: dict[str, float]  # per process, from the announce call to the last file seen
 
     @property
     def in_service_ms(self) -> float:
@@ -158,10 +160,13 @@ def run_sessions(platform: testing.Platform, amqp_uri: str, token: str, towns: l
     database = f"{platform.data_dir}/supervision.db"
     prepare_towns(staff, towns)
     done = []
+    pids = {name: process.pid for name, process in platform.processes.items()}
     for town in towns:
         sid, projects = voted_session(staff, public, amqp_uri, town, year)
+        before = cpu_of(pids)
         wall, began_at, call_ms = announce_and_wait(staff, sid, projects, poll, database)
+        used = {name: 1000 * (s - before[name]) for name, s in cpu_of(pids).items()}
         marks = stages(platform.data_dir, projects, began_at, call_ms)
-        done.append(Timed(town, wall, marks, len(created(database, projects))))
+        done.append(Timed(town, wall, marks, len(created(database, projects)), used))
         print(f"  session {len(done)}/{len(towns)} ({town}): {wall:.0f} ms", flush=True)
     return done
