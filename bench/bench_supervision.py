@@ -163,10 +163,12 @@ def chain(platform: testing.Platform, uri: str, token: str, towns: list[str], po
         print(f"    {stage}: {statistics.median(t.stages[stage] for t in done):.0f}")
     cpu = {name: statistics.median(t.cpu_ms[name] for t in done) for name in done[0].cpu_ms}
     busy = sorted(((ms, name) for name, ms in cpu.items() if ms >= 0.5), reverse=True)
+    per_file = sum(ms for name, ms in cpu.items() if name.startswith("supervision-")) / votes.SEATS
     print(
         "  server cpu ms per session (median; the announce call to the last file seen, the "
         f"poll's requests included): {', '.join(f'{name} {ms:.0f}' for ms, name in busy)}; "
-        f"per file, supervision-township {cpu.get('supervision-township', 0) / votes.SEATS:.1f}"
+        f"per file, the supervision workers together {per_file:.1f} (each level's worker takes "
+        "events from the one queue)"
     )
 
 
