@@ -112,16 +112,16 @@ def register_tables() -> None:
             importlib.import_module(f"supervision.db.{info.name}")
 
 
-def start_workers(platform: testing.Platform) -> None:
+def start_workers(platform: testing.Platform, levels: tuple[str, ...]) -> None:
     platform.start_worker("township", service="voting")
     platform.start_worker("township", service="implementation")
-    for level in stack.LEVELS:
+    for level in levels:
         platform.start_worker(level, service="supervision")
     platform.start_gateway()
     try:
         platform.wait_levels("township", seconds=90, service="voting")
         platform.wait_levels("township", seconds=90, service="implementation")
-        platform.wait_levels(*stack.LEVELS, seconds=90, service="supervision")
+        platform.wait_levels(*levels, seconds=90, service="supervision")
     except AssertionError as exc:
         raise stack.StackFailed(f"workers not up: {exc}") from exc
 
@@ -142,6 +142,7 @@ def missing(route: str, present: set[str], part: str) -> bool:
 # ---- the parts ------------------------------------------------------------------------------
 def chain(platform: testing.Platform, uri: str, token: str, towns: list[str], poll: str) -> None:
     print(f"\nevent chain: {len(towns)} sessions of {votes.SEATS}, one after the other…")
+    idle = votes.idle_cpu(platform)
     done = votes.run_sessions(platform, uri, token, towns, YEAR + 1, poll)
     walls = sorted(t.polled_ms for t in done)
     inside = sorted(t.in_service_ms for t in done)
@@ -170,6 +171,8 @@ def chain(platform: testing.Platform, uri: str, token: str, towns: list[str], po
         f"per file, the supervision workers together {per_file:.1f} (each level's worker takes "
         "events from the one queue)"
     )
+    floor = ", ".join(f"{name} {ms:.0f}" for name, ms in sorted(idle.items()) if ms >= 0.5)
+    print(f"  idle, for comparison, cpu ms per second: {floor or 'all below 0.5'}")
 
 
 def feedback(platform: testing.Platform, echo: Any, year: data.Year, args: argparse.Namespace
@@ -231,7 +234,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         try:
             prepare(platform)
             year = bulk_setup(platform, towns, args.scale)
-            start_workers(platform)
+            start_workers(platform, args.levels)
             echo = start_echo(host.uri, temp)
             wait_echo(*echo)
             print(f"up: gateway {platform.base_url}, echo {echo[1]}", flush=True)
@@ -282,6 +285,11 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument("--report-calls", type=int, default=3, help="per format")
     parser.add_argument("--poll", choices=("route", "db"), default="route", help="see part 1")
+    parser.add_argument(
+        "--levels",
+        default=",".join(stack.LEVELS),
+        help="supervision's workers (make run starts all three; the report needs city)",
+    )
     parser.add_argument("--quick", action="store_true", help="2 sessions, a tenth of the year")
     parser.add_argument(
         "--profile", metavar="DIR", help="cProfile every process; stats to DIR/<name>.prof"
@@ -291,6 +299,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         args.sessions, args.share, args.seconds, args.rounds = 2, 0.1, 2.0, 2
         args.warmup, args.report_calls = 0.5, 1
     args.sessions = max(1, min(args.sessions, TOWNSHIPS))
+    args.levels = tuple(level for level in args.levels.split(",") if level)
     args.scale = data.Scale().scaled(args.share)
     return args
 

@@ -153,6 +153,15 @@ def parse_utc(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def idle_cpu(platform: testing.Platform, seconds: float = 2.0) -> dict[str, float]:
+    """Each process's CPU ms per second with nothing asked of it (heartbeats, relay polls):
+    the floor under the chain's CPU per session."""
+    pids = {name: process.pid for name, process in platform.processes.items()}
+    before = cpu_of(pids)
+    time.sleep(seconds)
+    return {name: 1000 * (s - before[name]) / seconds for name, s in cpu_of(pids).items()}
+
+
 def run_sessions(platform: testing.Platform, amqp_uri: str, token: str, towns: list[str],
                  year: int, poll: str) -> list[Timed]:  # fmt: skip
     """One session per town, one after the other; each timed from its announce call."""
