@@ -11,12 +11,14 @@ the session's 30 files are waited for: voting's relay → implementation makes 3
 transaction → its relay → supervision opens a file per project_created_v1.
 
 How the file's existence is seen (`--poll`): `route` asks GET /api/v1/projects/<id>/supervision
-in the order the projects were made until each answers 200 (the files open in about that order,
-so each is seen within one request of opening); `db` counts the session's rows in supervision's
-`projects` table (SQLite, read-only: a row and its file's first line commit together). Beside
-either, from the database afterwards: the latest `projects.created_at` of the session (stamped
-by the handler as it opens the file) minus the announce call's start — the chain inside the
-services, without the poll's own delay.
+of every project whose file has not answered 200 yet, round after round in the order they were
+made, one request at a time (the files open in about that order, so the last round holds one
+or two: the time is an upper bound by about a request or two; the polling is load on the same
+cores as the chain); `db` counts the session's rows in supervision's `projects` table (SQLite,
+read-only: a row and its file's first line commit together). Beside either, from the
+database afterwards: the latest `projects.created_at` of the session (stamped by the handler as
+it opens the file) minus the announce call's start — the chain inside the services, without the
+poll's own delay.
 """
 
 import sqlite3
@@ -39,7 +41,7 @@ CANDIDATES = 36  # ceil(30 x 1.2)
 DEPUTIES = 6
 PRESENT = 5  # 5 x 3 > 6 x 2: the quorum; 5 approvals > 6 / 2: elected
 CHAIN_TIMEOUT_S = 60.0
-POLL_PAUSE_S = 0.002
+POLL_PAUSE_S = 0.005
 
 
 STAGES = ("announce call returned", "implementation made the projects",
@@ -108,16 +110,23 @@ def announce_and_wait(staff: http_vote.Http, sid: str, projects: list[str], poll
 
 
 def wait_routes(staff: http_vote.Http, projects: list[str], deadline: float) -> None:
+    """Round after round over the projects whose file is not there yet, in the order they were
+    made, one request at a time, until none is left."""
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {staff.token}"
-    for project in projects:
-        url = f"{staff.base_url}/api/v1/projects/{project}/supervision"
-        while (answer := session.get(url, timeout=30)).status_code == 404:
-            if time.perf_counter() > deadline:
-                raise stack.StackFailed(f"no supervision file for {project}: {answer.text[:200]}")
+    waiting = list(projects)
+    while waiting:
+        for project in list(waiting):
+            url = f"{staff.base_url}/api/v1/projects/{project}/supervision"
+            answer = session.get(url, timeout=30)
+            if answer.status_code == 200:
+                waiting.remove(project)
+            elif answer.status_code != 404:
+                raise stack.StackFailed(f"GET {url}: {answer.status_code} {answer.text[:300]}")
+        if time.perf_counter() > deadline:
+            raise stack.StackFailed(f"no supervision file yet for {len(waiting)} projects")
+        if waiting:
             time.sleep(POLL_PAUSE_S)
-        if answer.status_code != 200:
-            raise stack.StackFailed(f"GET {url}: {answer.status_code} {answer.text[:300]}")
 
 
 def created(database: str, projects: list[str]) -> list[datetime]:
