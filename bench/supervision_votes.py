@@ -22,6 +22,7 @@ poll's own delay.
 """
 
 import sqlite3
+import statistics
 import time
 from contextlib import closing
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from contracts.implementation import project_id_for
 from servicekit import testing
 
 from bench import stack
+from bench.city_checks import percentile
 from bench.city_setup import cpu_of
 from scripts import http_vote
 from tests.support.voting_floor import frozen_list_envelope, publish_frozen_list
@@ -53,10 +55,12 @@ class Timed:
     """One session's chain: the poll's wall time, and each stage from the database, in ms."""
 
     town: str
+    poll: str  # route / db
     polled_ms: float
     stages: dict[str, float]
     files: int
     cpu_ms: dict[str, float]  # per process, from the announce call to the last file seen
+    read: int  # files read through the route afterwards (not timed)
 
     @property
     def in_service_ms(self) -> float:
@@ -171,20 +175,60 @@ def idle_cpu(platform: testing.Platform, seconds: float = 2.0) -> dict[str, floa
     return {name: 1000 * (s - before[name]) / seconds for name, s in cpu_of(pids).items()}
 
 
+def read_files(staff: http_vote.Http, projects: list[str]) -> int:
+    """Each project's file read through the gateway once (not timed): how many answered."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {staff.token}"
+    url = f"{staff.base_url}/api/v1/projects/{{}}/supervision"
+    return sum(session.get(url.format(p), timeout=30).status_code == 200 for p in projects)
+
+
 def run_sessions(platform: testing.Platform, amqp_uri: str, token: str, towns: list[str],
-                 year: int, poll: str) -> list[Timed]:  # fmt: skip
-    """One session per town, one after the other; each timed from its announce call."""
+                 year: int, polls: list[str], route_here: bool) -> list[Timed]:  # fmt: skip
+    """One session per town, one after the other, each timed from its announce call and its
+    files seen as `polls` says; then, with the route here, each file read through it."""
     staff, public = http_vote.Http(platform.base_url, token), http_vote.Http(platform.base_url)
     database = f"{platform.data_dir}/supervision.db"
     prepare_towns(staff, towns)
     done = []
     pids = {name: process.pid for name, process in platform.processes.items()}
-    for town in towns:
+    for town, poll in zip(towns, polls, strict=True):
         sid, projects = voted_session(staff, public, amqp_uri, town, year)
         before = cpu_of(pids)
         wall, began_at, call_ms = announce_and_wait(staff, sid, projects, poll, database)
         used = {name: 1000 * (s - before[name]) for name, s in cpu_of(pids).items()}
         marks = stages(platform.data_dir, projects, began_at, call_ms)
-        done.append(Timed(town, wall, marks, len(created(database, projects)), used))
-        print(f"  session {len(done)}/{len(towns)} ({town}): {wall:.0f} ms", flush=True)
+        read = read_files(staff, projects) if route_here else 0
+        done.append(Timed(town, poll, wall, marks, len(created(database, projects)), used, read))
+        print(f"  session {len(done)}/{len(towns)} ({town}, {poll}): {wall:.0f} ms", flush=True)
     return done
+
+
+def report(done: list[Timed], seen: str, target_ms: float | None) -> None:
+    """The sessions' wall times (p50/p99, the verdict if `target_ms`), the same inside the
+    services, each stage's median and each process's CPU per session."""
+    walls = sorted(t.polled_ms for t in done)
+    inside = sorted(t.in_service_ms for t in done)
+    p99 = percentile(walls, 0.99)
+    verdict = "PASS" if target_ms is not None and p99 < target_ms else "FAIL"
+    print(
+        f"results announced -> projects created -> supervision files opened, {len(done)} "
+        f"sessions of {SEATS} projects ({sum(t.files for t in done)} files; seen by polling "
+        f"{seen}): p50 {percentile(walls, 0.5):.0f} ms, p99 {p99:.0f} ms, max {walls[-1]:.0f} ms"
+        + (f"; target p99 < {target_ms:g} ms: {verdict}" if target_ms is not None else "")
+    )
+    print(
+        f"  inside the services (the last file's created_at - the announce call's start): "
+        f"p50 {percentile(inside, 0.5):.0f} ms, p99 {percentile(inside, 0.99):.0f} ms; "
+        "the stages, median ms after the call's start: "
+        + ", ".join(f"{s} {statistics.median(t.stages[s] for t in done):.0f}" for s in STAGES)
+    )
+    cpu = {name: statistics.median(t.cpu_ms[name] for t in done) for name in done[0].cpu_ms}
+    busy = sorted(((ms, name) for name, ms in cpu.items() if ms >= 0.5), reverse=True)
+    per_file = sum(ms for name, ms in cpu.items() if name.startswith("supervision-")) / SEATS
+    print(
+        "  server cpu ms per session (median; the announce call to the last file seen, the "
+        f"poll's requests included): {', '.join(f'{name} {ms:.0f}' for ms, name in busy)}; "
+        f"per file, the supervision workers together {per_file:.1f} (each level's worker takes "
+        "events from the one queue)"
+    )
