@@ -58,6 +58,7 @@ class Year:
     towns: list[str]
     projects: list[Row] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)  # project id -> its group's id
+    findings: list[Row] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -141,22 +142,28 @@ def government_entries(project: Row) -> list[Row]:
     return rows
 
 
-def finding_row(project: Row, k: int, index: int) -> Row:
+def inspection_id(group_id: str, quarter: int) -> str:
+    return hexid("township", "inspection", group_id, quarter)
+
+
+def finding_row(project: Row, k: int, index: int, group_id: str) -> Row:
     source = FINDING_SOURCES[index % len(FINDING_SOURCES)]
+    month = 3 + index % 9
+    ref = inspection_id(group_id, (month - 1) // 3) if source == "inspection" else None
     return {
         "id": uid("finding", project["id"], k),
         "project_id": project["id"],
         "area_code": project["area_code"],
         "area_path": project["area_path"],
         "year": project["year"],
-        "group_id": None,
+        "group_id": group_id,
         "source": source,
-        "source_ref": uid(source, project["id"], k),
+        "source_ref": ref or uid(source, project["id"], k),
         "text": f"现场查看发现第{k + 1}处问题：施工进度滞后于计划，围挡不规范，需限期整改。",
         "photos": json.dumps([{"name": f"photo-{k}.jpg", "size": 204800}]),
         "state": FINDING_STATES[index % len(FINDING_STATES)],
         "raised_by": STAFF,
-        "raised_at": moment(project["year"], 3 + index % 9, 10),
+        "raised_at": moment(project["year"], month, 10),
     }
 
 
@@ -206,10 +213,17 @@ def build(connection: Connection, tables: dict[str, Table], towns: list[str], ye
         for n in range(1, per_town + 1)
     ][: scale.projects]
     made.counts["projects"] = insert(connection, tables["projects"], made.projects)
-    findings = [finding_row(p, k, i) for i, p, k in spread(made.projects, scale.findings)]
-    made.counts["findings"] = insert(connection, tables["findings"], findings)
+    made.groups = {
+        p["id"]: hexid("township", "group", i % scale.groups, year)
+        for i, p in enumerate(made.projects)
+    }
+    made.findings = [
+        finding_row(p, k, i, made.groups[p["id"]])
+        for i, p, k in spread(made.projects, scale.findings)
+    ]
+    made.counts["findings"] = insert(connection, tables["findings"], made.findings)
     entries = [e for p in made.projects for e in government_entries(p)]
-    entries += [finding_entry(f) for f in findings]
+    entries += [finding_entry(f) for f in made.findings]
     made.counts["file_entries"] = insert(connection, tables["file_entries"], entries)
     for part in parts:
         part(connection, tables, made, scale)

@@ -18,8 +18,19 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from bench.supervision_data import STAFF, Row, Scale, Year, has, hexid, insert, moment, spread
+from bench.supervision_data import (
+    STAFF,
+    Row,
+    Scale,
+    Year,
+    has,
+    hexid,
+    insert,
+    moment,
+    spread,
+)
 from bench.supervision_ratings import evaluations, satisfaction
+from bench.supervision_rectifications import inspections
 
 STAGES = (("opening", 3), ("midyear", 7), ("yearend", 11))  # and the month each falls due
 VERDICTS = ("good", "good", "fair", "poor")
@@ -33,8 +44,7 @@ def groups(connection: Connection, tables: dict[str, Table], year: Year, scale: 
         return
     rows, members, assigned = [], [], []
     for index, project, _ in spread(year.projects, len(year.projects)):
-        gid = hexid("township", "group", index % scale.groups, year.year)
-        year.groups[project["id"]] = gid
+        gid = year.groups[project["id"]]  # bench.supervision_data.build
         if index < scale.groups:
             rows.append(group_row(gid, project, year.year))
             members += member_rows(gid, index)
@@ -199,10 +209,11 @@ def feedback_row(project: Row, k: int, index: int) -> Row:
     }
 
 
-PARTS: tuple[Any, ...] = (groups, checkpoints, feedback, evaluations, satisfaction)
+PARTS: tuple[Any, ...] = (groups, checkpoints, inspections, feedback, evaluations, satisfaction)
 TABLES = {
     "groups": "supervision_groups",
     "checkpoint reports": "checkpoint_reports",
+    "inspections and rectifications": "rectifications",
     "public feedback": "public_feedback",
     "evaluations": "evaluations",
     "satisfaction results": "satisfaction_results",
