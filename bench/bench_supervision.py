@@ -163,6 +163,11 @@ def chain(platform: testing.Platform, uri: str, token: str, year: data.Year,
               f"{sum(t.files for t in done)} answered 200")  # fmt: skip
     else:
         print(f"  the file's route {FILE_ROUTE}: not on this branch yet (files seen on the table)")
+    vote_s = statistics.median(t.vote_s for t in done)
+    print(
+        f"  each session's vote before the clock (setup: list, session, check-in, {votes.PRESENT} "
+        f"tokens and ballots, close, tally): median {vote_s:.1f} s"
+    )
     floor = ", ".join(f"{name} {ms:.0f}" for name, ms in sorted(idle.items()) if ms >= 0.5)
     print(f"  idle, for comparison, cpu ms per second: {floor or 'all below 0.5'}")
 

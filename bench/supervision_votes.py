@@ -61,6 +61,7 @@ class Timed:
     files: int
     cpu_ms: dict[str, float]  # per process, from the announce call to the last file seen
     read: int  # files read through the route afterwards (not timed)
+    vote_s: float  # the vote before the announcement: setup, not timed
 
     @property
     def in_service_ms(self) -> float:
@@ -193,13 +194,16 @@ def run_sessions(platform: testing.Platform, amqp_uri: str, token: str, towns: l
     done = []
     pids = {name: process.pid for name, process in platform.processes.items()}
     for town, poll in zip(towns, polls, strict=True):
+        started = time.perf_counter()
         sid, projects = voted_session(staff, public, amqp_uri, town, year)
+        vote_s = time.perf_counter() - started
         before = cpu_of(pids)
         wall, began_at, call_ms = announce_and_wait(staff, sid, projects, poll, database)
         used = {name: 1000 * (s - before[name]) for name, s in cpu_of(pids).items()}
         marks = stages(platform.data_dir, projects, began_at, call_ms)
         read = read_files(staff, projects) if route_here else 0
-        done.append(Timed(town, poll, wall, marks, len(created(database, projects)), used, read))
+        files = len(created(database, projects))
+        done.append(Timed(town, poll, wall, marks, files, used, read, vote_s))
         print(f"  session {len(done)}/{len(towns)} ({town}, {poll}): {wall:.0f} ms", flush=True)
     return done
 
