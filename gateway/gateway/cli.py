@@ -59,6 +59,8 @@ def create_account(args: argparse.Namespace) -> int:
             return 1
         scope = [",".join(account.role_list), account.area_code, account.department or ""]
         print(f"已创建账号 {account.username}（{'，'.join(filter(None, scope))}）")
+        # The user id links the account elsewhere (a social supervisor's `subject`).
+        print(f"用户编号 (user id): {account.id}")
     return 0
 
 

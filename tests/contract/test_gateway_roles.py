@@ -8,11 +8,16 @@ from collection.domain import intake, lists, screening
 from gateway.routes.collection import roles as collection
 from gateway.routes.implementation import roles as implementation
 from gateway.routes.petition import roles as petition
+from gateway.routes.supervision import checkpoints as checkpoint_routes
+from gateway.routes.supervision import groups as supervision_groups
+from gateway.routes.supervision import public as supervision_public
 from gateway.routes.voting import roles as voting
 from implementation import roles as implementation_roles
 from implementation.use_cases import calendar as implementation_calendar
 from implementation.use_cases import settings as implementation_settings
 from petition import roles as petition_roles
+from supervision import roles as supervision_roles
+from supervision.use_cases import checkpoint_calendar, checkpoint_documents, checkpoint_reports
 from voting.use_cases import common, roll
 
 # gateway set -> the service's set for the same RPCs
@@ -64,6 +69,17 @@ SAME = [
     (petition.HOTLINE_READ, petition_roles.HOTLINE_READ),
     (petition.DEPUTY, petition_roles.SUPERVISE),
     (petition.KEEP, petition_roles.HOTLINE_KEEP),
+    (checkpoint_routes.STAFF, supervision_roles.STAFF),  # set checkpoints, run reminders
+    (checkpoint_routes.READ, supervision_roles.READ),  # list and read checkpoints
+    # file a report, then use_cases.groups.require_member (a member, or the area's staff)
+    (checkpoint_routes.MEMBERS, checkpoint_reports.FILE_ROLES),
+    (checkpoint_routes.MEMBERS, checkpoint_documents.DOCUMENT_ROLES),  # meeting documents
+    (checkpoint_routes.CALENDAR, checkpoint_calendar.CALENDAR_ROLES),  # enter a year's days
+    (supervision_groups.STAFF, supervision_roles.STAFF),
+    (supervision_groups.READ, supervision_roles.READ),
+    (supervision_public.STAFF, supervision_roles.STAFF),  # codes, feedback, supervisors
+    (supervision_public.SUPERVISORS, supervision_roles.SOCIAL_SUPERVISORS),  # observe
+    (supervision_public.OBSERVATION_READ, supervision_roles.OBSERVATION_READ),
 ]
 
 

@@ -57,6 +57,12 @@ PATH_VALUES = {
     "note_id": str(uuid.UUID(int=10)),
     "diary_target": "matter",
     "key_id": str(uuid.UUID(int=10)),
+    "checkpoint_id": "B-" + "e" * 32,
+    "document_format": "docx",
+    "project_code": "T7K2M9QXAB1",  # supervision: a project's public code
+    "feedback_id": "T-" + "e" * 32,
+    "supervisor_id": "T-" + "f" * 32,
+    "observation_id": "T-" + "0" * 32,
 }
 
 

@@ -41,6 +41,15 @@ def env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+
+
+def public_url(path: str) -> str:
+    """A page of the residents' site (PUBLIC_BASE_URL): what a printed QR code encodes — a
+    deputy's `/d/<code>`, a project's `/p/<code>` — so set it before printing anything."""
+    return env("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL).rstrip("/") + path
+
+
 def data_dir() -> Path:
     return Path(env("DATA_DIR", "var/data")).resolve()
 

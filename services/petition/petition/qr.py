@@ -11,41 +11,11 @@ and area, the station with its address, the QR code, and the code in words — p
 spelled in groups, so a resident whose phone cannot scan types it — with the URL under it.
 """
 
-import io
 from dataclasses import dataclass
-from html import escape
 
-import segno
+from servicekit.qr import a4_sheet, placed, text
 
-ERROR = "q"
-PNG_SCALE = 10
-QUIET_ZONE = 4
-
-
-def qr_code(url: str) -> segno.QRCode:
-    return segno.make_qr(url, error=ERROR, boost_error=False)
-
-
-def svg(url: str, title: str) -> str:
-    buffer = io.BytesIO()
-    qr_code(url).save(
-        buffer,
-        kind="svg",
-        xmldecl=False,
-        omitsize=True,
-        title=title,
-        dark="#000",
-        light="#fff",
-        border=QUIET_ZONE,
-        nl=False,
-    )
-    return buffer.getvalue().decode("utf-8")
-
-
-def png(url: str) -> bytes:
-    buffer = io.BytesIO()
-    qr_code(url).save(buffer, kind="png", scale=PNG_SCALE, border=QUIET_ZONE)
-    return buffer.getvalue()
+# The QR code and the sheet are servicekit.qr's (supervision's site signs share them).
 
 
 @dataclass(frozen=True)
@@ -60,39 +30,25 @@ class Poster:
     note: str  # what to do with it
 
 
-def _text(x: float, y: float, size: float, content: str, weight: str = "normal") -> str:
-    return (
-        f'<text x="{x}" y="{y}" font-size="{size}" font-weight="{weight}" '
-        f'text-anchor="middle">{escape(content)}</text>'
-    )
-
-
 def poster_svg(poster: Poster) -> str:
     """An A4 page (210 × 297 mm) to print and post in streets and communities."""
-    code = svg(poster.url, f"{poster.title}：{poster.name}")
-    code = code.replace("<svg ", '<svg x="55" y="150" width="100" height="100" ', 1)
+    code = placed(poster.url, f"{poster.title}：{poster.name}", 55, 150, 100)
     lines = [
-        _text(105, 28, 14, poster.title, "bold"),
+        text(105, 28, 14, poster.title, "bold"),
         '<rect x="80" y="40" width="50" height="62" fill="#eee" stroke="#999" stroke-width="0.5"/>',
-        _text(105, 74, 6, "照片"),
-        _text(105, 116, 11, poster.name, "bold"),
-        _text(105, 126, 6, poster.subtitle),
+        text(105, 74, 6, "照片"),
+        text(105, 116, 11, poster.name, "bold"),
+        text(105, 126, 6, poster.subtitle),
     ]
     if poster.station:
-        lines.append(_text(105, 136, 5.5, poster.station))
+        lines.append(text(105, 136, 5.5, poster.station))
     if poster.address:
-        lines.append(_text(105, 144, 4.5, poster.address))
+        lines.append(text(105, 144, 4.5, poster.address))
     lines += [
         code,
-        _text(105, 262, 5, "扫码反映问题，或在网页输入代表码"),
-        _text(105, 274, 10, poster.code_words, "bold"),
-        _text(105, 283, 4, poster.url),
-        _text(105, 291, 3.5, poster.note),
+        text(105, 262, 5, "扫码反映问题，或在网页输入代表码"),
+        text(105, 274, 10, poster.code_words, "bold"),
+        text(105, 283, 4, poster.url),
+        text(105, 291, 3.5, poster.note),
     ]
-    body = "".join(lines)
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" '
-        'viewBox="0 0 210 297" font-family="sans-serif">'
-        f"<title>{escape(poster.title)}：{escape(poster.name)}</title>"
-        f'<rect width="210" height="297" fill="#fff"/>{body}</svg>'
-    )
+    return a4_sheet(f"{poster.title}：{poster.name}", "".join(lines))

@@ -19,3 +19,5 @@ SOCIAL_SUPERVISORS = frozenset({"supervisor"})
 GOVERNMENT = frozenset({"government_staff", "department_staff"})
 # A project's file and the supervision records: everyone above.
 READ = STAFF | MEMBERS | EVALUATORS | SOCIAL_SUPERVISORS | GOVERNMENT
+# Observations are read by congress staff of the area and by each supervisor (their own only).
+OBSERVATION_READ = STAFF | SOCIAL_SUPERVISORS

@@ -8,13 +8,26 @@ from servicekit.logging import RequestContext
 from servicekit.metrics import Metrics
 from servicekit.relay import Outbox
 
+from . import groups_gauges
+from .entrypoints.checkpoints import CheckpointEntrypoints
+from .entrypoints.feedback import FeedbackEntrypoints
+from .entrypoints.file_events import FileEventEntrypoints
 from .entrypoints.files import FileEntrypoints
+from .entrypoints.groups import GroupEntrypoints
+from .entrypoints.public_codes import PublicCodeEntrypoints
+from .entrypoints.social import SocialSupervisionEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
 
 class SupervisionService(
     StatusEntrypoints,
     FileEntrypoints,
+    CheckpointEntrypoints,
+    GroupEntrypoints,
+    FileEventEntrypoints,
+    PublicCodeEntrypoints,
+    FeedbackEntrypoints,
+    SocialSupervisionEntrypoints,
 ):
     name = "supervision"
 
@@ -27,3 +40,4 @@ class SupervisionService(
 
 SERVICE = SupervisionService
 LEVELED = True
+collectors = groups_gauges.collectors  # scrape-time gauges of the database's state (runner)

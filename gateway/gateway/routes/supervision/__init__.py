@@ -7,6 +7,7 @@ from contracts.supervision import SupervisionRpc as Rpc
 
 from ...table import CallerArea
 from ...table.route import routes_of
+from . import checkpoints, groups, public
 
 route = routes_of(SUPERVISION, "supervision")
 
@@ -21,4 +22,7 @@ ROUTES = (
         where=CallerArea(),
         response=SupervisionStatus,
     ),
+    *checkpoints.ROUTES,
 )
+ROUTES += public.ROUTES
+ROUTES += groups.ROUTES

@@ -43,7 +43,7 @@ class ProjectEntrypoints:
     def put_plan(self, project_id: str, payload: dict[str, Any]) -> dict[str, Any]:
         """ "T-…", the whole plan -> its new version (or the current one, if unchanged)"""
         data = load(contract.PlanIn, payload)
-        return plans.put_plan(self.db, self.auth, project_id, data, utcnow())
+        return plans.put_plan(self.db, self.outbox, self.auth, project_id, data, utcnow())
 
     @rpc
     def list_plan_versions(self, project_id: str) -> dict[str, Any]:

@@ -10,9 +10,11 @@ from fractions import Fraction
 from typing import Any
 
 from contracts import implementation as contract
+from contracts.events import PLAN_ADOPTED
 from servicekit.auth import Guard
 from servicekit.clock import as_utc
 from servicekit.db import commit_or_conflict
+from servicekit.outbox import OutboxWriter
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
 
@@ -73,7 +75,12 @@ def _body(data: dict[str, Any], milestones: list[Milestone]) -> dict[str, Any]:
 
 
 def put_plan(
-    session: Session, guard: Guard, project_id: str, data: dict[str, Any], now: datetime
+    session: Session,
+    outbox: OutboxWriter,
+    guard: Guard,
+    project_id: str,
+    data: dict[str, Any],
+    now: datetime,
 ) -> dict[str, Any]:
     row = load_project(session, guard, project_id, roles.WRITE, lock=True)
     if row.status == "completed":
@@ -92,6 +99,14 @@ def put_plan(
     if current is None or loads(current.body) != body:
         who = guard.principal.user_id or ""
         current = _write_version(session, row, body, data["reason"], who, now)
+        # Supervision's file learns of every version, in the version's own transaction.
+        outbox.add(
+            session,
+            PLAN_ADOPTED,
+            _adopted_event(row, current, body, now),
+            area_code=row.area_code,
+            level=row.level,
+        )
         commit_or_conflict(
             session,
             "方案正被他人同时修改，请刷新后重试 (the plan changed meanwhile: reload and retry)",
@@ -124,6 +139,26 @@ def _write_version(
     if row.status == "created":
         row.status = "planned"
     return version
+
+
+def _adopted_event(
+    row: Project, version: PlanVersion, body: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    return {
+        "project_id": row.id,
+        "area_code": row.area_code,
+        "level": row.level,
+        "year": row.year,
+        "version": version.version,
+        "lead_leader": body["lead_leader"],
+        "lead_department": body["lead_department"],
+        "co_departments": list(body["co_departments"]),
+        "start": date.fromisoformat(body["start"]),
+        "deadline": date.fromisoformat(body["deadline"]),
+        "milestones": len(body["milestones"]),
+        "reason": version.reason,
+        "adopted_at": now,
+    }
 
 
 def changes(before: dict | None, after: dict) -> list[str]:

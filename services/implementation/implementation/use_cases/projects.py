@@ -97,6 +97,7 @@ def _created_event(row: Project) -> dict[str, Any]:
         "title": row.title,
         "category": row.category,
         "estimated_cost_fen": row.estimated_cost_fen,
+        "lead_department": row.suggested_department,  # the list's suggestion, before a plan
         "results_digest": row.results_digest,
         "created_at": row.created_at,
     }

@@ -6,11 +6,11 @@ new one, or a successor deputy's), so an old poster still leads somewhere — it
 此码已停用 and shows who now answers.
 """
 
-import base64
 from datetime import datetime
 from typing import Any
 
 from contracts import petition as contract
+from servicekit import qr as sheets
 from servicekit.auth import Guard
 from servicekit.db import commit_or_conflict
 from servicekit.validation import dump
@@ -130,22 +130,15 @@ def _successor(
 def qr_file(row: Deputy | Station, kind: str, image: str) -> dict[str, Any]:
     url = public_url(row.public_code)
     title = f"码上找代表：{row.name}" if kind == "deputy" else f"码上找联络站：{row.name}"
-    content = qr.svg(url, title).encode() if image == "svg" else qr.png(url)
-    return _file(content, f"{row.name}-二维码.{image}", f"{kind}-{row.public_code}.{image}", image)
+    content = sheets.image(url, title, image)
+    return sheets.file_answer(
+        content, f"{row.name}-二维码.{image}", f"{kind}-{row.public_code}.{image}", image
+    )
 
 
 def poster_file(poster: qr.Poster, name: str, kind: str, code: str) -> dict[str, Any]:
     content = qr.poster_svg(poster).encode()
-    return _file(content, f"{name}-海报.svg", f"{kind}-{code}-poster.svg", "svg")
-
-
-def _file(content: bytes, name: str, ascii_name: str, image: str) -> dict[str, Any]:
-    return {
-        "file_name": name,
-        "ascii_file_name": ascii_name,
-        "content_type": "image/svg+xml" if image == "svg" else "image/png",
-        "content_base64": base64.b64encode(content).decode("ascii"),
-    }
+    return sheets.file_answer(content, f"{name}-海报.svg", f"{kind}-{code}-poster.svg", "svg")
 
 
 def poster_of(session: Session, row: Deputy | Station, kind: str) -> qr.Poster:

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from ..db.models import Deputy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 
 def today() -> date:
@@ -55,8 +54,7 @@ def loads(text: str | None) -> Any:
 
 def public_url(code: str) -> str:
     """What a poster's QR code encodes: the resident page of the deputy or station."""
-    base = config.env("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL).rstrip("/")
-    return f"{base}/d/{code}"
+    return config.public_url(f"/d/{code}")
 
 
 def deputy_of(session: Session, principal: Principal) -> Deputy | None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-04 01:05:29.469997
+Create Date: 2026-12-04 01:34:00.121475
 """
 
 import sqlalchemy as sa
@@ -34,6 +34,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
     )
     op.create_table(
+        "checkpoints",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("stage", sa.String(length=10), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("questions", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkpoints")),
+        sa.UniqueConstraint("area_code", "year", "stage", name=op.f("uq_checkpoints_area_code")),
+    )
+    with op.batch_alter_table("checkpoints", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkpoints_area_path"), ["area_path"], unique=False)
+
+    op.create_table(
         "idempotency_keys",
         sa.Column("scope", sa.String(length=80), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
@@ -64,6 +83,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outbox_sent_at"), ["sent_at"], unique=False)
+
+    op.create_table(
+        "pending_facts",
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("event_type", sa.String(length=60), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_pending_facts")),
+    )
+    with op.batch_alter_table("pending_facts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pending_facts_project_id"), ["project_id"], unique=False
+        )
 
     op.create_table(
         "processed_events",
@@ -110,6 +148,119 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_projects_area_path"), ["area_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_projects_year"), ["year"], unique=False)
 
+    op.create_table(
+        "social_supervisors",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("phone", sa.String(length=24), nullable=False),
+        sa.Column("registered_by", sa.String(length=64), nullable=False),
+        sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_social_supervisors")),
+        sa.UniqueConstraint("subject", name=op.f("uq_social_supervisors_subject")),
+    )
+    with op.batch_alter_table("social_supervisors", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_social_supervisors_area_path"), ["area_path"], unique=False
+        )
+
+    op.create_table(
+        "supervision_groups",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supervision_groups")),
+    )
+    with op.batch_alter_table("supervision_groups", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_supervision_groups_area_path"), ["area_path"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_supervision_groups_year"), ["year"], unique=False)
+
+    op.create_table(
+        "checkpoint_reminders",
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("checkpoint_id", sa.String(length=34), nullable=False),
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("step", sa.String(length=20), nullable=False),
+        sa.Column("overdue_working_days", sa.Integer(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["checkpoint_id"],
+            ["checkpoints.id"],
+            name=op.f("fk_checkpoint_reminders_checkpoint_id_checkpoints"),
+        ),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_checkpoint_reminders")),
+        sa.UniqueConstraint(
+            "checkpoint_id",
+            "group_id",
+            "project_id",
+            "step",
+            name=op.f("uq_checkpoint_reminders_checkpoint_id"),
+        ),
+    )
+    with op.batch_alter_table("checkpoint_reminders", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_checkpoint_reminders_checkpoint_id"), ["checkpoint_id"], unique=False
+        )
+
+    op.create_table(
+        "checkpoint_reports",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("checkpoint_id", sa.String(length=34), nullable=False),
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("verdict", sa.String(length=8), nullable=False),
+        sa.Column("answers", sa.Text(), nullable=False),
+        sa.Column("snapshot", sa.Text(), nullable=False),
+        sa.Column("finding_ids", sa.Text(), nullable=False),
+        sa.Column("filed_by", sa.String(length=64), nullable=False),
+        sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["checkpoint_id"],
+            ["checkpoints.id"],
+            name=op.f("fk_checkpoint_reports_checkpoint_id_checkpoints"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_checkpoint_reports_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkpoint_reports")),
+        sa.UniqueConstraint(
+            "checkpoint_id",
+            "group_id",
+            "project_id",
+            name=op.f("uq_checkpoint_reports_checkpoint_id"),
+        ),
+    )
+    with op.batch_alter_table("checkpoint_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_checkpoint_reports_checkpoint_id"), ["checkpoint_id"], unique=False
+        )
+
+    op.create_table(
+        "fact_clocks",
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("mark", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_fact_clocks_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("project_id", "kind", name=op.f("pk_fact_clocks")),
+    )
     op.create_table(
         "file_entries",
         sa.Column(
@@ -160,11 +311,191 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_findings_area_path"), ["area_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_findings_project_id"), ["project_id"], unique=False)
 
+    op.create_table(
+        "group_members",
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("role", sa.String(length=10), nullable=False),
+        sa.Column("specialty", sa.String(length=50), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["supervision_groups.id"],
+            name=op.f("fk_group_members_group_id_supervision_groups"),
+        ),
+        sa.PrimaryKeyConstraint("group_id", "subject", name=op.f("pk_group_members")),
+    )
+    with op.batch_alter_table("group_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_group_members_subject"), ["subject"], unique=False)
+
+    op.create_table(
+        "group_projects",
+        sa.Column("group_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("assigned_by", sa.String(length=64), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["supervision_groups.id"],
+            name=op.f("fk_group_projects_group_id_supervision_groups"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_group_projects_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("group_id", "project_id", name=op.f("pk_group_projects")),
+    )
+    with op.batch_alter_table("group_projects", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_group_projects_project_id"), ["project_id"], unique=False
+        )
+
+    op.create_table(
+        "observations",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("supervisor_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("category", sa.String(length=12), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("photos", sa.Text(), nullable=False),
+        sa.Column("observed_on", sa.Date(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finding_id", sa.String(length=36), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_observations_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["supervisor_id"],
+            ["social_supervisors.id"],
+            name=op.f("fk_observations_supervisor_id_social_supervisors"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_observations")),
+    )
+    with op.batch_alter_table("observations", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_observations_area_path_project", ["area_path", "project_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_observations_supervisor_id"), ["supervisor_id"], unique=False
+        )
+
+    op.create_table(
+        "public_feedback",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=12), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("photos", sa.Text(), nullable=False),
+        sa.Column("anonymous", sa.Boolean(), nullable=False),
+        sa.Column("resident_name", sa.String(length=50), nullable=True),
+        sa.Column("resident_phone", sa.String(length=24), nullable=True),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("hidden_reason", sa.String(length=500), nullable=True),
+        sa.Column("moderated_by", sa.String(length=64), nullable=True),
+        sa.Column("moderated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("finding_id", sa.String(length=36), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_public_feedback_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_public_feedback")),
+    )
+    with op.batch_alter_table("public_feedback", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_public_feedback_area_path_year", ["area_path", "year"], unique=False
+        )
+        batch_op.create_index(
+            "ix_public_feedback_project_state", ["project_id", "state"], unique=False
+        )
+
+    op.create_table(
+        "social_supervisor_projects",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("supervisor_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_social_supervisor_projects_project_id_projects"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["supervisor_id"],
+            ["social_supervisors.id"],
+            name=op.f("fk_social_supervisor_projects_supervisor_id_social_supervisors"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_social_supervisor_projects")),
+        sa.UniqueConstraint(
+            "supervisor_id", "project_id", name=op.f("uq_social_supervisor_projects_supervisor_id")
+        ),
+    )
+    with op.batch_alter_table("social_supervisor_projects", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_social_supervisor_projects_project_id"), ["project_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_social_supervisor_projects_supervisor_id"),
+            ["supervisor_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "public_feedback_moderation",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("feedback_id", sa.String(length=34), nullable=False),
+        sa.Column("action", sa.String(length=10), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("by", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["feedback_id"],
+            ["public_feedback.id"],
+            name=op.f("fk_public_feedback_moderation_feedback_id_public_feedback"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_public_feedback_moderation")),
+    )
+    with op.batch_alter_table("public_feedback_moderation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_public_feedback_moderation_feedback_id"), ["feedback_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("public_feedback_moderation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_public_feedback_moderation_feedback_id"))
+
+    op.drop_table("public_feedback_moderation")
+    with op.batch_alter_table("social_supervisor_projects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_social_supervisor_projects_supervisor_id"))
+        batch_op.drop_index(batch_op.f("ix_social_supervisor_projects_project_id"))
+
+    op.drop_table("social_supervisor_projects")
+    with op.batch_alter_table("public_feedback", schema=None) as batch_op:
+        batch_op.drop_index("ix_public_feedback_project_state")
+        batch_op.drop_index("ix_public_feedback_area_path_year")
+
+    op.drop_table("public_feedback")
+    with op.batch_alter_table("observations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_observations_supervisor_id"))
+        batch_op.drop_index("ix_observations_area_path_project")
+
+    op.drop_table("observations")
+    with op.batch_alter_table("group_projects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_group_projects_project_id"))
+
+    op.drop_table("group_projects")
+    with op.batch_alter_table("group_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_group_members_subject"))
+
+    op.drop_table("group_members")
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_findings_project_id"))
         batch_op.drop_index(batch_op.f("ix_findings_area_path"))
@@ -174,6 +505,24 @@ def downgrade() -> None:
         batch_op.drop_index("ix_file_entries_project_at")
 
     op.drop_table("file_entries")
+    op.drop_table("fact_clocks")
+    with op.batch_alter_table("checkpoint_reports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkpoint_reports_checkpoint_id"))
+
+    op.drop_table("checkpoint_reports")
+    with op.batch_alter_table("checkpoint_reminders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkpoint_reminders_checkpoint_id"))
+
+    op.drop_table("checkpoint_reminders")
+    with op.batch_alter_table("supervision_groups", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supervision_groups_year"))
+        batch_op.drop_index(batch_op.f("ix_supervision_groups_area_path"))
+
+    op.drop_table("supervision_groups")
+    with op.batch_alter_table("social_supervisors", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_social_supervisors_area_path"))
+
+    op.drop_table("social_supervisors")
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_projects_year"))
         batch_op.drop_index(batch_op.f("ix_projects_area_path"))
@@ -181,11 +530,19 @@ def downgrade() -> None:
 
     op.drop_table("projects")
     op.drop_table("processed_events")
+    with op.batch_alter_table("pending_facts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pending_facts_project_id"))
+
+    op.drop_table("pending_facts")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_sent_at"))
 
     op.drop_table("outbox")
     op.drop_table("idempotency_keys")
+    with op.batch_alter_table("checkpoints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkpoints_area_path"))
+
+    op.drop_table("checkpoints")
     op.drop_table("calendar_years")
     op.drop_table("calendar_days")
     # ### end Alembic commands ###
