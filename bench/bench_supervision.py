@@ -68,17 +68,6 @@ REPORT_TARGET_S = 5.0
 FILE_ROUTE = "/api/v1/projects/{project_id}/supervision"
 FEEDBACK_ROUTE = "/api/v1/public/projects/{project_code}/feedback"
 REPORT_ROUTE = "/api/v1/supervision/year-end-report"
-FEEDBACK = {
-    "anonymous": False,
-    "name": "张女士",
-    "phone": "13904770000",
-    "text": "项目工地围挡破损，夜间施工噪音很大，附近居民休息受影响，希望尽快整改并公示施工时间。",
-    "category": "quality",
-    "photos": [
-        {"file_name": "工地围挡.jpg", "content_type": "image/jpeg", "size_bytes": 182_000,
-         "sha256": "ab" * 32}
-    ],
-}  # fmt: skip
 
 
 # ---- the stack ------------------------------------------------------------------------------
@@ -176,7 +165,7 @@ def feedback(platform: testing.Platform, echo: Any, year: data.Year, args: argpa
              ) -> None:  # fmt: skip
     """A resident's feedback on a township project through its code, against the echo."""
     code = year.projects[0]["public_code"]
-    body = json.dumps(FEEDBACK, ensure_ascii=False)
+    body = json.dumps(data.FEEDBACK, ensure_ascii=False)
     path = FEEDBACK_ROUTE.format(project_code=code)
     running = RouteStack(platform, echo[0], echo[1], path, body)
     headers = {"Content-Type": "application/json"}

@@ -36,6 +36,23 @@ FINDING_STATES = ("closed", "closed", "closed", "requested", "open", "escalated"
 CHUNK = 5000
 STAFF = "bench-staff"  # who made the rows (an account subject)
 Row = dict[str, Any]
+# A resident's feedback through a project's code, as the benchmarks send it (named: the heavier
+# path, the contact kept for the staff's call back).
+FEEDBACK = {
+    "anonymous": False,
+    "name": "张女士",
+    "phone": "13904770000",
+    "text": "项目工地围挡破损，夜间施工噪音很大，附近居民休息受影响，希望尽快整改并公示施工时间。",
+    "category": "quality",
+    "photos": [
+        {
+            "file_name": "工地围挡.jpg",
+            "content_type": "image/jpeg",
+            "size_bytes": 182_000,
+            "sha256": "ab" * 32,
+        }
+    ],
+}
 
 
 @dataclass(frozen=True)
