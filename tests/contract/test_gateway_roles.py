@@ -10,6 +10,7 @@ from gateway.routes.implementation import roles as implementation
 from gateway.routes.petition import roles as petition
 from gateway.routes.supervision import checkpoints as checkpoint_routes
 from gateway.routes.supervision import groups as supervision_groups
+from gateway.routes.supervision import inspections as supervision_inspections
 from gateway.routes.supervision import public as supervision_public
 from gateway.routes.voting import roles as voting
 from implementation import roles as implementation_roles
@@ -80,6 +81,9 @@ SAME = [
     (supervision_public.STAFF, supervision_roles.STAFF),  # codes, feedback, supervisors
     (supervision_public.SUPERVISORS, supervision_roles.SOCIAL_SUPERVISORS),  # observe
     (supervision_public.OBSERVATION_READ, supervision_roles.OBSERVATION_READ),
+    (supervision_inspections.INSPECT, supervision_roles.INSPECT),
+    (supervision_inspections.FINDINGS_READ, supervision_roles.FINDINGS_READ),
+    (supervision_inspections.STAFF, supervision_roles.STAFF),
 ]
 
 

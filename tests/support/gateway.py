@@ -63,6 +63,9 @@ PATH_VALUES = {
     "feedback_id": "T-" + "e" * 32,
     "supervisor_id": "T-" + "f" * 32,
     "observation_id": "T-" + "0" * 32,
+    "inspection_id": "T-" + "2" * 32,
+    "finding_id": "T-" + "3" * 32,
+    "rectification_id": "T-" + "1" * 32,
 }
 
 

@@ -37,6 +37,9 @@ FILE_KINDS = (
     "observation",
     "finding_raised",
     "checkpoint_report",  # checkpoints: a group's report at 年初 · 年中 · 年底
+    "inspection",  # inspections and the standing committee's other forms
+    "rectification_requested",
+    "lookback",
 )
 FILE_SIDES = ("government", "supervision", "public")
 

@@ -19,6 +19,12 @@ def business_date() -> date:
     return config.dev_today() or datetime.now(BEIJING).date()
 
 
+def business_date_of(now: datetime) -> date:
+    """`business_date` for a use case handed its `now`: that moment's date in Beijing, or the
+    development clock's MINSHENG_TODAY when one is set."""
+    return config.dev_today() or now.astimezone(BEIJING).date()
+
+
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything we store is UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -85,3 +85,30 @@ CHECKPOINT_CALENDAR_REFUSALS = METRICS.counter(
     "Reminder runs that skipped a checkpoint whose due year has no known holiday schedule.",
     ["year"],
 )
+
+# Inspections, findings, rectification and look-back (use_cases.inspections and after).
+INSPECTIONS_RECORDED = METRICS.counter(
+    "supervision_inspections_recorded_total",
+    "Inspections and the standing committee's other forms recorded, by kind.",
+    ["kind"],
+)
+FINDINGS_RAISED = METRICS.counter(
+    "supervision_findings_raised_total",
+    "Findings raised by inspections and directly on projects, by source.",
+    ["source"],
+)
+RECTIFICATIONS_REQUESTED = METRICS.counter(
+    "supervision_rectifications_requested_total",
+    "Rectification requests (交办) published, first rounds and reopened rounds.",
+    ["round"],
+)
+LOOKBACKS = METRICS.counter(
+    "supervision_lookbacks_total",
+    "Look-backs (回头看) by outcome (rectified, partly, not_rectified).",
+    ["outcome"],
+)
+ESCALATIONS = METRICS.counter(
+    "supervision_rectifications_escalated_total",
+    "Rectification requests escalated to the chairpersons' meeting after the last round.",
+    [],
+)

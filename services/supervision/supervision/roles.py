@@ -21,3 +21,7 @@ GOVERNMENT = frozenset({"government_staff", "department_staff"})
 READ = STAFF | MEMBERS | EVALUATORS | SOCIAL_SUPERVISORS | GOVERNMENT
 # Observations are read by congress staff of the area and by each supervisor (their own only).
 OBSERVATION_READ = STAFF | SOCIAL_SUPERVISORS
+# Inspections, findings, rectification requests and look-backs: group members and congress staff
+# record them (membership checked per group); government staff read what is handed to them.
+INSPECT = STAFF | MEMBERS
+FINDINGS_READ = STAFF | MEMBERS | GOVERNMENT

@@ -14,7 +14,9 @@ from .entrypoints.feedback import FeedbackEntrypoints
 from .entrypoints.file_events import FileEventEntrypoints
 from .entrypoints.files import FileEntrypoints
 from .entrypoints.groups import GroupEntrypoints
+from .entrypoints.inspections import InspectionEntrypoints
 from .entrypoints.public_codes import PublicCodeEntrypoints
+from .entrypoints.rectifications import RectificationEntrypoints
 from .entrypoints.social import SocialSupervisionEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
@@ -28,6 +30,8 @@ class SupervisionService(
     PublicCodeEntrypoints,
     FeedbackEntrypoints,
     SocialSupervisionEntrypoints,
+    InspectionEntrypoints,
+    RectificationEntrypoints,
 ):
     name = "supervision"
 

@@ -7,7 +7,7 @@ from contracts.supervision import SupervisionRpc as Rpc
 
 from ...table import CallerArea
 from ...table.route import routes_of
-from . import checkpoints, groups, public
+from . import checkpoints, groups, inspections, public
 
 route = routes_of(SUPERVISION, "supervision")
 
@@ -26,3 +26,4 @@ ROUTES = (
 )
 ROUTES += public.ROUTES
 ROUTES += groups.ROUTES
+ROUTES += inspections.ROUTES

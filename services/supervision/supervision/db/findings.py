@@ -5,11 +5,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from contracts.reference import LEVEL_LETTERS
 from sqlalchemy.orm import Session
 
 from .models import Finding, Project
 
-FINDING_SOURCES = ("inspection", "checkpoint", "feedback", "observation")
+# "direct": raised on a project by a group member or congress staff outside any inspection.
+FINDING_SOURCES = ("inspection", "checkpoint", "feedback", "observation", "direct")
 
 
 def add_finding(
@@ -28,7 +30,8 @@ def add_finding(
     if source not in FINDING_SOURCES:
         raise ValueError(f"unknown finding source {source!r}")
     row = Finding(
-        id=str(uuid.uuid4()),
+        # The level letter first, as projects': the gateway routes /findings/<id> by it.
+        id=f"{LEVEL_LETTERS[project.level]}-{uuid.uuid4().hex}",
         project_id=project.id,
         area_code=project.area_code,
         area_path=project.area_path,

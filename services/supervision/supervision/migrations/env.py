@@ -1,10 +1,11 @@
 from servicekit.alembic_env import run
-from supervision.db import (
+from supervision.db import (  # noqa: F401  (each module registers its tables on Base.metadata)
     Base,
-    checkpoints_models,  # noqa: F401
-    groups_models,  # noqa: F401  (the groups part's tables)
-    models,  # noqa: F401  (registers the tables on Base.metadata)
-    public_models,  # noqa: F401  (public supervision's tables)
+    checkpoints_models,
+    groups_models,
+    inspections_models,
+    models,
+    public_models,
 )
 
 run(Base.metadata)

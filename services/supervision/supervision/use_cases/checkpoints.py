@@ -13,9 +13,9 @@ from typing import Any
 
 from contracts import supervision_checkpoints as contract
 from contracts.reference import LEVEL_LETTERS
-from servicekit import areas, config
+from servicekit import areas
 from servicekit.auth import Guard
-from servicekit.clock import BEIJING
+from servicekit.clock import business_date_of
 from servicekit.db import commit_or_conflict
 from servicekit.validation import dump
 from sqlalchemy.orm import Session
@@ -29,9 +29,7 @@ from ..domain import checkpoints as rules
 CHECKPOINT_NAMESPACE = uuid.UUID("3c5b1e9a-7d24-4f0b-9e61-5a8f2c7d0b43")
 
 
-def today_of(now: datetime) -> date:
-    """The Beijing date of `now` (or development's made-up day, as servicekit.clock has it)."""
-    return config.dev_today() or now.astimezone(BEIJING).date()
+today_of = business_date_of  # the Beijing date of `now`, or development's made-up day
 
 
 def checkpoint_id_for(level: str, area_code: str, year: int, stage: str) -> str:

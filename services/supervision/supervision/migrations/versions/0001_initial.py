@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-04 01:34:00.121475
+Create Date: 2026-12-04 01:38:28.858789
 """
 
 import sqlalchemy as sa
@@ -61,6 +61,29 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("scope", "key", name=op.f("pk_idempotency_keys")),
     )
+    op.create_table(
+        "inspections",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("cadence", sa.String(length=10), nullable=True),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("group_id", sa.String(length=36), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("methods", sa.Text(), nullable=False),
+        sa.Column("participants", sa.Text(), nullable=False),
+        sa.Column("questions", sa.Text(), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=True),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspections")),
+    )
+    with op.batch_alter_table("inspections", schema=None) as batch_op:
+        batch_op.create_index("ix_inspections_path_year", ["area_path", "year"], unique=False)
+
     op.create_table(
         "outbox",
         sa.Column(
@@ -148,6 +171,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_projects_area_path"), ["area_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_projects_year"), ["year"], unique=False)
 
+    op.create_table(
+        "rectification_settings",
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("max_rounds", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("area_code", name=op.f("pk_rectification_settings")),
+    )
     op.create_table(
         "social_supervisors",
         sa.Column("id", sa.String(length=34), nullable=False),
@@ -351,6 +383,20 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "inspection_projects",
+        sa.Column("inspection_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_inspection_projects_inspection_id_inspections"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_inspection_projects_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("inspection_id", "project_id", name=op.f("pk_inspection_projects")),
+    )
+    op.create_table(
         "observations",
         sa.Column("id", sa.String(length=34), nullable=False),
         sa.Column("supervisor_id", sa.String(length=34), nullable=False),
@@ -464,11 +510,75 @@ def upgrade() -> None:
             batch_op.f("ix_public_feedback_moderation_feedback_id"), ["feedback_id"], unique=False
         )
 
+    op.create_table(
+        "rectifications",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("finding_id", sa.String(length=36), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("group_id", sa.String(length=36), nullable=False),
+        sa.Column("group_name", sa.String(length=100), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("max_rounds", sa.Integer(), nullable=False),
+        sa.Column("requested_by", sa.String(length=64), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["finding_id"], ["findings.id"], name=op.f("fk_rectifications_finding_id_findings")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_rectifications_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rectifications")),
+        sa.UniqueConstraint("finding_id", name=op.f("uq_rectifications_finding_id")),
+    )
+    with op.batch_alter_table("rectifications", schema=None) as batch_op:
+        batch_op.create_index("ix_rectifications_path_year", ["area_path", "year"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_rectifications_project_id"), ["project_id"], unique=False
+        )
+
+    op.create_table(
+        "rectification_rounds",
+        sa.Column("request_id", sa.String(length=40), nullable=False),
+        sa.Column("rectification_id", sa.String(length=34), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("lookback_on", sa.Date(), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("problem_id", sa.String(length=34), nullable=True),
+        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("measure", sa.Text(), nullable=True),
+        sa.Column("report_note", sa.Text(), nullable=True),
+        sa.Column("outcome", sa.String(length=16), nullable=True),
+        sa.Column("lookback_note", sa.Text(), nullable=True),
+        sa.Column("looked_back_by", sa.String(length=64), nullable=True),
+        sa.Column("looked_back_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("next", sa.String(length=10), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["rectification_id"],
+            ["rectifications.id"],
+            name=op.f("fk_rectification_rounds_rectification_id_rectifications"),
+        ),
+        sa.PrimaryKeyConstraint("request_id", name=op.f("pk_rectification_rounds")),
+        sa.UniqueConstraint(
+            "rectification_id", "round", name=op.f("uq_rectification_rounds_rectification_id")
+        ),
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table("rectification_rounds")
+    with op.batch_alter_table("rectifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rectifications_project_id"))
+        batch_op.drop_index("ix_rectifications_path_year")
+
+    op.drop_table("rectifications")
     with op.batch_alter_table("public_feedback_moderation", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_public_feedback_moderation_feedback_id"))
 
@@ -488,6 +598,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_observations_area_path_project")
 
     op.drop_table("observations")
+    op.drop_table("inspection_projects")
     with op.batch_alter_table("group_projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_group_projects_project_id"))
 
@@ -523,6 +634,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_social_supervisors_area_path"))
 
     op.drop_table("social_supervisors")
+    op.drop_table("rectification_settings")
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_projects_year"))
         batch_op.drop_index(batch_op.f("ix_projects_area_path"))
@@ -538,6 +650,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_outbox_sent_at"))
 
     op.drop_table("outbox")
+    with op.batch_alter_table("inspections", schema=None) as batch_op:
+        batch_op.drop_index("ix_inspections_path_year")
+
+    op.drop_table("inspections")
     op.drop_table("idempotency_keys")
     with op.batch_alter_table("checkpoints", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkpoints_area_path"))
