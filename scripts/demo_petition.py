@@ -146,7 +146,8 @@ def _later(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
 
-def _get(base_url: str, staff: Http, path: str) -> bytes:
+def download(base_url: str, staff: Http, path: str) -> bytes:
+    """A file route's bytes, as the logged-in staff member."""
     headers = {"Authorization": f"Bearer {staff.token}"}
     request = urllib.request.Request(f"{base_url}{path}", headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -163,9 +164,9 @@ def _files(base_url: str, staff: Http, deputy: dict[str, Any]) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     path = f"/api/v1/deputies/{deputy['id']}"
     qr = folder / "qr.png"
-    qr.write_bytes(_get(base_url, staff, f"{path}/qr.png"))
+    qr.write_bytes(download(base_url, staff, f"{path}/qr.png"))
     svg = folder / f"deputy-{deputy['public_code']}-poster.svg"
-    svg.write_bytes(_get(base_url, staff, f"{path}/poster.svg"))
+    svg.write_bytes(download(base_url, staff, f"{path}/poster.svg"))
     png = folder / f"deputy-{deputy['public_code']}-poster.png"
     try:
         poster_png(qr, deputy, png)

@@ -40,7 +40,7 @@ from servicekit.startup import (
     taken_ports_message,
 )
 
-from scripts import demo_data, demo_petition, demo_projects
+from scripts import demo_data, demo_petition, demo_projects, demo_supervision
 
 # Seconds between the one SIGTERM and SIGKILL: above the runner's STOP_GRACE (3 s), below the
 # 5 s a stop may take in all.
@@ -226,6 +226,7 @@ def main() -> int:
         voting = demo_data.ensure_voting(base_url, demo_data.DEMO_DEPUTY in changed)
         notes = [projects_line(demo_projects.ensure_projects(base_url)), *filter(None, [clock])]
         notes += petition_lines(demo_petition.ensure_petition(base_url))
+        notes += demo_supervision.banner_lines(demo_supervision.ensure_supervision(base_url))
         print_banner(base_url, accounts, created, voting, metrics_base, processes, signing, notes)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)

@@ -60,10 +60,15 @@ class TestRounds:
 
 
 class TestTheSetDate:
-    def test_the_day_before_the_set_date_is_refused_as_a_rule(self):
+    def test_the_day_before_the_set_date_is_refused_as_a_rule_until_reported(self):
         with pytest.raises(r.RectificationError) as refused:
-            look(today=SET - timedelta(days=1))
+            look(state=r.REQUESTED, today=SET - timedelta(days=1))
         assert refused.value.kind == "rule" and "2026-07-01" in refused.value.message
+
+    def test_a_reported_request_is_looked_back_before_its_set_date(self):
+        # The government says the work is done: the group may go and check at once.
+        early = look(state=r.REPORTED, today=SET - timedelta(days=1))
+        assert (early.next, early.round) == ("reopened", 2)
 
     def test_on_the_set_date_and_after_it_is_allowed(self):
         assert look(today=SET).next == "reopened"

@@ -73,4 +73,4 @@ class FactClock(Base):
 
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    mark: Mapped[str] = mapped_column(String(64))  # ISO strings compare in time order
+    mark: Mapped[str] = mapped_column(String(100))  # ISO strings compare in time order

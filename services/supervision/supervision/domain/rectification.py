@@ -5,11 +5,12 @@ group looks back on the set date: rectified → closed (销号); partly or not r
 round, requested again with a new due date; after the last allowed round (an area setting,
 default 3) → escalated to the chairpersons' meeting (提交主任会议), with no new request.
 
-A look-back needs the set date, not the government's report: the set date is never before the
-due date, so by then the government has had its time, and a government that never reports
-must not keep a request from being checked and escalated. A round looked back without a report
-is recorded as such (its report stays empty); a report arriving later for that round is kept on
-the round and changes no state.
+A look-back needs the set date or the government's report: once the government reports the
+work done the group may go and check at once; without a report it waits for the set date,
+which is never before the due date, so by then the government has had its time (a
+government that never reports must not keep a request from being checked and escalated).
+A round looked back without a report is recorded as such (its report stays empty); a report
+arriving later for that round is kept on the round and changes no state.
 """
 
 from dataclasses import dataclass
@@ -83,16 +84,18 @@ def look_back(
     new_due_date: date | None = None,
     new_lookback_on: date | None = None,
 ) -> Decision:
-    """The look-back of round `round_`: refused before the set date or on a finished request;
-    rectified closes; otherwise a new round, or escalation after round `max_rounds`."""
+    """The look-back of round `round_`: refused on a finished request, and before the set date
+    unless the government has reported; rectified closes; otherwise a new round, or escalation
+    after round `max_rounds`."""
     if state not in (REQUESTED, REPORTED) or round_ > max_rounds:
         raise RectificationError(
             "conflict", "该交办问题已办结，不能再回头看 (the request is already finished)"
         )
-    if today < lookback_on:
+    if today < lookback_on and state != REPORTED:
         raise RectificationError(
             "rule",
-            f"未到回头看日期 {lookback_on.isoformat()} (the look-back is set for a later date)",
+            f"政府尚未报告整改完成，且未到回头看日期 {lookback_on.isoformat()} "
+            "(not reported yet, and the look-back is set for a later date)",
         )
     if outcome not in OUTCOMES:
         raise RectificationError("invalid", "未知的回头看结论 (unknown outcome)", "outcome")

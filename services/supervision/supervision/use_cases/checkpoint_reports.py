@@ -8,7 +8,7 @@ The report and each finding write a line in the project's file (side "supervisio
 
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from contracts import supervision_checkpoints as contract
@@ -85,6 +85,14 @@ def _answers(checkpoint: Checkpoint, data: dict[str, Any]) -> list[dict[str, str
         return rules.check_answers(questions, pairs)
     except rules.AnswerError as exc:
         raise ValidationFailed(exc.message, exc.details) from exc
+
+
+def kept_snapshot(text: str) -> dict[str, Any]:
+    """The snapshot as stored (JSON: its date as ISO text), back with its date a date."""
+    figures = json.loads(text)
+    if figures.get("as_of"):
+        figures["as_of"] = date.fromisoformat(figures["as_of"])
+    return dict(figures)
 
 
 def snapshot(project: Project) -> dict[str, Any]:
@@ -193,7 +201,7 @@ def view(row: CheckpointReport, stage: str) -> dict[str, Any]:
             "verdict_name": contract.VERDICT_NAMES[row.verdict],
             "answers": json.loads(row.answers),
             "finding_ids": json.loads(row.finding_ids),
-            "snapshot": json.loads(row.snapshot),
+            "snapshot": kept_snapshot(row.snapshot),
             "filed_by": row.filed_by,
             "filed_at": row.filed_at,
         },

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-04 01:38:28.858789
+Create Date: 2026-12-04 01:46:35.720104
 """
 
 import sqlalchemy as sa
@@ -287,7 +287,7 @@ def upgrade() -> None:
         "fact_clocks",
         sa.Column("project_id", sa.String(length=34), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("mark", sa.String(length=64), nullable=False),
+        sa.Column("mark", sa.String(length=100), nullable=False),
         sa.ForeignKeyConstraint(
             ["project_id"], ["projects.id"], name=op.f("fk_fact_clocks_project_id_projects")
         ),
