@@ -9,6 +9,7 @@ from gateway.routes.collection import roles as collection
 from gateway.routes.implementation import roles as implementation
 from gateway.routes.petition import roles as petition
 from gateway.routes.supervision import checkpoints as checkpoint_routes
+from gateway.routes.supervision import evaluation as supervision_evaluation
 from gateway.routes.supervision import groups as supervision_groups
 from gateway.routes.supervision import inspections as supervision_inspections
 from gateway.routes.supervision import public as supervision_public
@@ -84,6 +85,13 @@ SAME = [
     (supervision_inspections.INSPECT, supervision_roles.INSPECT),
     (supervision_inspections.FINDINGS_READ, supervision_roles.FINDINGS_READ),
     (supervision_inspections.STAFF, supervision_roles.STAFF),
+    (supervision_evaluation.FRAMEWORK_WRITE, supervision_roles.FRAMEWORK_WRITE),
+    (supervision_evaluation.FRAMEWORK_READ, supervision_roles.FRAMEWORK_READ),
+    (supervision_evaluation.EVALUATION_WRITE, supervision_roles.EVALUATION_WRITE),
+    (supervision_evaluation.EVALUATION_READ, supervision_roles.EVALUATION_READ),
+    (supervision_evaluation.SATISFACTION_WRITE, supervision_roles.SATISFACTION_WRITE),
+    (supervision_evaluation.SATISFACTION_READ, supervision_roles.SATISFACTION_READ),
+    (supervision_evaluation.YEAR_END_READ, supervision_roles.YEAR_END_READ),
 ]
 
 

@@ -109,6 +109,7 @@ EXPECTED_TABLES = {
         "issuances",
         "deliberations",
         "audit_entries",
+        "satisfaction_requests",  # supervision's satisfaction votes waiting for rules, a roster
         *MESSAGING_TABLES,
     },
     # the ballot box: nothing about who voted, not even the messaging tables

@@ -53,6 +53,10 @@ PATH_VALUES = {
     "matter_action": "accept",
     "record_id": str(uuid.UUID(int=9)),
     "post_id": "T-" + "d" * 32,
+    "framework_id": "B-" + "e" * 32,  # supervision · evaluation
+    "evaluation_id": "B-" + "f" * 32,
+    "vote_id": "B-" + "1" * 32,
+    "report_format": "docx",
     "post_action": "hide",
     "note_id": str(uuid.UUID(int=10)),
     "diary_target": "matter",

@@ -40,6 +40,8 @@ FILE_KINDS = (
     "inspection",  # inspections and the standing committee's other forms
     "rectification_requested",
     "lookback",
+    "evaluation_recorded",  # evaluation: a third-party evaluation or pre-evaluation
+    "satisfaction_graded",  # the deputies' satisfaction vote graded the project
 )
 FILE_SIDES = ("government", "supervision", "public")
 

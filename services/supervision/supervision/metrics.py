@@ -112,3 +112,20 @@ ESCALATIONS = METRICS.counter(
     "Rectification requests escalated to the chairpersons' meeting after the last round.",
     [],
 )
+
+# Evaluation (绩效评价 · 满意度测评)
+EVALUATIONS_RECORDED = METRICS.counter(
+    "supervision_evaluations_recorded_total",
+    "Evaluations and pre-evaluations recorded, by kind and grade.",
+    ["kind", "grade"],
+)
+SATISFACTION_VOTES = METRICS.counter(
+    "supervision_satisfaction_votes_total",
+    "Satisfaction votes requested of voting and completed (results applied), by step.",
+    ["step"],
+)
+SATISFACTION_GRADES = METRICS.counter(
+    "supervision_satisfaction_grades_total",
+    "Projects graded by the deputies' satisfaction vote, by grade (none: no valid ballot).",
+    ["grade"],
+)

@@ -25,3 +25,14 @@ OBSERVATION_READ = STAFF | SOCIAL_SUPERVISORS
 # record them (membership checked per group); government staff read what is handed to them.
 INSPECT = STAFF | MEMBERS
 FINDINGS_READ = STAFF | MEMBERS | GOVERNMENT
+
+# Evaluation (绩效评价 · 满意度测评 · 年终报告): congress staff adopt frameworks and prepare the
+# satisfaction vote; evaluators record evaluations (and read frameworks to score against); an
+# evaluator never prepares a vote.
+FRAMEWORK_WRITE = STAFF
+FRAMEWORK_READ = STAFF | EVALUATORS
+EVALUATION_WRITE = EVALUATORS
+EVALUATION_READ = STAFF | EVALUATORS
+SATISFACTION_WRITE = STAFF
+SATISFACTION_READ = STAFF | MEMBERS
+YEAR_END_READ = STAFF | MEMBERS

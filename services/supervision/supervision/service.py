@@ -10,6 +10,7 @@ from servicekit.relay import Outbox
 
 from . import groups_gauges
 from .entrypoints.checkpoints import CheckpointEntrypoints
+from .entrypoints.evaluation import EvaluationEntrypoints
 from .entrypoints.feedback import FeedbackEntrypoints
 from .entrypoints.file_events import FileEventEntrypoints
 from .entrypoints.files import FileEntrypoints
@@ -17,6 +18,7 @@ from .entrypoints.groups import GroupEntrypoints
 from .entrypoints.inspections import InspectionEntrypoints
 from .entrypoints.public_codes import PublicCodeEntrypoints
 from .entrypoints.rectifications import RectificationEntrypoints
+from .entrypoints.satisfaction import SatisfactionEntrypoints
 from .entrypoints.social import SocialSupervisionEntrypoints
 from .entrypoints.status import StatusEntrypoints
 
@@ -32,6 +34,8 @@ class SupervisionService(
     SocialSupervisionEntrypoints,
     InspectionEntrypoints,
     RectificationEntrypoints,
+    EvaluationEntrypoints,
+    SatisfactionEntrypoints,
 ):
     name = "supervision"
 

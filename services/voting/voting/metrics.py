@@ -31,3 +31,9 @@ SESSION_STEPS = METRICS.counter(
     "Session state changes, by the state reached (open, closed, tallied, announced, …).",
     ["state"],
 )
+SATISFACTION_REQUESTS = METRICS.counter(
+    "voting_satisfaction_requests_total",
+    "Satisfaction votes supervision asked for: sessions created, or requests kept pending "
+    "(the area had no adopted rules or no roster yet).",
+    ["outcome"],
+)

@@ -7,7 +7,7 @@ from contracts.supervision import SupervisionRpc as Rpc
 
 from ...table import CallerArea
 from ...table.route import routes_of
-from . import checkpoints, groups, inspections, public
+from . import checkpoints, evaluation, groups, inspections, public
 
 route = routes_of(SUPERVISION, "supervision")
 
@@ -27,3 +27,4 @@ ROUTES = (
 ROUTES += public.ROUTES
 ROUTES += groups.ROUTES
 ROUTES += inspections.ROUTES
+ROUTES += evaluation.ROUTES

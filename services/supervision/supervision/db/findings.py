@@ -10,8 +10,16 @@ from sqlalchemy.orm import Session
 
 from .models import Finding, Project
 
-# "direct": raised on a project by a group member or congress staff outside any inspection.
-FINDING_SOURCES = ("inspection", "checkpoint", "feedback", "observation", "direct")
+# "direct": raised on a project by a group member or congress staff outside any inspection;
+# "satisfaction": the deputies graded the project 不满意 (the government is told through it).
+FINDING_SOURCES = (
+    "inspection",
+    "checkpoint",
+    "feedback",
+    "observation",
+    "direct",
+    "satisfaction",
+)
 
 
 def add_finding(

@@ -191,3 +191,24 @@ class AuditEntry(Base):
     data: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class SatisfactionRequest(Base):
+    """A satisfaction vote (满意度测评) supervision asked for (satisfaction_vote_requested_v1),
+    kept until its draft session exists: an area without adopted rules or a roster yet keeps
+    the request `pending` (with the reason) and a timer creates the session once they are
+    there (use_cases.requested)."""
+
+    __tablename__ = "satisfaction_requests"
+
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(34), unique=True)  # fixed by supervision
+    area_code: Mapped[str] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    projects: Mapped[str] = mapped_column(Text)  # JSON [{project_id, title}]
+    state: Mapped[str] = mapped_column(String(10), index=True)  # pending / created
+    problem: Mapped[str | None] = mapped_column(String(200), nullable=True)  # why pending
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -3,13 +3,17 @@
 from typing import Any
 
 from contracts import voting as contract
-from contracts.events import CANDIDATE_LIST_FROZEN
+from contracts.events import CANDIDATE_LIST_FROZEN, SATISFACTION_VOTE_REQUESTED
+from nameko.timer import timer
 from servicekit.clock import utcnow
 from servicekit.consumer import Delivery, consumes
 from servicekit.rpc import rpc
 from servicekit.validation import load
 
-from ..use_cases import setup
+from ..use_cases import requested, setup
+
+# A satisfaction request waiting for rules or a roster is looked at again every minute.
+PENDING_INTERVAL_SECONDS = 60
 
 
 class SetupEntrypoints:
@@ -44,3 +48,14 @@ class SetupEntrypoints:
     def handle_collection_candidate_list_frozen(self, event: Delivery) -> None:
         """Keep the frozen list so a session can bind it; once per event."""
         setup.receive_candidate_list(self.db, event.payload, utcnow())
+
+    @consumes(SATISFACTION_VOTE_REQUESTED)
+    def handle_supervision_satisfaction_vote_requested(self, event: Delivery) -> None:
+        """Supervision's satisfaction vote: its draft session (the id supervision derived), once;
+        kept pending until the area has adopted rules and a roster."""
+        requested.receive(self.db, event.payload, utcnow(), event.after_commit)
+
+    @timer(interval=PENDING_INTERVAL_SECONDS)
+    def create_requested_sessions(self) -> None:
+        """Pending satisfaction requests whose area now has rules and a roster: sessions."""
+        requested.create_waiting(self.db, self.auth.level, utcnow())

@@ -84,6 +84,20 @@ def _stage_session(
     data: dict[str, Any],
     now: datetime,
 ) -> dict[str, Any]:
+    row = stage_session_row(session, place, principal.user_id or "", data, now)
+    return session_view(session, box, row)
+
+
+def stage_session_row(
+    session: Session,
+    place: Area,
+    created_by: str,
+    data: dict[str, Any],
+    now: datetime,
+    session_id: str | None = None,
+) -> VotingSession:
+    """Stage a draft session (its first round and audit entry); `session_id` when the id was
+    fixed by whoever asked for it (supervision's satisfaction vote: use_cases.requested)."""
     rules = setup_db.rules_version(session, place.code, data.get("rules_version"))
     if rules is None:
         raise errors.no_rules(place.code, data.get("rules_version"))
@@ -97,7 +111,7 @@ def _stage_session(
         if problem:
             raise errors.rule(problem, {"rules_version": rules.version})
     row = VotingSession(
-        id=new_session_id(place.level),
+        id=session_id or new_session_id(place.level),
         area_code=place.code,
         level=place.level,
         year=data["year"],
@@ -114,7 +128,7 @@ def _stage_session(
         deputies_total=roster.deputies,
         seats=seats,
         candidates=dumps(candidates),
-        created_by=principal.user_id or "",
+        created_by=created_by,
         created_at=now,
     )
     session.add(row)
@@ -134,7 +148,7 @@ def _stage_session(
         {"kind": row.kind, "title": row.title, "created_by_role": "congress_staff"},
     )
     session.flush()
-    return session_view(session, box, row)
+    return row
 
 
 def list_sessions(session: Session, box: Session, guard: Guard, query: dict[str, Any]) -> dict:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-12-04 01:46:35.720104
+Create Date: 2026-12-04 01:51:02.886553
 """
 
 import sqlalchemy as sa
@@ -51,6 +51,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("checkpoints", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_checkpoints_area_path"), ["area_path"], unique=False)
+
+    op.create_table(
+        "evaluation_frameworks",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("scope", sa.String(length=10), nullable=False),
+        sa.Column("latest_version", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_frameworks")),
+    )
+    with op.batch_alter_table("evaluation_frameworks", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_evaluation_frameworks_area_code"), ["area_code"], unique=False
+        )
 
     op.create_table(
         "idempotency_keys",
@@ -181,6 +198,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("area_code", name=op.f("pk_rectification_settings")),
     )
     op.create_table(
+        "satisfaction_votes",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("session_id", sa.String(length=34), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("rule", sa.String(length=200), nullable=False),
+        sa.Column("projects", sa.Text(), nullable=False),
+        sa.Column("ballots", sa.String(length=200), nullable=True),
+        sa.Column("digest", sa.String(length=64), nullable=True),
+        sa.Column("requested_by", sa.String(length=64), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_satisfaction_votes")),
+        sa.UniqueConstraint("session_id", name=op.f("uq_satisfaction_votes_session_id")),
+    )
+    with op.batch_alter_table("satisfaction_votes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_satisfaction_votes_path_year", ["area_path", "year"], unique=False
+        )
+
+    op.create_table(
         "social_supervisors",
         sa.Column("id", sa.String(length=34), nullable=False),
         sa.Column("subject", sa.String(length=64), nullable=False),
@@ -282,6 +324,63 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_checkpoint_reports_checkpoint_id"), ["checkpoint_id"], unique=False
         )
+
+    op.create_table(
+        "evaluation_framework_versions",
+        sa.Column("framework_id", sa.String(length=34), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("weight_unit", sa.String(length=10), nullable=False),
+        sa.Column("indicators", sa.Text(), nullable=False),
+        sa.Column("grade_bands", sa.Text(), nullable=False),
+        sa.Column("editable_default", sa.Boolean(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["framework_id"],
+            ["evaluation_frameworks.id"],
+            name=op.f("fk_evaluation_framework_versions_framework_id_evaluation_frameworks"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "framework_id", "version", name=op.f("pk_evaluation_framework_versions")
+        ),
+    )
+    op.create_table(
+        "evaluations",
+        sa.Column("id", sa.String(length=34), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("framework_id", sa.String(length=34), nullable=False),
+        sa.Column("framework_version", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=True),
+        sa.Column("fund", sa.String(length=100), nullable=True),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("scores", sa.Text(), nullable=False),
+        sa.Column("total_exact", sa.String(length=80), nullable=False),
+        sa.Column("total", sa.String(length=10), nullable=False),
+        sa.Column("grade", sa.String(length=10), nullable=False),
+        sa.Column("remarks", sa.Text(), nullable=False),
+        sa.Column("attachments", sa.Text(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["framework_id"],
+            ["evaluation_frameworks.id"],
+            name=op.f("fk_evaluations_framework_id_evaluation_frameworks"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_evaluations_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluations")),
+    )
+    with op.batch_alter_table("evaluations", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_evaluations_path_year", ["area_path", "year", "kind"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_evaluations_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "fact_clocks",
@@ -461,6 +560,32 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "satisfaction_results",
+        sa.Column("vote_id", sa.String(length=34), nullable=False),
+        sa.Column("project_id", sa.String(length=34), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("area_path", sa.String(length=80), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("satisfied", sa.Integer(), nullable=False),
+        sa.Column("basically", sa.Integer(), nullable=False),
+        sa.Column("dissatisfied", sa.Integer(), nullable=False),
+        sa.Column("abstain", sa.Integer(), nullable=False),
+        sa.Column("voting", sa.Integer(), nullable=False),
+        sa.Column("grade", sa.String(length=10), nullable=True),
+        sa.Column("finding_id", sa.String(length=36), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["vote_id"],
+            ["satisfaction_votes.id"],
+            name=op.f("fk_satisfaction_results_vote_id_satisfaction_votes"),
+        ),
+        sa.PrimaryKeyConstraint("vote_id", "project_id", name=op.f("pk_satisfaction_results")),
+    )
+    with op.batch_alter_table("satisfaction_results", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_satisfaction_results_area_path"), ["area_path"], unique=False
+        )
+
+    op.create_table(
         "social_supervisor_projects",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("supervisor_id", sa.String(length=34), nullable=False),
@@ -588,6 +713,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_social_supervisor_projects_project_id"))
 
     op.drop_table("social_supervisor_projects")
+    with op.batch_alter_table("satisfaction_results", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_satisfaction_results_area_path"))
+
+    op.drop_table("satisfaction_results")
     with op.batch_alter_table("public_feedback", schema=None) as batch_op:
         batch_op.drop_index("ix_public_feedback_project_state")
         batch_op.drop_index("ix_public_feedback_area_path_year")
@@ -617,6 +746,12 @@ def downgrade() -> None:
 
     op.drop_table("file_entries")
     op.drop_table("fact_clocks")
+    with op.batch_alter_table("evaluations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluations_project_id"))
+        batch_op.drop_index("ix_evaluations_path_year")
+
+    op.drop_table("evaluations")
+    op.drop_table("evaluation_framework_versions")
     with op.batch_alter_table("checkpoint_reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkpoint_reports_checkpoint_id"))
 
@@ -634,6 +769,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_social_supervisors_area_path"))
 
     op.drop_table("social_supervisors")
+    with op.batch_alter_table("satisfaction_votes", schema=None) as batch_op:
+        batch_op.drop_index("ix_satisfaction_votes_path_year")
+
+    op.drop_table("satisfaction_votes")
     op.drop_table("rectification_settings")
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_projects_year"))
@@ -655,6 +794,10 @@ def downgrade() -> None:
 
     op.drop_table("inspections")
     op.drop_table("idempotency_keys")
+    with op.batch_alter_table("evaluation_frameworks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluation_frameworks_area_code"))
+
+    op.drop_table("evaluation_frameworks")
     with op.batch_alter_table("checkpoints", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkpoints_area_path"))
 
