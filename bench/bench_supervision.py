@@ -34,10 +34,8 @@ Exit status 0 whatever the figures, 1 when the stack did not start, 130 on Ctrl-
 """
 
 import argparse
-import importlib
 import json
 import os
-import pkgutil
 import statistics
 import sys
 import tempfile
@@ -71,39 +69,6 @@ REPORT_ROUTE = "/api/v1/supervision/year-end-report"
 
 
 # ---- the stack ------------------------------------------------------------------------------
-def bulk_setup(platform: testing.Platform, towns: list[str], scale: data.Scale) -> data.Year:
-    """The year's records straight into supervision's database, before its workers start."""
-    from servicekit.db import make_engine
-    from supervision.db import METADATA
-
-    register_tables()
-
-    started = time.perf_counter()
-    tables = dict(METADATA.tables)
-    engine = make_engine(f"sqlite:///{platform.data_dir}/supervision.db")
-    try:
-        with engine.begin() as connection:
-            year = data.build(connection, tables, towns, YEAR, scale, parts.PARTS)
-    finally:
-        engine.dispose()
-    counts = ", ".join(f"{n} {name}" for name, n in year.counts.items())
-    print(f"  setup by SQL: {counts} in {time.perf_counter() - started:.1f} s", flush=True)
-    for part, table in parts.TABLES.items():
-        if table not in tables:
-            print(f"  setup: no {part} (table {table} not on this branch yet)")
-    return year
-
-
-def register_tables() -> None:
-    """Every table module of supervision's (the core's `models` and each part's
-    `<part>_models`), imported so that its tables are in the metadata."""
-    import supervision.db
-
-    for info in pkgutil.iter_modules(supervision.db.__path__):
-        if info.name.endswith("models"):
-            importlib.import_module(f"supervision.db.{info.name}")
-
-
 def start_workers(platform: testing.Platform, levels: tuple[str, ...]) -> None:
     platform.start_worker("township", service="voting")
     platform.start_worker("township", service="implementation")
@@ -193,15 +158,30 @@ def year_end_report(platform: testing.Platform, token: str, calls: int) -> None:
             walls.append(time.perf_counter() - started)
             if answer.status_code != 200:
                 raise stack.StackFailed(f"report {fmt}: {answer.status_code} {answer.text[:300]}")
+            if fmt != "json" and answer.content[:2] != b"PK":  # docx and xlsx are zip files
+                raise stack.StackFailed(f"report {fmt}: not a document: {answer.content[:80]!r}")
         worst = max(worst, *walls)
         size = len(answer.content) if answer is not None else 0
         print(
             f"  {fmt:<5} {size / 1024:7.0f} KiB: first {walls[0]:.2f}, median "
             f"{statistics.median(walls):.2f}, max {max(walls):.2f}"
+            + (f" ({counted(answer.json())})" if fmt == "json" and answer is not None else "")
         )
     print(
         f"year-end report, slowest call {worst:.2f} s; target < {REPORT_TARGET_S:g} s: "
         f"{'PASS' if worst < REPORT_TARGET_S else 'FAIL'}"
+    )
+
+
+def counted(report: dict[str, Any]) -> str:
+    """What the JSON report counted: the year's records were all in it."""
+    done, findings = report["completion"], report["findings"]
+    rated = sum(report["satisfaction"]["grades"].values())
+    evaluated = sum(sum(grades.values()) for grades in report["evaluations"]["by_kind"].values())
+    return (
+        f"{done['projects']} projects, {done['rate_percent']}% completed the same year, "
+        f"{findings['total']} findings ({findings['closed_percent']}% closed), {evaluated} "
+        f"evaluations, {rated} projects rated"
     )
 
 
@@ -219,7 +199,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         echo = None
         try:
             prepare(platform)
-            year = bulk_setup(platform, towns, args.scale)
+            year = parts.setup(platform.data_dir, towns, YEAR, args.scale)
             start_workers(platform, args.levels)
             echo = start_echo(host.uri, temp)
             wait_echo(*echo)

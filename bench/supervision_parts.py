@@ -4,6 +4,7 @@ and the groups' reports, public feedback with its moderation, evaluations and pr
 and each township's satisfaction vote (满意度测评) with its results (those two in
 bench/supervision_ratings.py). Each part inserts only if
 its tables are in supervision's metadata (a part not merged yet is left out, and said so).
+`setup` inserts it all into a stack's database before its workers start.
 
 80 groups, one per township (a leader from the standing committee, a committee office clerk
 and three deputies), each with its township's 5 projects; 1,200 checkpoint reports (every
@@ -12,7 +13,10 @@ pending, some hidden with a reason; a published one is a line of the project's f
 evaluation and one pre-evaluation a project; one satisfaction vote a township.
 """
 
+import importlib
 import json
+import pkgutil
+import time
 from datetime import date
 from typing import Any
 
@@ -23,6 +27,7 @@ from bench.supervision_data import (
     Row,
     Scale,
     Year,
+    build,
     has,
     hexid,
     insert,
@@ -218,3 +223,37 @@ TABLES = {
     "evaluations": "evaluations",
     "satisfaction results": "satisfaction_results",
 }
+
+
+def setup(data_dir: str, towns: list[str], year_of: int, scale: Scale) -> Year:
+    """The year's records straight into supervision's database (SQLite under `data_dir`),
+    before its workers start; what was inserted, and what not, printed."""
+    from servicekit.db import make_engine
+    from supervision.db import METADATA
+
+    register_tables()
+
+    started = time.perf_counter()
+    tables = dict(METADATA.tables)
+    engine = make_engine(f"sqlite:///{data_dir}/supervision.db")
+    try:
+        with engine.begin() as connection:
+            year = build(connection, tables, towns, year_of, scale, PARTS)
+    finally:
+        engine.dispose()
+    counts = ", ".join(f"{n} {name}" for name, n in year.counts.items())
+    print(f"  setup by SQL: {counts} in {time.perf_counter() - started:.1f} s", flush=True)
+    for part, table in TABLES.items():
+        if table not in tables:
+            print(f"  setup: no {part} (table {table} not on this branch yet)")
+    return year
+
+
+def register_tables() -> None:
+    """Every table module of supervision's (the core's `models` and each part's
+    `<part>_models`), imported so that its tables are in the metadata."""
+    import supervision.db
+
+    for info in pkgutil.iter_modules(supervision.db.__path__):
+        if info.name.endswith("models"):
+            importlib.import_module(f"supervision.db.{info.name}")
