@@ -2,16 +2,19 @@
 projects' supervision files, public feedback against the echo, the year-end report for the
 city over a year's records, and the workers' peak memory.
 
-    python -m bench.bench_supervision            # 20 sessions of 30; 400 projects' year
-    python -m bench.bench_supervision --quick    # 2 sessions; a tenth of the year (a smoke run)
+    python -m bench.bench_supervision            # 20 + 5 sessions of 30; 400 projects' year
+    python -m bench.bench_supervision --quick    # 2 + 1 sessions; a tenth of the year (smoke)
+    python -m bench.supervision_profile          # the file's opening and a feedback in-process
 
 Starts everything itself on 127.0.0.1: a private vhost, SQLite under a temp DATA_DIR with a
 city-wide areas file (bench/stage1_data.py: the shipped areas and 80 sample townships),
 migrations, then the year's records bulk-inserted by SQL into supervision's database before
-its workers start (bench/supervision_data.py: 400 projects over the 80 townships, their files,
-80 groups, 1,200 checkpoint reports, 2,000 findings, 20,000 public feedback items — setup, not
-measured); one voting and one implementation worker at township level (the chain's level), one
-supervision worker per level, the gateway, and bench.echo_service (max_workers pinned alike).
+its workers start (bench/supervision_data.py and the parts' rows: 400 projects over the 80
+townships and their files, 80 groups, 1,200 checkpoint reports, 2,000 findings with their
+inspections and rectification rounds, 20,000 public feedback items, 800 evaluations, 80
+satisfaction votes — setup, not measured; a part whose tables are missing is said so); one
+voting and one implementation worker at township level (the chain's level), one supervision
+worker per level (`--levels`), the gateway, and bench.echo_service (max_workers pinned alike).
 A congress_staff account of the city is written into the gateway's database and its token
 signed as a login signs it (a login's KDF is not measured).
 
