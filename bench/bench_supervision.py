@@ -66,6 +66,7 @@ YEAR = 2026  # the year reported on; the chain's sessions vote next year's proje
 TOWNSHIPS = 80
 CHAIN_TARGET_MS = 200.0
 REPORT_TARGET_S = 5.0
+PARTS = ("chain", "feedback", "report")
 FILE_ROUTE = "/api/v1/projects/{project_id}/supervision"
 FEEDBACK_ROUTE = "/api/v1/public/projects/{project_code}/feedback"
 REPORT_ROUTE = "/api/v1/supervision/year-end-report"
@@ -229,10 +230,11 @@ def measure_all(args: argparse.Namespace, platform: testing.Platform, uri: str,
                 year: data.Year, echo: Any) -> None:  # fmt: skip
     token = signed_tokens(platform, [("bench-renda-city", "congress_staff", data.CITY)])[0]
     present = routes(platform)
-    chain(platform, uri, token, year, args, FILE_ROUTE in present)
-    if not missing(FEEDBACK_ROUTE, present, "public feedback vs echo"):
+    if "chain" in args.parts:
+        chain(platform, uri, token, year, args, FILE_ROUTE in present)
+    if "feedback" in args.parts and not missing(FEEDBACK_ROUTE, present, "public feedback"):
         feedback(platform, echo, year, args)
-    if not missing(REPORT_ROUTE, present, "year-end report"):
+    if "report" in args.parts and not missing(REPORT_ROUTE, present, "year-end report"):
         year_end_report(platform, token, args.report_calls)
     print("\nworker memory (peak, after the run):")
     memory_report(platform, "peak")
@@ -257,6 +259,9 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         default=",".join(stack.LEVELS),
         help="supervision's workers (make run starts all three; the report needs city)",
     )
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"which to measure, of {','.join(PARTS)}"
+    )
     parser.add_argument("--quick", action="store_true", help="2 sessions, a tenth of the year")
     parser.add_argument(
         "--profile", metavar="DIR", help="cProfile every process; stats to DIR/<name>.prof"
@@ -269,6 +274,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     args.sessions = max(1, min(args.sessions, TOWNSHIPS))
     args.route_sessions = max(0, min(args.route_sessions, TOWNSHIPS - args.sessions))
     args.levels = tuple(level for level in args.levels.split(",") if level)
+    args.parts = {part for part in args.parts.split(",") if part in PARTS}
     args.scale = data.Scale().scaled(args.share)
     return args
 
