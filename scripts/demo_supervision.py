@@ -1,8 +1,10 @@
 """Demo data for supervision (人大评, issue 14) in the demo town 薛家湾镇, over HTTP like any
 client, after scripts.demo_projects has made the town's projects: a supervision group of the
 banner's congress staff — jipiao as 组长, renda from the committee office and the demo deputy
-daibiao (王建国's account) — with every project of the town assigned; one anonymous public
-feedback on the first project, sent through its public code and published by renda.
+daibiao (王建国's account) — with every project of the town assigned; the year's 年初 checkpoint
+(问选题, due 31 March) with the group's report on the first project, filed by daibiao; one
+anonymous public feedback on the first project, sent through its public code and published
+by renda.
 
 Also written under var/demo/: the first project's QR code (project-<code>-qr.png) and its
 printable site sign (project-<code>-sign.svg), both from the gateway's routes. `make run` prints
@@ -57,6 +59,7 @@ def ensure_supervision(base_url: str) -> DemoSupervision | None:
     group = groups[0] if groups else _form_group(base_url, staff, year, projects)
     first = projects[0]
     if created:
+        _opening_checkpoint(base_url, staff, year, group, first)
         public = Http(base_url)
         path = f"/api/v1/public/projects/{first['public_code']}/feedback"
         sent = public.call("POST", path, 201, body=FEEDBACK)
@@ -100,6 +103,24 @@ def _form_group(base_url: str, staff: Http, year: int, projects: list[dict]) -> 
         "project_ids": [p["project_id"] for p in projects],
     }
     return dict(staff.call("POST", "/api/v1/supervision-groups", 201, body=body))
+
+
+def _opening_checkpoint(
+    base_url: str, staff: Http, year: int, group: dict[str, Any], project: dict[str, Any]
+) -> None:
+    body = {"area_code": TOWN, "year": year, "stage": "opening", "due_date": f"{year}-03-31"}
+    checkpoint = staff.call("POST", "/api/v1/checkpoints", body=body)
+    answers = [{"question": q, "answer": "已核实：选题来自群众建议，方案已落实。"}
+               for q in checkpoint["questions"]]  # fmt: skip
+    report = {
+        "group_id": group["group_id"],
+        "project_id": project["project_id"],
+        "answers": answers,
+        "verdict": "good",
+        "findings": [],
+    }
+    deputy = login_as(base_url, DEPUTY)
+    deputy.call("POST", f"/api/v1/checkpoints/{checkpoint['id']}/reports", 201, body=report)
 
 
 def _user_id(base_url: str, username: str) -> str:

@@ -1,9 +1,11 @@
 """The year-end evaluation report of a city on PostgreSQL: 400 projects and 2,000 findings,
-the JSON figures and both files in well under the 5 s the issue asks (aggregate queries)."""
+the JSON figures and both files from the same counts (the time: bench/bench_supervision.py)."""
 
-import time
+import base64
+import io
 from datetime import UTC, datetime
 
+import docx
 import pytest
 from servicekit.auth import Principal
 
@@ -21,16 +23,13 @@ def test_a_city_year_on_postgresql(pg, tmp_path):
         e.seed_city_year(sessions["supervision"], datetime(2027, 12, 25, tzinfo=UTC))
         worker = service_worker("supervision", sessions, CITY_ADMIN, level="city")
         query = {"area_code": "150600", "year": 2027}
-        started = time.perf_counter()
         report = worker.get_year_end_report(query)
-        worker.export_year_end_report("docx", query)
-        worker.export_year_end_report("xlsx", query)
-        elapsed = time.perf_counter() - started
+        word = worker.export_year_end_report("docx", query)
+    document = docx.Document(io.BytesIO(base64.b64decode(word["content_base64"])))
     assert report["completion"] == {
         "projects": 400,
         "completed_same_year": 266,
         "rate_percent": "66.5",
     }
     assert report["findings"]["by_state"]["closed"] == 1000
-    print(f"year-end report, city, PostgreSQL, JSON + Word + Excel: {elapsed:.2f} s")
-    assert elapsed < 5, elapsed
+    assert len(report["projects"]) == 400 and len(document.tables[-1].rows) == 1 + 400

@@ -122,6 +122,10 @@ class TestResults:
         assert {f.state for f in findings} == {"open"}
         assert count(session, FileEntry, FileEntry.kind == "satisfaction_graded") == 3
         assert count(session, FileEntry, FileEntry.kind == "finding_raised") == 2
+        # the government is told at once: no group has to hand a 不满意 over first
+        query = {"area_code": e.BANNER, "year": 2027}
+        told = worker(sessions, e.GOVERNMENT).list_findings(query)["items"]
+        assert sorted(f["project_id"] for f in told) == sorted(projects[1:])
 
     def test_exactly_half_satisfied_and_more_than_half_together_is_basically(
         self, sessions, projects

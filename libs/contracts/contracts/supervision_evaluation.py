@@ -322,6 +322,7 @@ class YearEndReport(StrictSchema):
     findings = fields.Dict(required=True)
     evaluations = fields.Dict(required=True)
     satisfaction = fields.Dict(required=True)
+    projects = fields.List(fields.Dict(), required=True)  # the project list (项目清单)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -21,13 +21,15 @@ QUIET_ZONE = 4
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 
-def qr_code(url: str) -> segno.QRCode:
-    return segno.make_qr(url, error=ERROR, boost_error=False)
+def qr_code(url: str, error: str = ERROR) -> segno.QRCode:
+    return segno.make_qr(url, error=error, boost_error=False)
 
 
-def svg(url: str, title: str) -> str:
+def svg(url: str, title: str, error: str = ERROR) -> str:
+    """SVG text to embed or serve: no XML declaration, a viewBox without width or height (the
+    page sizes it), a white background drawn in and a <title> for screen readers."""
     buffer = io.BytesIO()
-    qr_code(url).save(
+    qr_code(url, error).save(
         buffer,
         kind="svg",
         xmldecl=False,

@@ -2,32 +2,15 @@
 year-end evaluation report of an area (年度监督评价报告). Built from views already shaped by
 the use cases; this module only lays them out. Officials file Word documents."""
 
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentType
+from servicekit.word import table, to_bytes
 
 KIND_NAMES = {"evaluation": "绩效评价", "pre_evaluation": "预评估"}
-
-
-def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = str(header)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = "" if value is None else str(value)
-
-
-def _bytes(document: DocumentType) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def _indicator_rows(
@@ -55,23 +38,35 @@ def evaluation_docx(evaluation: dict[str, Any], version: Any) -> bytes:
     document.add_heading("指标得分", level=2)
     indicators = json.loads(version.indicators)
     rows = _indicator_rows(indicators, evaluation["scores"])
-    _table(document, ["编号", "指标", "级别", "分值/权重", "得分"], rows)
+    table(document, ["编号", "指标", "级别", "分值/权重", "得分"], rows)
     document.add_heading("评价意见", level=2)
     document.add_paragraph(evaluation["remarks"] or "（无）")
     if evaluation["attachments"]:
         document.add_heading("附件", level=2)
         for attachment in evaluation["attachments"]:
             document.add_paragraph(str(attachment.get("file_name", "")))
-    return _bytes(document)
+    return to_bytes(document)
+
+
+PROJECT_HEADERS = ["项目", "地区", "状态", "实际进度(%)", "完成日期", "问题数", "已销号",
+                   "绩效评价", "满意度"]  # fmt: skip
+
+
+def project_table_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [p["title"], p["area_name"], p["status_name"], p["actual_percent"], p["completed_on"],
+         p["findings"], p["findings_closed"], p["evaluation_grade"], p["satisfaction_grade"]]
+        for p in report["projects"]
+    ]  # fmt: skip
 
 
 def year_end_docx(report: dict[str, Any]) -> bytes:
     """The area's year-end evaluation report, one section per figure group."""
     document = Document()
     document.add_heading(f"{report['area_name']} {report['year']} 年度民生实事项目监督评价报告", 1)
-    for section in (_completion, _funds, _findings, _evaluations, _satisfaction):
+    for section in (_completion, _funds, _findings, _evaluations, _satisfaction, _projects):
         section(document, report)
-    return _bytes(document)
+    return to_bytes(document)
 
 
 def _completion(document: DocumentType, report: dict[str, Any]) -> None:
@@ -89,7 +84,7 @@ def _funds(document: DocumentType, report: dict[str, Any]) -> None:
     document.add_heading("二、资金情况", level=2)
     ratio = f"{funds['disbursement_percent']}%" if funds["disbursement_percent"] else "—"
     row = [funds["budget_yuan"], funds["disbursed_yuan"], funds["paid_yuan"], ratio]
-    _table(document, ["预算（元）", "已拨付（元）", "已支付（元）", "拨付率"], [row])
+    table(document, ["预算（元）", "已拨付（元）", "已支付（元）", "拨付率"], [row])
 
 
 def _findings(document: DocumentType, report: dict[str, Any]) -> None:
@@ -97,8 +92,8 @@ def _findings(document: DocumentType, report: dict[str, Any]) -> None:
     closed = findings["by_state"].get("closed", 0)
     document.add_heading("三、发现问题及整改", level=2)
     document.add_paragraph(f"发现问题 {findings['total']} 个，已整改销号 {closed} 个。")
-    _table(document, ["状态", "数量"], sorted(findings["by_state"].items()))
-    _table(document, ["来源", "数量"], sorted(findings["by_source"].items()))
+    table(document, ["状态", "数量"], sorted(findings["by_state"].items()))
+    table(document, ["来源", "数量"], sorted(findings["by_source"].items()))
 
 
 def _evaluations(document: DocumentType, report: dict[str, Any]) -> None:
@@ -108,13 +103,18 @@ def _evaluations(document: DocumentType, report: dict[str, Any]) -> None:
         for kind, grades in sorted(report["evaluations"]["by_kind"].items())
         for grade, count in sorted(grades.items())
     ]
-    _table(document, ["类别", "等级", "数量"], rows)
+    table(document, ["类别", "等级", "数量"], rows)
 
 
 def _satisfaction(document: DocumentType, report: dict[str, Any]) -> None:
     satisfaction = report["satisfaction"]
     votes = satisfaction["votes"]
     document.add_heading("五、满意度测评", level=2)
-    _table(document, ["等级", "项目数"], sorted(satisfaction["grades"].items()))
+    table(document, ["等级", "项目数"], sorted(satisfaction["grades"].items()))
     counts = [votes["satisfied"], votes["basically"], votes["dissatisfied"], votes["abstain"]]
-    _table(document, ["满意", "基本满意", "不满意", "弃权"], [counts])
+    table(document, ["满意", "基本满意", "不满意", "弃权"], [counts])
+
+
+def _projects(document: DocumentType, report: dict[str, Any]) -> None:
+    document.add_heading("六、项目清单", level=2)
+    table(document, PROJECT_HEADERS, project_table_rows(report))

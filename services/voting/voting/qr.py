@@ -10,27 +10,16 @@ still fits a small version-2 code (the token's characters are all in the QR alph
 Always a full QR code, never a Micro QR, which many phone readers lack.
 """
 
-import io
-
 import segno
+from servicekit import qr
 
 TITLE = "选票凭证二维码 (ballot token QR code)"
+ERROR = "m"
 
 
 def token_qr(token: str) -> segno.QRCode:
-    return segno.make_qr(token, error="m", boost_error=False)
+    return qr.qr_code(token, ERROR)
 
 
 def token_qr_svg(token: str) -> str:
-    buffer = io.BytesIO()
-    token_qr(token).save(
-        buffer,
-        kind="svg",
-        xmldecl=False,
-        omitsize=True,
-        title=TITLE,
-        dark="#000",
-        light="#fff",
-        nl=False,
-    )
-    return buffer.getvalue().decode("utf-8")
+    return qr.svg(token, TITLE, ERROR)

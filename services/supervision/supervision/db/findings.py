@@ -20,6 +20,9 @@ FINDING_SOURCES = (
     "direct",
     "satisfaction",
 )
+# Findings the government reads as soon as they are raised: the deputies graded the project
+# 不满意 — it is told so, whether or not a group hands it over as a rectification request.
+TOLD_SOURCES = ("satisfaction",)
 
 
 def add_finding(

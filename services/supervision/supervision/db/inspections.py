@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from .findings import TOLD_SOURCES
 from .inspections_models import (
     Inspection,
     InspectionProject,
@@ -44,8 +45,9 @@ def findings_of(session: Session, source: str, source_ref: str) -> list[Finding]
 
 
 def findings(query: dict[str, Any], path: str, handed_only: bool, unit: str | None) -> Select[Any]:
-    """An area's findings; `handed_only`: those handed to the government (not open);
-    `unit`: only projects that unit leads (department staff)."""
+    """An area's findings; `handed_only`: those handed to the government (not open, or
+    addressed to it from the start: findings.TOLD_SOURCES); `unit`: only projects that unit
+    leads (department staff)."""
     rows = select(Finding).where(Finding.area_path.startswith(path))
     for column, value in ((Finding.year, query["year"]), (Finding.state, query["state"])):
         if value is not None:
@@ -53,7 +55,7 @@ def findings(query: dict[str, Any], path: str, handed_only: bool, unit: str | No
     if query["project_id"] is not None:
         rows = rows.where(Finding.project_id == query["project_id"])
     if handed_only:
-        rows = rows.where(Finding.state != "open")
+        rows = rows.where((Finding.state != "open") | Finding.source.in_(TOLD_SOURCES))
     if unit is not None:
         rows = rows.join(Project, Project.id == Finding.project_id)
         rows = rows.where(Project.lead_department == unit)

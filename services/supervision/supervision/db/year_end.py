@@ -82,3 +82,63 @@ def satisfaction_by(session: Session, path: str, year: int) -> list[tuple[Any, .
         .group_by(SatisfactionResult.grade)
     )
     return [tuple(row) for row in session.execute(query)]
+
+
+def project_rows(session: Session, path: str, year: int) -> list[dict[str, Any]]:
+    """Each project of the subtree and year with its findings (all, closed), its latest
+    evaluation's grade and its satisfaction grade: four statements, merged by project id."""
+    projects = session.execute(
+        select(
+            Project.id, Project.title, Project.area_code, Project.status, Project.actual_percent,
+            Project.completed_on, Project.same_year, Project.flagged,
+        )
+        .where(Project.area_path.startswith(path), Project.year == year)
+        .order_by(Project.area_path, Project.title, Project.id)
+    ).all()  # fmt: skip
+    findings = _findings_per_project(session, path, year)
+    evaluated = _latest_evaluation_grades(session, path, year)
+    rated = _satisfaction_grades(session, path, year)
+    return [
+        {
+            **row._asdict(),
+            "findings": findings.get(row.id, (0, 0))[0],
+            "findings_closed": findings.get(row.id, (0, 0))[1],
+            "evaluation_grade": evaluated.get(row.id),
+            "satisfaction_grade": rated.get(row.id),
+        }
+        for row in projects
+    ]
+
+
+def _findings_per_project(session: Session, path: str, year: int) -> dict[str, tuple[int, int]]:
+    closed = case((Finding.state == "closed", 1), else_=0)
+    query = (
+        select(Finding.project_id, func.count(), func.sum(closed))
+        .where(Finding.area_path.startswith(path), Finding.year == year)
+        .group_by(Finding.project_id)
+    )
+    return {pid: (int(n), int(c or 0)) for pid, n, c in session.execute(query)}
+
+
+def _latest_evaluation_grades(session: Session, path: str, year: int) -> dict[str, str]:
+    """Project id → the grade of its latest evaluation (绩效评价; pre-evaluations aside)."""
+    query = (
+        select(Evaluation.project_id, Evaluation.grade)
+        .where(
+            Evaluation.area_path.startswith(path),
+            Evaluation.year == year,
+            Evaluation.kind == "evaluation",
+            Evaluation.project_id.is_not(None),
+        )
+        .order_by(Evaluation.recorded_at, Evaluation.id)
+    )
+    return {pid: grade for pid, grade in session.execute(query).all()}  # noqa: C416  (latest wins)
+
+
+def _satisfaction_grades(session: Session, path: str, year: int) -> dict[str, str | None]:
+    query = (
+        select(SatisfactionResult.project_id, SatisfactionResult.grade)
+        .where(SatisfactionResult.area_path.startswith(path), SatisfactionResult.year == year)
+        .order_by(SatisfactionResult.vote_id)
+    )
+    return {pid: grade for pid, grade in session.execute(query).all()}  # noqa: C416

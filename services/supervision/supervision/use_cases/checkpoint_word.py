@@ -2,23 +2,18 @@
 summary table), 二、项目监督情况 (each project: group, verdict, progress figures, answers,
 findings), 三、逾期未报情况 (the missing reports and their reminders).
 
-Text from the records passes through `clean`: input refuses control characters, but a row
-written another way must not break the document (lxml refuses them in XML).
+Text from the records passes through servicekit.word's `clean` (control characters would
+break the XML).
 """
 
-import io
 from typing import Any
 
-from contracts.fields import CONTROL_CHARACTERS
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from servicekit.word import clean, table, to_bytes
 
 from .checkpoint_tables import FIGURE_HEADERS, figures, summary_rows
-
-
-def clean(value: Any) -> str:
-    return "" if value is None else CONTROL_CHARACTERS.sub("\ufffd", str(value))
 
 
 def to_docx(records: dict[str, Any]) -> bytes:
@@ -32,19 +27,12 @@ def to_docx(records: dict[str, Any]) -> bytes:
     _summary(document, records)
     _projects(document, records["items"])
     _missing(document, [item for item in records["items"] if item["missing"]])
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(document)
 
 
 def _summary(document: WordDocument, records: dict[str, Any]) -> None:
     document.add_heading("一、总体情况", level=1)
-    rows = summary_rows(records)
-    table = document.add_table(rows=1 + len(rows), cols=2)
-    table.style = "Table Grid"
-    table.cell(0, 0).text, table.cell(0, 1).text = "项目", "数量"
-    for number, (label, count) in enumerate(rows, start=1):
-        table.cell(number, 0).text, table.cell(number, 1).text = label, str(count)
+    table(document, ["项目", "数量"], summary_rows(records))
 
 
 def _projects(document: WordDocument, items: list[dict[str, Any]]) -> None:

@@ -144,7 +144,7 @@ def _addressed(session: Session, principal: Principal, row: Finding) -> bool:
     unit = _unit(principal)
     project = file_db.project(session, row.project_id)
     led = unit is None or (project is not None and project.lead_department == unit)
-    return row.state != "open" and led
+    return (row.state != "open" or row.source in finding_db.TOLD_SOURCES) and led
 
 
 def view(row: Finding, project: Project | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from contracts import supervision_evaluation as contract
+from contracts.implementation import PROJECT_STATUS_NAMES
 from contracts.reports import ExportFile
 from servicekit import areas
 from servicekit import tables as exports
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from .. import roles
 from ..db import year_end as db
 from ..domain.evaluation import one_decimal
-from ..evaluation_documents import KIND_NAMES, year_end_docx
+from ..evaluation_documents import KIND_NAMES, PROJECT_HEADERS, project_table_rows, year_end_docx
 
 FORMATS = {"docx": contract.DOCX, "xlsx": contract.XLSX}
 FINDING_STATES = ("open", "requested", "closed", "escalated")
@@ -49,6 +50,27 @@ def figures(session: Session, guard: Guard, query: dict[str, Any], now: datetime
         "findings": _findings(db.findings_by(session, path, year)),
         "evaluations": _evaluations(db.evaluations_by(session, path, year)),
         "satisfaction": _satisfaction(db.satisfaction_by(session, path, year)),
+        "projects": [_project(row) for row in db.project_rows(session, path, year)],
+    }
+
+
+def _project(row: dict[str, Any]) -> dict[str, Any]:
+    """One line of the project list (项目清单): names and figures, never a person."""
+    return {
+        "project_id": row["id"],
+        "title": row["title"],
+        "area_code": row["area_code"],
+        "area_name": areas.require(row["area_code"]).name,
+        "status": row["status"],
+        "status_name": PROJECT_STATUS_NAMES.get(row["status"], row["status"]),
+        "actual_percent": row["actual_percent"],
+        "completed_on": row["completed_on"].isoformat() if row["completed_on"] else None,
+        "same_year": row["same_year"],
+        "flagged": row["flagged"],
+        "findings": row["findings"],
+        "findings_closed": row["findings_closed"],
+        "evaluation_grade": row["evaluation_grade"],
+        "satisfaction_grade": row["satisfaction_grade"],
     }
 
 
@@ -131,6 +153,7 @@ def _tables(report: dict[str, Any]) -> list[exports.Table]:
     findings = report["findings"]
     return [
         _summary(report),
+        exports.Table("projects", "项目清单", PROJECT_HEADERS, project_table_rows(report)),
         exports.Table(
             "findings", "问题整改", ["状态", "数量"], sorted(findings["by_state"].items())
         ),
