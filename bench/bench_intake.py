@@ -85,6 +85,18 @@ class Stack:
         return {**self.platform.processes, "echo": self.echo_process}
 
 
+@dataclass
+class RouteStack(Stack):
+    """A Stack aimed at another public POST route of the gateway (`path`), with its `body`."""
+
+    path: str = "/api/v1/proposals"
+    body: str = BODY
+
+    @property
+    def gateway_url(self) -> str:
+        return f"{self.platform.base_url}{self.path}"
+
+
 def start_echo(
     amqp_uri: str, folder: str, module: str = "bench.echo_service"
 ) -> tuple[subprocess.Popen[bytes], str]:
@@ -257,6 +269,34 @@ def measure(
                 flush=True,
             )
     return points
+
+
+def against_echo(
+    running: Stack, title: str, clients: int, slices: tuple[float, float, int], body: str
+) -> float:
+    """One public route against the echo at `clients`, (warm-up, seconds, rounds) in ABBA
+    slices, the same body to both: the table, the ratio and each side's CPU per request."""
+    warmup, seconds, rounds = slices
+    points = measure(running, clients, warmup, seconds, rounds, body)
+    gateway, echo = points["gateway"], points["echo"]
+    print(
+        f"\n{title} via gateway vs bare nameko echo, {clients} clients, {seconds:g} s per target "
+        f"in {rounds} slices (ABBA) after {warmup:g} s warm-up each; latencies in ms"
+    )
+    print(HEADER)
+    print("-" * len(HEADER))
+    print(row(clients, gateway, echo))
+    ratio = gateway.rps / echo.rps if echo.rps else float("nan")
+    print(
+        f"throughput ratio {ratio:.2f} (target >= {THROUGHPUT_TARGET}): "
+        f"{verdict(ratio >= THROUGHPUT_TARGET)}"
+    )
+    for target, point in points.items():
+        print(f"  {target:<7} server cpu ms/request: {cpu_breakdown(point)}")
+    odd = {k: v for k, v in gateway.statuses.items() if k != "201"}
+    if odd:
+        print(f"  gateway non-201 statuses: {odd}")
+    return ratio
 
 
 def exited(running: Stack) -> list[str]:

@@ -40,31 +40,19 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 from servicekit import testing
 
 from bench import petition_sweep, stack
-from bench.bench_intake import (
-    HEADER,
-    MAX_WORKERS,
-    THROUGHPUT_TARGET,
-    Stack,
-    cpu_breakdown,
-    measure,
-    row,
-    start_echo,
-    wait_echo,
-)
+from bench.bench_intake import MAX_WORKERS, RouteStack, against_echo, start_echo, wait_echo
 from tests.support import petition as world
-from tests.support.voting_floor import gateway_database_url
 
 with warnings.catch_warnings():  # eventlet's deprecation notice, via servicekit.auth -> nameko
     warnings.simplefilter("ignore")
     from bench.city_checks import memory_report, percentile
-    from bench.city_setup import cheap_hashes
+    from bench.city_setup import signed_tokens
 
 BANNER = "150622"  # 准格尔旗: its congress staff keep the deputies of 薛家湾镇 (150622100)
 CLIENTS = 8
@@ -73,41 +61,10 @@ OPEN311_CALLS = 100
 
 
 # ---- the stack ------------------------------------------------------------------------------
-@dataclass
-class PetitionStack(Stack):
-    """bench_intake's Stack, aimed at the public matter route; `body` names a deputy's code."""
-
-    body: str = ""
-
-    @property
-    def gateway_url(self) -> str:
-        return f"{self.platform.base_url}/api/v1/matters"
-
-
 def staff_token(platform: testing.Platform) -> str:
     """A congress_staff account of the banner, written as gateway.cli does; its token signed
     as a login signs it."""
-    from servicekit import config
-    from servicekit.auth import Principal
-    from servicekit.clock import utcnow
-    from servicekit.db import make_engine
-    from sqlalchemy.orm import Session
-
-    from gateway import accounts, tokens
-
-    engine = make_engine(gateway_database_url(platform))
-    now = utcnow()
-    try:
-        with Session(engine) as session, cheap_hashes():
-            account = accounts.create_account(
-                session, username="bench-renda", password=os.urandom(16).hex(),
-                roles=["congress_staff"], area_code=BANNER, display_name=None, now=now,
-            )  # fmt: skip
-            account_id = account.id
-    finally:
-        engine.dispose()
-    principal = Principal(account_id, ("congress_staff",), BANNER, "bench-renda")
-    return tokens.issue(config.token_secret(), principal, now)[0]
+    return signed_tokens(platform, [("bench-renda", "congress_staff", BANNER)])[0]
 
 
 def deputies(platform: testing.Platform, token: str) -> dict[str, dict]:
@@ -133,7 +90,7 @@ def matter_body(code: str) -> str:
 
 
 @contextmanager
-def petition_stack(profile: str | None = None) -> Iterator[PetitionStack]:
+def petition_stack(profile: str | None = None) -> Iterator[RouteStack]:
     with stack.vhost() as host, stack.data_dir() as folder:
         env = {
             "MAX_WORKERS": str(MAX_WORKERS),
@@ -154,7 +111,7 @@ def petition_stack(profile: str | None = None) -> Iterator[PetitionStack]:
                 os.environ["DATA_DIR"] = platform.data_dir
                 found = deputies(platform, staff_token(platform))
                 body = matter_body(found["wang"]["public_code"])
-                running = PetitionStack(platform, echo, echo_url, body)
+                running = RouteStack(platform, echo, echo_url, "/api/v1/matters", body)
                 first = requests.post(
                     running.gateway_url, data=body.encode(), timeout=30,
                     headers={"Content-Type": "application/json"},
@@ -191,30 +148,12 @@ def sweeps(args: argparse.Namespace) -> None:
         print(f"  PostgreSQL: not measured ({type(exc).__name__}: {str(exc)[:200]})")
 
 
-def submission(running: PetitionStack, args: argparse.Namespace) -> None:
-    points = measure(running, CLIENTS, args.warmup, args.seconds, args.rounds, running.body)
-    gateway, echo = points["gateway"], points["echo"]
-    print(
-        f"\nPOST /api/v1/matters (public, a deputy's code, no login) via gateway vs bare nameko "
-        f"echo, {CLIENTS} clients, {args.seconds:g} s per target in {args.rounds} slices (ABBA)"
-        f" after {args.warmup:g} s warm-up each; latencies in ms"
-    )
-    print(HEADER)
-    print("-" * len(HEADER))
-    print(row(CLIENTS, gateway, echo))
-    ratio = gateway.rps / echo.rps if echo.rps else float("nan")
-    print(
-        f"throughput ratio {ratio:.2f} (target >= {THROUGHPUT_TARGET}): "
-        f"{'PASS' if ratio >= THROUGHPUT_TARGET else 'FAIL'}"
-    )
-    for target, point in points.items():
-        print(f"  {target:<7} server cpu ms/request: {cpu_breakdown(point)}")
-    odd = {k: v for k, v in gateway.statuses.items() if k != "201"}
-    if odd:
-        print(f"  gateway non-201 statuses: {odd}")
+def submission(running: RouteStack, args: argparse.Namespace) -> None:
+    title = "POST /api/v1/matters (public, a deputy's code, no login)"
+    against_echo(running, title, CLIENTS, (args.warmup, args.seconds, args.rounds), running.body)
 
 
-def open311_requests_p99(running: PetitionStack, calls: int = OPEN311_CALLS) -> None:
+def open311_requests_p99(running: RouteStack, calls: int = OPEN311_CALLS) -> None:
     """GET /open311/v2/requests.json of the township the submissions went to: 1,000 records
     (the spec's most a page; topped up through the public route if the load made fewer),
     `calls` calls one after the other, p50 and p99; beside it GET services.json of the

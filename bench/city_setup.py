@@ -122,15 +122,11 @@ def cheap_hashes() -> Iterator[None]:
         passwords.COST = cost
 
 
-def create_accounts(platform: testing.Platform, city: City) -> None:
-    people = [(f"gov-{t}", "government_staff", t) for t in city.towns]
-    people += [(f"fin-{t}", "finance_staff", t) for t in city.towns]
-    people += [
-        ("gov-city", "government_staff", data.CITY),
-        ("fin-city", "finance_staff", data.CITY),
-    ]
+def signed_tokens(platform: testing.Platform, people: list[tuple[str, str, str]]) -> list[str]:
+    """(username, role, area) accounts written into the gateway's database as gateway.cli
+    writes them, each one's token signed as a login signs it (a login's KDF is not measured)."""
     engine = make_engine(gateway_database_url(platform))
-    secret, now = config.token_secret(), utcnow()
+    secret, now, signed = config.token_secret(), utcnow(), []
     try:
         with Session(engine) as session, cheap_hashes():
             for username, role, area in people:
@@ -144,9 +140,20 @@ def create_accounts(platform: testing.Platform, city: City) -> None:
                     now=now,
                 )
                 principal = Principal(account.id, (role,), area, username)
-                city.tokens.append(tokens.issue(secret, principal, now)[0])
+                signed.append(tokens.issue(secret, principal, now)[0])
     finally:
         engine.dispose()
+    return signed
+
+
+def create_accounts(platform: testing.Platform, city: City) -> None:
+    people = [(f"gov-{t}", "government_staff", t) for t in city.towns]
+    people += [(f"fin-{t}", "finance_staff", t) for t in city.towns]
+    people += [
+        ("gov-city", "government_staff", data.CITY),
+        ("fin-city", "finance_staff", data.CITY),
+    ]
+    city.tokens += signed_tokens(platform, people)
     n = len(city.towns)
     city.staff = {t: i for i, t in enumerate(city.towns)}
     city.finance = {t: n + i for i, t in enumerate(city.towns)}

@@ -8,15 +8,13 @@ it. Prints the statements one submission runs and the CPU time per submission (t
 """
 
 import argparse
-import cProfile
 import os
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
-from sqlalchemy import event
+from bench import inprocess
 
 with warnings.catch_warnings():  # eventlet's deprecation notice, via servicekit -> nameko
     warnings.simplefilter("ignore")
@@ -24,8 +22,6 @@ with warnings.catch_warnings():  # eventlet's deprecation notice, via servicekit
 
     from tests.support import petition as world_of
     from tests.support.workers import migrated_sessions
-
-ROUNDS = 6
 
 
 def main(argv: list[str]) -> int:
@@ -41,33 +37,17 @@ def main(argv: list[str]) -> int:
         world = world_of.build(sessions)
         for _ in range(50):  # statements built and cached, the pool warm
             world.submit("wang")
-        seen: list[str] = []
         engine = sessions["petition"].get_bind()
-        listener = lambda *a: seen.append(a[2])  # noqa: E731  (conn, cursor, statement, …)
-        event.listen(engine, "before_cursor_execute", listener)
-        world.submit("wang")
-        event.remove(engine, "before_cursor_execute", listener)
-        print(f"{len(seen)} statements a submission:")
-        for statement in seen:
-            print("   ", " ".join(statement.split())[:120])
+        inprocess.print_statements(
+            inprocess.statements(engine, lambda: world.submit("wang")), "a submission"
+        )
         if args.profile:
-            profile = cProfile.Profile(time.process_time)
-            profile.runcall(lambda: [world.submit("wang") for _ in range(args.calls)])
-            profile.dump_stats(args.profile)
-            print(f"cProfile stats (CPU clock) of {args.calls} submissions: {args.profile}")
+            inprocess.profile(args.profile, lambda: world.submit("wang"), args.calls)
             return 0
-        rounds = []
-        for _ in range(ROUNDS):
-            started = time.process_time()
-            for _ in range(args.calls):
-                world.submit("wang")
-            rounds.append((time.process_time() - started) / args.calls * 1000)
-        started = time.process_time()
-        for _ in range(args.calls):
-            world.worker()
-        harness = (time.process_time() - started) / args.calls * 1000
+        rounds = inprocess.cpu_ms(lambda: world.submit("wang"), args.calls)
+        harness = inprocess.cpu_ms(world.worker, args.calls, rounds=1)[0]
         print(
-            f"CPU per submission: {min(rounds):.2f} ms (fastest of {ROUNDS} rounds of "
+            f"CPU per submission: {min(rounds):.2f} ms (fastest of {len(rounds)} rounds of "
             f"{args.calls}: {' '.join(f'{r:.2f}' for r in rounds)}), of which the harness's "
             f"worker_factory {harness:.2f} ms"
         )

@@ -95,12 +95,14 @@ class Client:
         return self.call("POST", path, expect, json=body)
 
 
-def frozen_list_envelope(candidates: int, seats: int, area: str = TOWN) -> dict[str, Any]:
+def frozen_list_envelope(
+    candidates: int, seats: int, area: str = TOWN, year: int = YEAR
+) -> dict[str, Any]:
     payload = {
         "candidate_list_id": str(uuid.uuid4()),
         "area_code": area,
         "level": "township",
-        "year": YEAR,
+        "year": year,
         "seats": seats,
         "differential_ratio_permille": 200,
         "content_hash": uuid.uuid4().hex * 2,
