@@ -44,10 +44,13 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
+from contracts import registry
 from servicekit import testing
 
 from bench import stack
@@ -192,8 +195,9 @@ def counted(report: dict[str, Any]) -> str:
 def run(args: argparse.Namespace, folder: Path) -> None:
     areas_file, towns = write_city_areas(folder, TOWNSHIPS)
     os.environ["AREAS_FILE"] = str(areas_file)  # this process's areas (the bulk rows' paths)
-    with stack.vhost() as host, stack.data_dir() as temp:
+    with stack.vhost() as host, stack.data_dir() as temp, databases(args.postgres) as urls:
         env = {
+            **urls,
             "AREAS_FILE": str(areas_file),
             "MAX_WORKERS": str(MAX_WORKERS),
             "GATEWAY_MAX_WORKERS": str(MAX_WORKERS),
@@ -203,7 +207,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         echo = None
         try:
             prepare(platform)
-            year = parts.setup(platform.data_dir, towns, YEAR, args.scale)
+            year = parts.setup(votes.database_url(platform, "supervision"), towns, YEAR, args.scale)
             start_workers(platform, args.levels)
             echo = start_echo(host.uri, temp)
             wait_echo(*echo)
@@ -215,6 +219,23 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         finally:
             stack.stop([*platform.processes.values(), *([echo[0]] if echo else [])])
             platform.processes.clear()
+
+
+@contextmanager
+def databases(postgres: bool) -> Iterator[dict[str, str]]:
+    """Every service's database on the machine's PostgreSQL (fresh, dropped afterwards), or
+    none named: the SQLite default."""
+    if not postgres:
+        yield {}
+        return
+    created = testing.PgDatabases()
+    try:
+        yield {
+            f"{name.upper()}_DATABASE_URL": created.create(f"bench_{name}")
+            for name in registry.databases()
+        }
+    finally:
+        created.drop_all()
 
 
 def prepare(platform: testing.Platform) -> None:
@@ -263,6 +284,9 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         "--parts", default=",".join(PARTS), help=f"which to measure, of {','.join(PARTS)}"
     )
     parser.add_argument("--quick", action="store_true", help="2 sessions, a tenth of the year")
+    parser.add_argument(
+        "--postgres", action="store_true", help="every database on PostgreSQL (127.0.0.1:5432)"
+    )
     parser.add_argument(
         "--profile", metavar="DIR", help="cProfile every process; stats to DIR/<name>.prof"
     )

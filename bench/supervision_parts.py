@@ -225,9 +225,9 @@ TABLES = {
 }
 
 
-def setup(data_dir: str, towns: list[str], year_of: int, scale: Scale) -> Year:
-    """The year's records straight into supervision's database (SQLite under `data_dir`),
-    before its workers start; what was inserted, and what not, printed."""
+def setup(url: str, towns: list[str], year_of: int, scale: Scale) -> Year:
+    """The year's records straight into supervision's database (`url`: SQLite under the data
+    folder, or PostgreSQL), before its workers start; what was inserted, and what not, printed."""
     from servicekit.db import make_engine
     from supervision.db import METADATA
 
@@ -235,7 +235,7 @@ def setup(data_dir: str, towns: list[str], year_of: int, scale: Scale) -> Year:
 
     started = time.perf_counter()
     tables = dict(METADATA.tables)
-    engine = make_engine(f"sqlite:///{data_dir}/supervision.db")
+    engine = make_engine(url)
     try:
         with engine.begin() as connection:
             year = build(connection, tables, towns, year_of, scale, PARTS)

@@ -21,16 +21,17 @@ it opens the file) minus the announce call's start — the chain inside the serv
 poll's own delay.
 """
 
-import sqlite3
+import functools
 import statistics
 import time
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
 from contracts.implementation import project_id_for
 from servicekit import testing
+from sqlalchemy import Engine, bindparam, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from bench import stack
 from bench.city_checks import percentile
@@ -134,13 +135,27 @@ def wait_routes(staff: http_vote.Http, projects: list[str], deadline: float) -> 
             time.sleep(POLL_PAUSE_S)
 
 
+def database_url(platform: testing.Platform, name: str) -> str:
+    """Where the stack keeps service `name`'s database: its *_DATABASE_URL (--postgres) or the
+    SQLite file under the data folder."""
+    return platform.env.get(f"{name.upper()}_DATABASE_URL") or (
+        f"sqlite:///{platform.data_dir}/{name}.db"
+    )
+
+
+@functools.cache
+def _reader(url: str) -> Engine:
+    return create_engine(url, poolclass=NullPool)
+
+
 def created(database: str, projects: list[str]) -> list[datetime]:
     """When each of the session's projects was made there (`projects.created_at`, stamped by
-    the handler as it stages the row), read-only; as many as there are yet."""
-    marks = ",".join("?" * len(projects))
-    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)) as connection:
-        query = f"SELECT created_at FROM projects WHERE id IN ({marks})"
-        return [parse_utc(row[0]) for row in connection.execute(query, projects)]
+    the handler as it stages the row); as many as there are yet. `database`: a URL."""
+    query = text("SELECT created_at FROM projects WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    with _reader(database).connect() as connection:
+        return [as_utc(row[0]) for row in connection.execute(query, {"ids": projects})]
 
 
 def wait_rows(database: str, projects: list[str], deadline: float) -> None:
@@ -150,11 +165,11 @@ def wait_rows(database: str, projects: list[str], deadline: float) -> None:
         time.sleep(POLL_PAUSE_S)
 
 
-def stages(data_dir: str, projects: list[str], began_at: datetime, call_ms: float
+def stages(platform: testing.Platform, projects: list[str], began_at: datetime, call_ms: float
            ) -> dict[str, float]:  # fmt: skip
     """Each stage's ms after the announce call's start, from the services' own stamps."""
-    made = created(f"{data_dir}/implementation.db", projects)
-    files = sorted(created(f"{data_dir}/supervision.db", projects))
+    made = created(database_url(platform, "implementation"), projects)
+    files = sorted(created(database_url(platform, "supervision"), projects))
 
     def ms(moment: datetime) -> float:
         return (moment - began_at).total_seconds() * 1000
@@ -162,8 +177,9 @@ def stages(data_dir: str, projects: list[str], began_at: datetime, call_ms: floa
     return dict(zip(STAGES, (call_ms, ms(max(made)), ms(files[0]), ms(files[-1])), strict=True))
 
 
-def parse_utc(value: str) -> datetime:
-    moment = datetime.fromisoformat(value)
+def as_utc(value: str | datetime) -> datetime:
+    """A stamp as the database hands it back (SQLite: ISO text; PostgreSQL: a datetime)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -189,7 +205,7 @@ def run_sessions(platform: testing.Platform, amqp_uri: str, token: str, towns: l
     """One session per town, one after the other, each timed from its announce call and its
     files seen as `polls` says; then, with the route here, each file read through it."""
     staff, public = http_vote.Http(platform.base_url, token), http_vote.Http(platform.base_url)
-    database = f"{platform.data_dir}/supervision.db"
+    database = database_url(platform, "supervision")
     prepare_towns(staff, towns)
     done = []
     pids = {name: process.pid for name, process in platform.processes.items()}
@@ -200,7 +216,7 @@ def run_sessions(platform: testing.Platform, amqp_uri: str, token: str, towns: l
         before = cpu_of(pids)
         wall, began_at, call_ms = announce_and_wait(staff, sid, projects, poll, database)
         used = {name: 1000 * (s - before[name]) for name, s in cpu_of(pids).items()}
-        marks = stages(platform.data_dir, projects, began_at, call_ms)
+        marks = stages(platform, projects, began_at, call_ms)
         read = read_files(staff, projects) if route_here else 0
         files = len(created(database, projects))
         done.append(Timed(town, poll, wall, marks, files, used, read, vote_s))
