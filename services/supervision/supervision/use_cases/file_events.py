@@ -171,16 +171,20 @@ def open_file(
     session: Session, fact: dict[str, Any], now: datetime, after_commit: AfterCommit
 ) -> Project | None:
     """project_created_v1: the file opens, then the facts that came before it are applied."""
+    # Read before the project is staged: no autoflush, and nothing to delete when (as almost
+    # always) no fact came first.
+    waiting = select(PendingFact).where(PendingFact.project_id == fact["project_id"])
+    early = list(session.scalars(waiting.order_by(PendingFact.seq)))
     row = open_project_file(session, fact, now)
     if row is None:
         return None
     lines = 1
-    waiting = select(PendingFact).where(PendingFact.project_id == row.id)
-    for pending in list(session.scalars(waiting.order_by(PendingFact.seq))):
+    for pending in early:
         kind = KIND_OF_EVENT[pending.event_type]
         payload = load(FACTS[kind][0].schema, json.loads(pending.payload))
         lines += _apply(session, row, kind, payload)
-    session.execute(delete(PendingFact).where(PendingFact.project_id == row.id))
+    if early:
+        session.execute(delete(PendingFact).where(PendingFact.project_id == row.id))
     level = row.level
     after_commit(lambda: count_entry(GOVERNMENT, level, lines))
     return row

@@ -46,7 +46,7 @@ def open_file(session: Session, fact: dict[str, Any], now: datetime) -> Project 
         created_at=now,
     )
     session.add(row)
-    session.flush()  # the file's lines reference the project
+    session.flush()  # the file's lines reference the project (no relationship orders them)
     db.add_entry(
         session,
         row.id,
