@@ -12,7 +12,7 @@ SRC_ROOTS := libs/contracts libs/servicekit $(sort $(wildcard services/*)) gatew
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint fmt test-unit test-contract test-service test-int test-e2e \
-        test-faults test-one migrate topology bench compose-check clean new-service typecheck
+        test-faults test-browser browsers test-one migrate topology bench compose-check clean new-service typecheck
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -33,7 +33,7 @@ install: $(STAMP) ## create the virtualenv and install pinned dependencies
 run: $(STAMP) ## start the platform locally (migrate, start workers + gateway, load demo data)
 	$(BIN)/python -m scripts.run_platform
 
-test: $(STAMP) lint test-unit test-contract test-service test-int test-e2e test-faults ## run every test tier (what CI runs)
+test: $(STAMP) lint test-unit test-contract test-service test-int test-e2e test-browser test-faults ## run every test tier (what CI runs)
 
 lint: $(STAMP) ## ruff, the import-layering contracts and mypy strict (typecheck)
 	$(BIN)/ruff check .
@@ -60,6 +60,15 @@ test-int: $(STAMP) ## the machine's RabbitMQ and PostgreSQL, Alembic, deployment
 
 test-e2e: $(STAMP) ## processes as `make run` starts them, HTTP only
 	$(PYTEST) -q tests/e2e
+
+# Debian's packages, as root (CI's machine): Playwright's own browser download is unreachable.
+APT_INSTALL = apt-get install -y -q $(1) || { apt-get update -q && apt-get install -y -q $(1); }
+browsers: ## Debian's Chromium and a Chinese font for the browser tests, when missing
+	@test -x /usr/bin/chromium || { echo "安装 Debian 的 chromium (installing Debian's chromium for tests/browser)"; $(call APT_INSTALL,chromium); }
+	@fc-list :lang=zh family | grep -q . || { echo "安装中文字体 (installing a Chinese font: fonts-wqy-microhei)"; $(call APT_INSTALL,fonts-wqy-microhei); }
+
+test-browser: $(STAMP) browsers ## the pages in Chromium at phone width, axe-core on each (plain pytest: Playwright)
+	$(BIN)/pytest -q -p no:warnings tests/browser
 
 test-faults: $(STAMP) ## kill -9 a worker; kill and restart a private broker
 	$(PYTEST) -q tests/faults

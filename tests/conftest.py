@@ -11,7 +11,7 @@ import pytest
 from contracts import registry
 from servicekit import testing
 
-TIERS = ("unit", "contract", "service", "integration", "e2e", "faults")
+TIERS = ("unit", "contract", "service", "integration", "e2e", "faults", "browser")
 
 
 def pytest_configure(config: pytest.Config) -> None:

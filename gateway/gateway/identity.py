@@ -20,7 +20,9 @@ from servicekit.db import make_engine, unavailable
 from servicekit.errors import ServiceError, Unauthenticated
 
 from . import standing, tokens
+from .pages.security import SESSION_COOKIE
 
+API_PREFIX = "/api/"
 DEACTIVATED = "账号已停用 (this account is deactivated)"
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,17 @@ class Caller:
         if self.problem:
             raise self.problem
         return self.guard.require(roles, area_code)
+
+
+def authorization(request: Any) -> str:
+    """The bearer token: the Authorization header, or — for pages only, never for /api/ —
+    the login cookie a page set (gateway.pages.security). The API never reads the cookie, so
+    another site cannot make a browser call it with the resident's login (no CSRF there)."""
+    header: str = request.headers.get("Authorization", "")
+    if header or request.path.startswith(API_PREFIX):
+        return header
+    token = request.cookies.get(SESSION_COOKIE, "")
+    return f"Bearer {token}" if token else ""
 
 
 class Identity(DependencyProvider):
@@ -77,7 +90,7 @@ class Identity(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> Caller:
         request = worker_ctx.args[0] if worker_ctx.args else None
-        header = request.headers.get("Authorization", "") if request is not None else ""
+        header = authorization(request) if request is not None else ""
         principal, problem = self._principal(header) if header else (ANONYMOUS, None)
         if principal.authenticated:
             worker_ctx.data[AUTH_KEY] = principal.to_context(self.identity_key)

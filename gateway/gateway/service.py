@@ -17,13 +17,16 @@ from servicekit.routing import LevelRpc
 from . import clients
 from .identity import Identity
 from .limits import Limits
+from .pages.mount import pages_class
 from .table.mount import routes_class
 
-# The entrypoints: one per route declared in gateway.routes (gateway.table.mount).
+# The entrypoints: one per route declared in gateway.routes (gateway.table.mount), one per
+# page declared in gateway.pages.views (gateway.pages.mount).
 DeclaredRoutes = routes_class()
+DeclaredPages = pages_class()
 
 
-class GatewayService(DeclaredRoutes):  # type: ignore[misc,valid-type]  # built from the table
+class GatewayService(DeclaredRoutes, DeclaredPages):  # type: ignore[misc,valid-type]  # built
     """The dependencies every route uses; the routes themselves are declarations."""
 
     name = "gateway"
