@@ -55,7 +55,8 @@ class People:
 
 def session_in_deliberation(people: People) -> tuple[str, list[str]]:
     """A frozen list of 5 for 3 seats from collection, rules and a roster of 30, a session
-    (its title hostile) in deliberation with every deputy checked in."""
+    (its title hostile) in deliberation with the first 15 deputies checked in (short of the
+    quorum of 21)."""
     frozen = frozen_list(people, TOWN, count=5, seats=3)
     rules_and_roster(people.staff, TOWN, "YJ", DEPUTIES)
     body = {
@@ -81,11 +82,13 @@ def session_in_deliberation(people: People) -> tuple[str, list[str]]:
         time.sleep(0.2)
     sid = created["id"]
     people.staff.call("POST", f"/api/v1/sessions/{sid}/deliberation", 200, json={})
-    numbers = [f"YJ-{n:03d}" for n in range(1, DEPUTIES + 1)]
-    people.staff.call(
-        "POST", f"/api/v1/sessions/{sid}/check-in", 200, json={"deputy_numbers": numbers}
-    )
+    check_in(people, sid, range(1, 16))
     return sid, frozen.candidates
+
+
+def check_in(people: People, sid: str, numbers: range) -> None:
+    body = {"deputy_numbers": [f"YJ-{n:03d}" for n in numbers]}
+    people.staff.call("POST", f"/api/v1/sessions/{sid}/check-in", 200, json=body)
 
 
 def log_in(page, next_url: str) -> None:
@@ -134,6 +137,15 @@ def test_the_desk_runs_a_session_and_the_public_reads_its_result(phone, phone_wi
     assert page.url.endswith(f"/desk?area_code={TOWN}")
     check(page, "desk-list")
     page.get_by_role("link", name="阿勒腾席热镇民生实事票决").click()
+    assert int(page.locator("#present").inner_text()) == 15
+    assert "未达法定人数" in page.content()
+    with page.expect_response(lambda r: r.request.method == "POST") as refused:
+        page.get_by_role("button", name="开始投票").click()
+    assert refused.value.status == 422  # the API's refusal, with its count, on the desk
+    assert "15 present, 21 needed of 30" in page.locator(".notice.bad").inner_text()
+    check(page, "desk-quorum-refused")
+    check_in(people, sid, range(16, DEPUTIES + 1))
+    page.goto(f"/desk/{sid}")
     assert int(page.locator("#present").inner_text()) == DEPUTIES
     assert "已过法定人数" in page.content()
     assert page.get_by_text(HOSTILE, exact=False).count() >= 1  # the title, shown as text
