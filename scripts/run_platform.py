@@ -257,6 +257,11 @@ def print_banner(
     print(f"\n民生实事平台已启动 (Minsheng is up): {base_url}", flush=True)
     print(f"  OpenAPI: {base_url}/api/v1/openapi.json   健康: {base_url}/api/v1/health")
     print(f"  指标 metrics: {base_url}/metrics, 127.0.0.1:{metrics_base}-{last_port}/metrics")
+    board = demo_projects.TOWN[:6]  # the demo town's banner: its board shows the demo projects
+    print(
+        f"  页面 (pages): 群众首页 {base_url}/ · 代表工作台 {base_url}/w · 选票 {base_url}/b · "
+        f"议事台 {base_url}/desk · 进度公示 {base_url}/board/{board}"
+    )
     print(f"{signing}\n  新建征集公告 {created} 条 (notices created)")
     rules, deputies = voting
     print(
