@@ -1,10 +1,11 @@
 """The ballot token as a QR code, for the deputy's phone to scan at the desk.
 
-The code encodes the ballot page with the token in the URL's fragment — `<PUBLIC_BASE_URL>/b#<token>`
-(`ballot_url`) — so the phone's camera opens the ballot directly. The fragment never leaves the
-browser: it is not in the request line (so in no access log of the gateway or a proxy), nor in a
-Referer header; the page's script reads it, drops it from the address bar and sends it in a POST
-body. Without JavaScript the page asks for the code printed under the QR code instead.
+The code encodes the ballot page with the token in the URL's fragment,
+`<PUBLIC_BASE_URL>/b#<token>` (`ballot_url`), so the phone's camera opens the ballot directly.
+The fragment never leaves the browser: it is not in the request line (so in no access log of
+the gateway or a proxy), nor in a Referer header; the page's script reads it, drops it from the
+address bar and history, and sends it in a POST body. Without JavaScript the page asks for the
+code printed under the QR code instead.
 
 Drawn where the token is made — the deputy's device, or the desk's printer for a printed slip
 (contracts.ballot_tokens) — never by the service, which only ever sees the token's hash. SVG

@@ -10,8 +10,8 @@ import pytest
 import zxingcpp
 from contracts.voting import TOKEN_PATTERN
 from PIL import Image, ImageDraw
-from voting import qr
 from servicekit import config
+from voting import qr
 from voting.tokens import new_token
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -52,7 +52,6 @@ class TestTokenQr:
     def test_the_url_is_the_ballot_page_on_the_public_site(self, monkeypatch):
         monkeypatch.setenv("PUBLIC_BASE_URL", "https://minsheng.example/")
         assert qr.ballot_url(TOKENS[2]) == f"https://minsheng.example/b#{TOKENS[2]}"
-
 
     @pytest.mark.parametrize("token", [*TOKENS, ALL_ALPHABET])
     def test_the_svg_decodes_to_the_token(self, token):

@@ -17,6 +17,7 @@ No page here is stored by a browser or proxy (no_store), and none sends a Refere
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from contracts import voting as contract
 from servicekit.errors import NotFound, ServiceError
@@ -58,7 +59,10 @@ def approvals(chosen: dict[str, str]) -> int:
 
 
 def receipt_url(session_id: str, receipt: str, repeated: bool = False) -> str:
-    return f"/b/check?session_id={session_id}&receipt={receipt}" + ("&again=1" if repeated else "")
+    """Where a cast lands: the receipt (not secret: it says nothing of the ballot and is
+    published with the result) and the session, never the token."""
+    query = {"session_id": session_id, "receipt": receipt, **({"again": "1"} if repeated else {})}
+    return f"/b/check?{urlencode(query)}"
 
 
 def ballot_page(view: View) -> Response:
