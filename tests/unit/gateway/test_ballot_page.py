@@ -27,4 +27,5 @@ class TestReceiptUrl:
         assert url == f"/b/check?session_id=T-{'a' * 32}&receipt=ABCD-EFGH-JKMN-PQRS-TVWX"
 
     def test_a_repeated_cast_says_so(self):
-        assert receipt_url("T-x", "R").endswith("&again=1")
+        assert receipt_url("T-x", "R", repeated=True).endswith("&again=1")
+        assert "again" not in receipt_url("T-x", "R")
