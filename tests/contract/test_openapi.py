@@ -11,6 +11,7 @@ import pytest
 from contracts import registry
 from contracts.reference import CHANNELS, PUBLIC_CHANNEL, ROLES
 from contracts.rpc import ProposalSubmit
+from gateway.pages import mount as page_mount
 from gateway.routes.collection.intake import REQUIRED_BY_CHANNEL
 from gateway.service import GatewayService
 from gateway.table import mount
@@ -224,7 +225,7 @@ class TestProposalChannels:
 
 
 class TestDeclaration:
-    def test_every_entrypoint_of_the_gateway_is_a_declared_route(self):
+    def test_every_entrypoint_of_the_gateway_is_a_declared_route_or_page(self):
         served = {
             (entrypoint.method.lower(), entrypoint.url, name)
             for name, member in inspect.getmembers(GatewayService)
@@ -232,7 +233,9 @@ class TestDeclaration:
             if isinstance(entrypoint, JsonHttpEntrypoint)
         }
         declared = {(r.method, r.rule, r.entrypoint) for r in mount.declared()}
-        assert served == declared
+        pages = {(p.methods.lower(), p.rule, p.name) for p in page_mount.declared()}
+        assert served == declared | pages
+        assert not any(page.rule.startswith("/api/") for page in page_mount.declared())
 
     def test_the_route_packages_are_core_and_the_routed_services(self):
         assert set(mount.parts()) == {"core", *registry.ROUTED}

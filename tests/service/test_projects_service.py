@@ -309,6 +309,32 @@ class TestPublicPage:
             worker(sessions, ANONYMOUS).get_public_project("T-" + "0" * 32)
 
 
+class TestPublicBoard:
+    def test_anyone_sees_the_years_projects_against_plan_and_the_completion(self, sessions):
+        ids = [item["id"] for item in created(sessions, 2, 0)]
+        worker(sessions).put_plan(ids[0], p.plan())
+        worker(sessions).create_report(
+            ids[0], p.report("2026-W16", "2026-04-15", {"design": "1", "tender": "1/2"})
+        )
+        board = worker(sessions, ANONYMOUS).get_public_board({"area_code": "150622", "year": 2026})
+        assert (board["projects"], board["completed"], board["year"]) == (2, 0, 2026)
+        assert board["area_name"] == "准格尔旗" and board["target_percent"] == "95.0"
+        rows = {row["id"]: row for row in board["items"]}
+        assert set(rows) == set(ids) and rows[ids[0]]["actual_percent"] == "37.5"
+        assert rows[ids[0]]["planned_percent"] is not None and rows[ids[1]]["standing"] is None
+        township = next(a for a in board["areas"] if a["area_code"] == p.AREA)
+        assert township["projects"] == 2
+        text = json.dumps(board, ensure_ascii=False)
+        assert "王副镇长" not in text and "gov-1" not in text and "按计划推进" not in text
+
+    def test_another_year_is_empty_and_bad_queries_are_refused(self, sessions):
+        created(sessions, 1, 0)
+        board = worker(sessions, ANONYMOUS).get_public_board({"area_code": p.AREA, "year": 2030})
+        assert (board["projects"], board["items"], board["completion_percent"]) == (0, [], None)
+        with pytest.raises(ValidationFailed):
+            worker(sessions, ANONYMOUS).get_public_board({"area_code": p.AREA})
+
+
 class TestRefusals:
     def test_other_areas_wrong_roles_and_anonymous_are_refused(self, sessions):
         project_id = created(sessions, 1, 0)[0]["id"]

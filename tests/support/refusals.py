@@ -16,8 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"NotFound": 404, "Conflict": 409, "RuleViolation": 422}
 # servicekit helpers that refuse on the service's behalf.
-# servicekit.workcalendar.put_year commits the override table with commit_or_conflict.
-HELPERS = {"create_once": {409}, "commit_or_conflict": {409}, "put_year": {409}}
+# servicekit.workcalendar.put_year commits the override table with commit_or_conflict;
+# servicekit.errors.rule / conflict build a RuleViolation / Conflict (each service's errors
+# module re-exports them).
+HELPERS = {
+    "create_once": {409},
+    "commit_or_conflict": {409},
+    "put_year": {409},
+    "rule": {422},
+    "conflict": {409},
+}
 
 
 def _called_names(call: ast.Call) -> list[str]:

@@ -68,6 +68,7 @@ class ImplementationRpc(FundsRpc):
     list_projects = "list_projects"
     get_project = "get_project"
     get_public_project = "get_public_project"
+    get_public_board = "get_public_board"
     put_plan = "put_plan"
     list_plan_versions = "list_plan_versions"
     create_report = "create_report"
@@ -472,3 +473,36 @@ class ImplementationReport(StrictSchema):
     carried_over = fields.List(fields.Nested(ListedProject), required=True)
     areas = fields.List(fields.Nested(AreaCompletion), required=True)
     generated_at = fields.AwareDateTime(required=True)
+
+
+class BoardProject(StrictSchema):
+    """One project on the public board: what its site sign shows, no staff names."""
+
+    id = fields.String(required=True)
+    area_code = fields.String(required=True)
+    title = fields.String(required=True)
+    category = one_of(CATEGORIES, required=True)
+    status = one_of(PROJECT_STATUSES, required=True)
+    status_name = fields.String(required=True)
+    standing = one_of(STANDINGS, allow_none=True, required=True)
+    actual_percent = fields.String(required=True)
+    planned_percent = fields.String(allow_none=True, required=True)
+    lead_department = fields.String(allow_none=True, required=True)
+    deadline = fields.Date(allow_none=True, required=True)
+    flagged = fields.Boolean(required=True)  # 挂牌督办
+
+
+class PublicBoard(StrictSchema):
+    """The public progress board (进度公示) of an area and everything under it for a year: the
+    completion figures of the staff's report, and every project with its progress against plan."""
+
+    area_code = fields.String(required=True)
+    area_name = fields.String(required=True)
+    year = fields.Integer(required=True)
+    projects = fields.Integer(required=True)
+    completed = fields.Integer(required=True)
+    completion_percent = fields.String(allow_none=True, required=True)
+    target_percent = fields.String(required=True)
+    by_standing = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    areas = fields.List(fields.Nested(AreaCompletion), required=True)
+    items = fields.List(fields.Nested(BoardProject), required=True)  # by area, then title

@@ -66,6 +66,21 @@ class DatabaseUnavailable(ServiceError):
     code = codes.DATABASE_UNAVAILABLE
 
 
+# The three refusals every service builds the same way (a service's errors module re-exports
+# them beside its own: `errors.rule(...)` reads the same in every service).
+def rule(message: str, details: dict[str, Any] | None = None) -> RuleViolation:
+    return RuleViolation(message, details or {})
+
+
+def invalid(message: str, field: str) -> ValidationFailed:
+    """One field's refusal, with the message under that field (as a schema's)."""
+    return ValidationFailed(message, {field: [message]})
+
+
+def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
+    return Conflict(message, details or {})
+
+
 def _register_for_rpc() -> None:
     classes: tuple[type[ServiceError], ...] = (ServiceError, *ServiceError.__subclasses__())
     for cls in classes:

@@ -1,9 +1,10 @@
 """Implementation's refusals, built from the shared error kinds (only servicekit's kinds cross
 RPC)."""
 
-from typing import Any
-
-from servicekit.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from servicekit.errors import NotFound, RuleViolation
+from servicekit.errors import conflict as conflict
+from servicekit.errors import invalid as invalid
+from servicekit.errors import rule as rule
 
 
 def project_not_found() -> NotFound:
@@ -14,18 +15,6 @@ def no_plan() -> RuleViolation:
     return RuleViolation(
         "该项目尚未制定任务分解方案，请先制定方案再报送进度 (no task plan yet: put the plan first)"
     )
-
-
-def rule(message: str, details: dict[str, Any] | None = None) -> RuleViolation:
-    return RuleViolation(message, details or {})
-
-
-def invalid(message: str, field: str) -> ValidationFailed:
-    return ValidationFailed(message, {field: [message]})
-
-
-def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
-    return Conflict(message, details or {})
 
 
 def problem_not_found() -> NotFound:

@@ -1,14 +1,9 @@
 """Petition's refusals, built from the shared error kinds (only servicekit's kinds cross RPC)."""
 
-from typing import Any
-
-from servicekit.errors import (
-    Conflict,
-    NotFound,
-    RuleViolation,
-    Unauthenticated,
-    ValidationFailed,
-)
+from servicekit.errors import NotFound, Unauthenticated, ValidationFailed
+from servicekit.errors import conflict as conflict
+from servicekit.errors import invalid as invalid
+from servicekit.errors import rule as rule
 
 
 def deputy_not_found() -> NotFound:
@@ -27,23 +22,11 @@ def code_not_found() -> NotFound:
     return NotFound("没有这个代表码 (no such code)")
 
 
-def invalid(message: str, field: str) -> ValidationFailed:
-    return ValidationFailed(message, {field: [message]})
-
-
 def missing(*names: str) -> ValidationFailed:
     return ValidationFailed(
         "缺少该操作的必填字段 (fields this action needs)",
         {name: ["该操作必填 (required for this action)"] for name in names},
     )
-
-
-def rule(message: str, details: dict[str, Any] | None = None) -> RuleViolation:
-    return RuleViolation(message, details or {})
-
-
-def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
-    return Conflict(message, details or {})
 
 
 def post_not_found() -> NotFound:

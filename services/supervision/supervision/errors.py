@@ -1,9 +1,10 @@
 """Supervision's refusals, built from the shared error kinds (only servicekit's kinds cross
 RPC)."""
 
-from typing import Any
-
-from servicekit.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from servicekit.errors import NotFound
+from servicekit.errors import conflict as conflict
+from servicekit.errors import invalid as invalid
+from servicekit.errors import rule as rule
 
 
 def project_not_found() -> NotFound:
@@ -12,15 +13,3 @@ def project_not_found() -> NotFound:
 
 def not_found(what: str, english: str) -> NotFound:
     return NotFound(f"没有找到该{what} ({english} not found)")
-
-
-def rule(message: str, details: dict[str, Any] | None = None) -> RuleViolation:
-    return RuleViolation(message, details or {})
-
-
-def invalid(message: str, field: str) -> ValidationFailed:
-    return ValidationFailed(message, {field: [message]})
-
-
-def conflict(message: str, details: dict[str, Any] | None = None) -> Conflict:
-    return Conflict(message, details or {})

@@ -1,6 +1,8 @@
 """Voting's refusals, built from the shared error kinds (only servicekit's kinds cross RPC)."""
 
 from servicekit.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from servicekit.errors import conflict as conflict
+from servicekit.errors import rule as rule
 
 
 def session_not_found() -> NotFound:
@@ -35,14 +37,6 @@ def candidate_list_unknown(candidate_list_id: str) -> RuleViolation:
 
 def state_conflict(message: str) -> Conflict:
     return Conflict(message)
-
-
-def rule(message: str, details: dict | None = None) -> RuleViolation:
-    return RuleViolation(message, details or {})
-
-
-def conflict(message: str, details: dict | None = None) -> Conflict:
-    return Conflict(message, details or {})
 
 
 def forbidden_for_deputy() -> Forbidden:

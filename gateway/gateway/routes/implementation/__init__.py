@@ -111,6 +111,17 @@ PROJECT_ROUTES = (
         public_limit=True,
     ),
     route(
+        "get",
+        "/api/v1/public/board",
+        Rpc.get_public_board,
+        "进度公示：本地区（含下级）当年项目进度与完成率（不含个人信息）(the public progress "
+        "board of an area and its sub-areas for a year: no personal data)",
+        where=Area.query(scoped=False),
+        query=c.ImplementationReportQuery,
+        response=c.PublicBoard,
+        public_limit=True,
+    ),
+    route(
         "post",
         f"{PROJECT}/problems",
         Rpc.raise_problem,

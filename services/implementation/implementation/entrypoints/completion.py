@@ -35,6 +35,12 @@ class CompletionEntrypoints:
         return completion.get_report(self.db, self.auth, data, utcnow())
 
     @rpc
+    def get_public_board(self, query: dict[str, Any]) -> dict[str, Any]:
+        """{"area_code": "150621", "year": 2026} -> the public progress board (no login)"""
+        data = load(contract.ImplementationReportQuery, query)
+        return completion.get_public_board(self.db, data, utcnow())
+
+    @rpc
     def export_report(self, query: dict[str, Any]) -> dict[str, Any]:
         """{"area_code", "year", "table", "format"} -> the table as an xlsx or csv file"""
         data = load(contract.ImplementationExportQuery, query)

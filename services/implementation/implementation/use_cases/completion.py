@@ -106,6 +106,39 @@ def get_report(
     return dump(contract.ImplementationReport, report(session, place, query["year"], now))
 
 
+def get_public_board(session: Session, query: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """进度公示: anyone may read an area's year — the report's completion figures and every
+    project's progress against plan (no staff names, no report texts, no problems)."""
+    place = area(query["area_code"])
+    figures = report(session, place, query["year"], now)
+    rows = sorted(
+        db.projects_of_year(session, place.path, query["year"]),
+        key=lambda r: (r.area_code, r.title),
+    )
+    keep = ("area_code", "year", "projects", "completed", "completion_percent", "target_percent")
+    return dump(
+        contract.PublicBoard,
+        {
+            **{k: figures[k] for k in (*keep, "by_standing", "areas")},
+            "area_name": place.name,
+            "items": [_board_row(r) for r in rows],
+        },
+    )
+
+
+def _board_row(row: Project) -> dict[str, Any]:
+    listed = _listed(row)
+    return {
+        **{k: listed[k] for k in ("id", "area_code", "title", "actual_percent", "flagged")},
+        **{k: listed[k] for k in ("planned_percent", "lead_department")},
+        "category": row.category,
+        "status": row.status,
+        "status_name": contract.PROJECT_STATUS_NAMES[row.status],
+        "standing": row.standing,
+        "deadline": row.deadline,
+    }
+
+
 def export_report(
     session: Session, guard: Guard, query: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
