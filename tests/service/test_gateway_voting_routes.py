@@ -19,6 +19,7 @@ from tests.support.gateway import SESSION_ID, Call, envelope, running_gateway
 
 VOTING_ROUTES = tuple(route for route in declared() if route.service == VOTING)
 PUBLIC = {
+    ("post", "/api/v1/ballots/open"),
     ("post", "/api/v1/ballots"),
     ("get", "/api/v1/sessions/{session_id}/receipts/{code}"),
     ("get", "/api/v1/sessions/{session_id}/result"),
@@ -57,6 +58,7 @@ def concrete(path: str, session_id: str = SESSION_ID) -> str:
 S = f"/api/v1/sessions/{SESSION_ID}"
 TRANSITION = {"note": "主席团决定"}
 CAST = {"session_id": "T-" + "a" * 32, "token": TOKEN, "choices": {"p1": "approve"}}
+OPEN = {"token": TOKEN}
 RULES = {
     "area_code": "150622",
     "adopted_on": "2026-01-10",
@@ -170,6 +172,7 @@ ROUTES = [
         (SESSION_ID, REISSUE),
     ),
     ("get", f"{S}/attendance", None, None, "attendance_report", "banner", (SESSION_ID,)),
+    ("post", "/api/v1/ballots/open", None, OPEN, "open_ballot", "township", (OPEN,)),
     ("post", "/api/v1/ballots", None, CAST, "cast_ballot", "township", (CAST,)),
     ("get", f"{S}/receipts/R1234", None, None, "check_receipt", "banner", (SESSION_ID, "R1234")),
     (
@@ -236,7 +239,7 @@ STATUS = {
 class TestDeclaration:
     def test_every_route_of_the_table_is_declared_once(self):
         declared = [(route.method, route.path) for route in VOTING_ROUTES]
-        assert len(declared) == len(set(declared)) == len(ROUTES) == 30
+        assert len(declared) == len(set(declared)) == len(ROUTES) == 31
 
     def test_every_voting_route_is_in_openapi_json_with_its_method(self, gateway):
         paths = gateway.request("get", "/api/v1/openapi.json").json()["paths"]
@@ -251,11 +254,12 @@ class TestDeclaration:
             ("post", "/api/v1/sessions")
         ]
 
-    def test_casting_is_the_one_public_route_without_the_public_limit(self):
+    def test_opening_and_casting_are_the_public_routes_without_the_public_limit(self):
+        # A whole hall opens and casts its ballots from behind one address at once.
         unlimited = {
             (r.method, r.path) for r in VOTING_ROUTES if not r.login and not r.public_limit
         }
-        assert unlimited == {("post", "/api/v1/ballots")}
+        assert unlimited == {("post", "/api/v1/ballots/open"), ("post", "/api/v1/ballots")}
 
 
 class TestRouting:

@@ -301,3 +301,46 @@ class TestUnknownTokensTakeNoWriteLock:
         assert token_hash(token) == hashed
         issue(dbs, floor.session_id, "D001", hashed)
         assert store.token_of_round(dbs.box, floor.session_id, 1, hashed)
+
+
+def opened(dbs, token):
+    return voting_worker(dbs).open_ballot({"token": token})
+
+
+class TestOpenBallot:
+    """What the ballot page shows for a token: the round's candidates with their summary, cost
+    and lead department, the form and K; after the cast, the same receipt instead."""
+
+    def test_a_token_opens_its_ballot_and_after_the_cast_its_receipt(self, dbs, floor):
+        token, hashed = new_ballot_token("township")
+        issue(dbs, floor.session_id, "D001", hashed)
+        paper = opened(dbs, token)
+        assert paper["session_id"] == floor.session_id and paper["state"] == "open"
+        assert (paper["form"], paper["max_approvals"], paper["receipt"]) == (
+            "approve_oppose_abstain",
+            3,
+            None,
+        )
+        assert [c["id"] for c in paper["candidates"]] == floor.candidates
+        first = paper["candidates"][0]
+        assert first["position"] == 1 and first["summary"] == "摘要"
+        assert "lead_department" in first and "estimated_cost_fen" in first
+        receipt = cast(dbs, floor.session_id, token, approving(floor.candidates))["receipt"]
+        assert opened(dbs, token)["receipt"] == receipt == receipt_for(token)
+        dbs.box.rollback()
+        assert store.count(dbs.box, floor.session_id, 1) == 1  # opening casts nothing
+
+    def test_an_unknown_token_is_404(self, dbs, floor):
+        with pytest.raises(NotFound):
+            opened(dbs, new_ballot_token("township")[0])
+
+    def test_a_satisfaction_ballot_offers_the_three_grades(self, tmp_path):
+        with migrated_databases(tmp_path) as dbs:
+            prepared = prepared_session(dbs, present=25, kind="satisfaction", usernames=True)
+            voting_worker(dbs, STAFF).open_session(prepared.session_id, {})
+            token, hashed = new_ballot_token("township")
+            issue(dbs, prepared.session_id, "D001", hashed)
+            paper = opened(dbs, token)
+        assert paper["kind"] == "satisfaction" and paper["max_approvals"] is None
+        assert paper["choices"] == ["满意", "基本满意", "不满意"]
+        assert [c["title"] for c in paper["candidates"]][:1] == ["项目P1"]

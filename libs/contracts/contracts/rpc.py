@@ -119,6 +119,7 @@ class VotingRpc:
     # the ballot
     issue_ballot = "issue_ballot"
     reissue_ballot = "reissue_ballot"
+    open_ballot = "open_ballot"
     cast_ballot = "cast_ballot"
     check_receipt = "check_receipt"
     enter_paper_ballot = "enter_paper_ballot"

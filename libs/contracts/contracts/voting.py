@@ -375,6 +375,41 @@ class BallotCast(StrictSchema):
     choices = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
+class BallotOpen(StrictSchema):
+    """The token only: what the ballot page sends to show the ballot the token votes on."""
+
+    token = fields.String(
+        required=True,
+        validate=Whole(TOKEN_PATTERN, error="选票凭证格式不正确 (bad ballot token)"),
+    )
+
+
+class BallotCandidate(StrictSchema):
+    id = fields.String(required=True)  # the key of `choices` in the cast
+    position = fields.Integer(required=True)  # 1-based ballot order
+    title = fields.String(required=True)
+    summary = fields.String(allow_none=True, required=True)
+    estimated_cost_fen = fields.Integer(allow_none=True, required=True)
+    lead_department = fields.String(allow_none=True, required=True)
+
+
+class BallotPaper(StrictSchema):
+    """What a token votes on, for its holder: the session's current round, the form and the
+    limit (K approvals), the candidates in ballot order. `receipt` is set once this token's
+    ballot is in the box (a reload after the cast shows it instead of a second ballot)."""
+
+    session_id = fields.String(required=True)
+    kind = one_of(SESSION_KINDS, required=True)
+    title = fields.String(required=True)
+    state = one_of(SESSION_STATES, required=True)
+    round = fields.Integer(required=True)
+    form = one_of(FORMS, required=True)  # satisfaction votes: approve_oppose_abstain (unused)
+    max_approvals = fields.Integer(allow_none=True, required=True)  # K; null for satisfaction
+    choices = fields.List(fields.String(), required=True)  # the values `choices` may hold
+    candidates = fields.List(fields.Nested(BallotCandidate), required=True)
+    receipt = fields.String(allow_none=True, required=True)
+
+
 class Receipt(StrictSchema):
     """Proves the ballot is in the box (it appears in the published receipts), not its content.
     The code is derived from the token (contracts.ballot_tokens.receipt_for): a cast retried

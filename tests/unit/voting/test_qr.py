@@ -1,4 +1,5 @@
-"""The ballot token's QR code: the SVG itself decodes to the token, and embeds as plain XML."""
+"""The ballot token's QR code: the SVG itself decodes to the ballot page with the token in the
+URL's fragment (never sent to a server), and embeds as plain XML."""
 
 import io
 import json
@@ -9,6 +10,7 @@ import pytest
 import zxingcpp
 from contracts.voting import TOKEN_PATTERN
 from PIL import Image, ImageDraw
+from servicekit import config
 from voting import qr
 from voting.tokens import new_token
 
@@ -47,18 +49,23 @@ def decode(image: Image.Image) -> zxingcpp.Barcode:
 
 
 class TestTokenQr:
+    def test_the_url_is_the_ballot_page_on_the_public_site(self, monkeypatch):
+        monkeypatch.setenv("PUBLIC_BASE_URL", "https://minsheng.example/")
+        assert qr.ballot_url(TOKENS[2]) == f"https://minsheng.example/b#{TOKENS[2]}"
+
     @pytest.mark.parametrize("token", [*TOKENS, ALL_ALPHABET])
     def test_the_svg_decodes_to_the_token(self, token):
         assert re.fullmatch(TOKEN_PATTERN, token)
         barcode = decode(rasterize(qr.token_qr_svg(token)))
-        assert barcode.text == token
+        assert barcode.text == config.public_url(f"/b#{token}")
+        assert barcode.text.split("#", 1)[1] == token  # only in the fragment
         assert barcode.ec_level == "M"
 
     def test_a_png_of_the_same_code_decodes_too(self):
         buffer = io.BytesIO()
         qr.token_qr(TOKENS[0]).save(buffer, kind="png", scale=PIXELS_PER_MODULE)
         buffer.seek(0)
-        assert decode(Image.open(buffer)).text == TOKENS[0]
+        assert decode(Image.open(buffer)).text == qr.ballot_url(TOKENS[0])
 
     def test_error_correction_is_m_in_a_full_qr_code(self):
         code = qr.token_qr(TOKENS[0])

@@ -42,6 +42,18 @@ def cap_unknown_tokens(exchange: Exchange, cast: Callable[[], Response]) -> Resp
         raise
 
 
+def cap_unknown_tokens_opened(exchange: Exchange, opened: Callable[[], Response]) -> Response:
+    """The same cap for opening a ballot, per client (the body names no session)."""
+    limits = exchange.gateway.limits
+    key = f"{limits.client(exchange.request)} open"
+    limits.bogus_tokens.refuse_if_over(key)
+    try:
+        return opened()
+    except NotFound:
+        limits.bogus_tokens.hit(key)
+        raise
+
+
 ROUTES = (
     route(
         "post",
@@ -118,6 +130,23 @@ ROUTES = (
         response=v.IssuedBallot,
         no_store=True,
         refuses=(409, 422),  # the token already voted, paper, a hash taken; nothing issued
+    ),
+    route(
+        "post",
+        "/api/v1/ballots/open",
+        Rpc.open_ballot,
+        "凭一次性凭证查看选票：候选项目、选票形式与限选数，已投则返回回执，无需登录 (the "
+        "ballot a token votes on, and its receipt once cast; POST so the token stays out of URLs)",
+        who=(
+            "持有选票凭证者；每客户端限制未知凭证次数 (whoever holds a token; unknown tokens "
+            "capped per client)"
+        ),
+        where=TOKEN,
+        body=v.BallotOpen,
+        response=v.BallotPaper,
+        no_store=True,
+        around=cap_unknown_tokens_opened,
+        refuses=(404, 429),  # unknown token; unknown tokens capped
     ),
     route(
         "post",

@@ -29,6 +29,12 @@ class BallotEntrypoints:
         return roll.reissue_ballot(self.db, self.box, self.auth, session_id, data)
 
     @rpc
+    def open_ballot(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """{"token"} -> the ballot it votes on (and its receipt once cast)"""
+        data = load(contract.BallotOpen, payload)
+        return casting.open_ballot(self.db, self.box, data)
+
+    @rpc
     def cast_ballot(self, payload: dict[str, Any]) -> dict[str, Any]:
         """{"session_id", "token", "choices": {candidate id: "approve", …}} -> a receipt"""
         data = load(contract.BallotCast, payload)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import errors
 from ..box import store
+from ..box.models import BallotToken
 from ..db import sessions as db
 from ..domain import sessions as machine
 from ..domain.ballots import ballot_problem
@@ -85,6 +86,54 @@ def _ballot_problem(kind: str, rules: str, candidates: str, choices: dict[str, s
 @lru_cache(maxsize=256)  # as common.rules_of: the round's text is the key
 def _ballot_order(text: str) -> tuple[str, ...]:
     return tuple(loads(text))
+
+
+def open_ballot(session: Session, box: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """The ballot a token votes on, for the ballot page: found by the token's hash in the box
+    (unknown tokens: 404, as the cast), the session's current round and its candidates with
+    what the deputy weighs (summary, cost, lead department). Once this token's ballot is in
+    the box the receipt comes back too, so a reload shows it and never a second ballot."""
+    hashed = token_hash(data["token"])
+    token = box.get(BallotToken, hashed)
+    if token is None:
+        box.rollback()
+        raise errors.not_found_token()
+    row = existing_session(session, token.session_id)
+    round_row = db.round_row(session, row.id, token.round)
+    box_receipt = receipt_for(data["token"])
+    cast = token.spent and store.has_receipt(box, row.id, box_receipt)
+    box.rollback()
+    assert round_row is not None  # a token is only ever issued for an existing round
+    order = loads(round_row.candidates)
+    known = {c["id"]: c for c in loads(row.candidates)}
+    satisfaction = row.kind == contract.SATISFACTION
+    rules = None if satisfaction else rules_of(round_row.rules)
+    return dump(
+        contract.BallotPaper,
+        {
+            "session_id": row.id,
+            "kind": row.kind,
+            "title": row.title,
+            # A token of an earlier round (before a runoff) votes no more: its round is closed.
+            "state": row.state if token.round == row.round else "closed",
+            "round": token.round,
+            "form": rules.form if rules else "approve_oppose_abstain",
+            "max_approvals": rules.seats if rules else None,
+            "choices": list(contract.SATISFACTION_CHOICES if satisfaction else contract.CHOICES),
+            "candidates": [
+                {
+                    "id": cid,
+                    "position": n,
+                    "title": known[cid]["title"],
+                    "summary": known[cid].get("summary"),
+                    "estimated_cost_fen": known[cid].get("estimated_cost_fen"),
+                    "lead_department": known[cid].get("lead_department"),
+                }
+                for n, cid in enumerate(order, 1)
+            ],
+            "receipt": box_receipt if cast else None,
+        },
+    )
 
 
 def check_receipt(session: Session, box: Session, session_id: str, code: str) -> dict[str, Any]:

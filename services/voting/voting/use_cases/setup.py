@@ -132,6 +132,7 @@ def receive_candidate_list(session: Session, payload: dict[str, Any], now: datet
             "id": str(c["proposal_id"]),
             "position": c["position"],
             "title": c["title"],
+            "summary": c.get("summary"),  # shown on the ballot page
             "estimated_cost_fen": c.get("estimated_cost_fen"),
             # Passed on in the results so implementation makes projects from them.
             "category": c.get("category"),
