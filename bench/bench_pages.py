@@ -32,6 +32,7 @@ import requests
 from contracts import registry
 from servicekit import testing
 
+from bench import pages_ballot
 from bench.city_checks import percentile
 
 BUDGET = 150 * 1024
@@ -196,17 +197,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {target.name}: {args.loads} 次 …", flush=True)
                 rows.append(measure(platform.base_url, target, args.loads))
             report(rows)
-            for crowd in CROWDS:
-                crowd(platform, args.crowd)
         finally:
             platform.process.terminate()
             platform.process.wait(30)
             vhost.delete()
+    if args.crowd:
+        pages_ballot.crowd(args.crowd)  # a platform of its own: a roster of N, a session open
     return 0
-
-
-# The crowd parts (the ballot page under 500 deputies at once): each gets the platform and N.
-CROWDS: list[Callable[[Platform, int], None]] = []
 
 
 if __name__ == "__main__":

@@ -38,13 +38,16 @@ class Burst:
         return dict(Counter(row[2] for row in self.rows))
 
 
-def _post(url: str, body: bytes) -> tuple[float, float, int | str, str]:
+JSON = {"Content-Type": "application/json"}
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[float, float, int | str, str]:
     parts = urlsplit(url)
     began = time.perf_counter()
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
     status: int | str
     try:
-        connection.request("POST", parts.path, body, {"Content-Type": "application/json"})
+        connection.request("POST", parts.path, body, headers)
         response = connection.getresponse()
         text = response.read().decode("utf-8", "replace")
         status = response.status
@@ -55,15 +58,17 @@ def _post(url: str, body: bytes) -> tuple[float, float, int | str, str]:
     return began, time.perf_counter(), status, text
 
 
-def burst(url: str, bodies: list[bytes]) -> Burst:
-    """One thread per body, each opening its own connection once the barrier lets them go."""
+def burst(url: str, bodies: list[bytes], headers: list[dict[str, str]] | None = None) -> Burst:
+    """One thread per body, each opening its own connection once the barrier lets them go;
+    JSON bodies unless `headers` gives each its own (a page's form, with its cookie)."""
+    each = headers or [JSON] * len(bodies)
     sys.setswitchinterval(SWITCH_INTERVAL)
     barrier = threading.Barrier(len(bodies) + 1)
     rows: list[tuple[float, float, int | str, str]] = [(0.0, 0.0, 0, "")] * len(bodies)
 
     def client(index: int) -> None:
         barrier.wait()
-        rows[index] = _post(url, bodies[index])
+        rows[index] = _post(url, bodies[index], each[index])
 
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(len(bodies))]
     for thread in threads:
