@@ -1,0 +1,141 @@
+"""码上找代表 in a browser: the demo deputy's QR code (decoded as a phone would) opens /d/<code>
+with the deputy, the station and the matter form; a resident submits a matter with JavaScript
+on (after a refusal that keeps what was typed) and off, hostile text in every field shown as
+text; the demo deputy (daibiao, 王建国's account) accepts, tiers and resolves it on the
+workbench; the resident rates it on /m/<code>; the workbench's poster prints."""
+
+import uuid
+
+from tests.browser.conftest import phone_context
+from tests.browser.demo import demo_deputy_url
+from tests.browser.pages import HOSTILE, check, visit, watch
+
+# A name is at most 50 characters: a name and the script half of HOSTILE.
+NAME = "秦淑芬"
+HOSTILE_NAME = NAME + HOSTILE[: HOSTILE.index("<img")]
+
+
+def fill_matter(page, title: str, text: str, phone: str = "13800002222") -> None:
+    page.get_by_label("问题类别").select_option("基础设施")
+    page.get_by_label("标题").fill(title)
+    page.get_by_label("反映的问题").fill(text)
+    page.get_by_label("问题所在地点").fill("迎宾路 " + HOSTILE)
+    page.get_by_label("姓名").fill(HOSTILE_NAME)
+    page.get_by_label("手机号码").fill(phone)
+
+
+def submit(page) -> str:
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.wait_for_url("**/m/*")
+    assert "已收到您反映的问题" in page.content()
+    code = page.url.split("/m/")[1].split("?")[0]
+    assert page.locator(".tracking-code").inner_text() == code
+    return code
+
+
+def test_the_deputy_qr_opens_the_deputy_page(phone, platform):
+    code, url = demo_deputy_url(platform)
+    assert url == f"{platform.base_url}/d/{code}"
+    page = phone.new_page()
+    visit(page, url, "deputy")
+    assert "王建国" in page.get_by_role("heading", level=1).inner_text()
+    assert "薛家湾镇人大代表联络站" in page.content()
+    assert page.get_by_role("heading", name="履职动态").count() == 1
+    assert page.get_by_role("button", name="提交", exact=True).count() == 1
+
+
+def test_a_refused_matter_keeps_what_was_typed(phone, platform):
+    _, url = demo_deputy_url(platform)
+    page = phone.new_page()
+    seen = watch(page)
+    page.goto(url)
+    fill_matter(page, "太短的", "太短", phone="不是电话")
+    page.get_by_role("button", name="提交", exact=True).click()
+    assert page.locator(".field.invalid #f-text").count() == 1  # under 5 characters
+    assert page.locator(".field.invalid #f-resident_phone").count() == 1
+    assert page.locator("#f-text").input_value() == "太短"
+    assert page.locator("#f-resident_phone").input_value() == "不是电话"
+    check(page, "deputy-refused", seen)
+
+
+def resident_journey(context, platform) -> tuple[str, str]:
+    _, url = demo_deputy_url(platform)
+    page = context.new_page()
+    page.goto(url)
+    title = f"路灯 {uuid.uuid4().hex[:6]} {HOSTILE}"
+    fill_matter(page, title, "小区门口路灯坏了很久 " + HOSTILE)
+    code = submit(page)
+    assert page.evaluate("window.__xss") is None
+    assert HOSTILE in page.locator("h1").inner_text()  # shown as text
+    assert NAME not in page.content()  # the name is not public
+    assert "13800002222" not in page.content()
+    return code, title
+
+
+def test_a_matter_with_javascript_off_is_tracked(phone_without_js, platform):
+    code, _ = resident_journey(phone_without_js, platform)
+    page = phone_without_js.new_page()
+    visit(page, f"/m/{code}?new=1", "matter")
+    assert "已登记，待受理" in page.content()
+    assert page.get_by_text("办结后可在这里评价").count() == 1
+
+
+def log_in(context, username="daibiao", password="demo-daibiao-2026"):
+    page = context.new_page()
+    page.goto("/login?next=/w")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/w")
+    return page
+
+
+def act(page, action: str) -> None:
+    with page.expect_navigation():
+        page.locator(f"form:has(input[name=action][value={action}]) button[type=submit]").click()
+    assert f"done={action}" in page.url, page.locator("main").inner_text()
+
+
+def test_the_deputy_resolves_it_and_the_resident_rates_it(phone, browser, platform):
+    code, title = resident_journey(phone, platform)
+    deputy = phone_context(browser, platform)  # a second phone: the deputy's
+    try:
+        page = log_in(deputy)
+        visit(page, "/w", "workbench")
+        assert "王建国" in page.locator("h1").inner_text()
+        page.get_by_role("link", name=title).click()
+        assert code in page.content()
+        assert HOSTILE_NAME in page.locator("main").inner_text()  # the deputy sees the contact
+        act(page, "accept")
+        assert "已受理" in page.content()
+        page.locator("#f-tier").select_option("direct")
+        page.locator("form:has([value=tier]) #f-method").select_option("investigate")
+        act(page, "tier")
+        page.get_by_label("办理结果").fill("已协调物业换灯 " + HOSTILE)
+        act(page, "resolve")
+        visit(page, page.url.split("#")[0], "workbench-matter")
+        assert "已办结，待评价" in page.content()
+        visit(page, "/w/poster", "poster")
+        svg = page.request.get(f"{platform.base_url}/w/poster.svg")
+        assert svg.status == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    finally:
+        deputy.close()
+    resident = phone.new_page()
+    resident.goto(f"/m/{code}")
+    assert "已协调物业换灯 " + HOSTILE in resident.locator("main").inner_text()
+    resident.get_by_label("满意", exact=True).check()
+    resident.get_by_label("意见").fill("谢谢代表 " + HOSTILE)
+    resident.get_by_role("button", name="提交评价").click()
+    resident.wait_for_url("**rated=1*")
+    visit(resident, resident.url.split("#")[0], "matter-rated")
+    assert resident.locator(".rating").inner_text() == "满意"
+
+
+def test_the_workbench_asks_for_a_deputys_login(phone, platform):
+    page = phone.new_page()
+    page.goto("/w")
+    assert "/login?next=/w" in page.url
+
+
+def test_an_unknown_deputy_code_is_a_404_page(phone, platform):
+    visit(phone.new_page(), "/d/T0000000", status=404)
