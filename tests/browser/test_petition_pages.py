@@ -120,7 +120,7 @@ def test_the_deputy_resolves_it_and_the_resident_rates_it(phone, browser, platfo
         assert svg.status == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     finally:
         deputy.close()
-    resident = phone.new_page()
+    (resident,) = phone.pages  # the resident's phone, still on the tracking page
     resident.goto(f"/m/{code}")
     assert "已协调物业换灯 " + HOSTILE in resident.locator("main").inner_text()
     resident.get_by_label("满意", exact=True).check()

@@ -12,6 +12,7 @@ from typing import Any
 from servicekit.errors import NotFound, ServiceError, ValidationFailed
 from werkzeug.wrappers import Response
 
+from ...table.handle import serve
 from .. import forms
 from ..api import Api, routes_by_name
 from ..page import Page
@@ -24,9 +25,19 @@ ACTIONS = {
     "accept": ("受理", ("note", "method")),
     "tier": (
         "确定代办方式",
-        ("tier", "method", "department", "due_date", "departments", "meeting_held_on",
-         "meeting_place", "meeting_attendees", "meeting_decisions", "note"),
-    ),  # fmt: skip
+        (
+            "tier",
+            "method",
+            "department",
+            "due_date",
+            "departments",
+            "meeting_held_on",
+            "meeting_place",
+            "meeting_attendees",
+            "meeting_decisions",
+            "note",
+        ),
+    ),
     "route": ("分流至部门", ("department", "due_date", "method", "note")),
     "report-up": ("上报上级", ("reason", "method")),
     "extend": ("延期", ("days", "reason")),
@@ -158,8 +169,6 @@ class FileApi(Api):
     """A file route (an image) of the API in this worker, answered as the route answers."""
 
     def file(self, name: str, **values: Any) -> Response:
-        from ...table.handle import serve
-
         route = routes_by_name()[name]
         return serve(route, self.gateway, self._request(route, values, None, None, None), values)
 
@@ -173,8 +182,13 @@ def poster_svg(view: View) -> Response:
 
 PAGES = (
     Page("/w", workbench, "page_workbench", roles=DEPUTY),
-    Page("/w/m/<string:matter_id>", workbench_matter, "page_workbench_matter", form=True,
-         roles=DEPUTY),  # fmt: skip
+    Page(
+        "/w/m/<string:matter_id>",
+        workbench_matter,
+        "page_workbench_matter",
+        form=True,
+        roles=DEPUTY,
+    ),
     Page("/w/poster", poster, "page_workbench_poster", roles=DEPUTY),
     Page("/w/poster.svg", poster_svg, "page_workbench_poster_svg", roles=DEPUTY),
 )
