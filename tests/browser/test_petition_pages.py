@@ -4,14 +4,19 @@ on (after a refusal that keeps what was typed) and off, hostile text in every fi
 text; the demo deputy (daibiao, 王建国's account) accepts, tiers and resolves it on the
 workbench; the resident rates it on /m/<code>; the workbench's poster prints."""
 
+import subprocess
+import sys
 import uuid
+from datetime import date
 
 from tests.browser.conftest import phone_context
 from tests.browser.demo import demo_deputy_url
 from tests.browser.pages import HOSTILE, check, visit, watch
+from tests.support.api import Api
 
 # A name is at most 50 characters: a name and the script half of HOSTILE.
 NAME = "秦淑芬"
+OWN_TOWN = "150624100"  # 乌兰镇, 鄂托克旗: what these tests add to an area goes here
 HOSTILE_NAME = NAME + HOSTILE[: HOSTILE.index("<img")]
 
 
@@ -116,6 +121,10 @@ def test_the_deputy_resolves_it_and_the_resident_rates_it(phone, browser, platfo
         visit(page, page.url.split("#")[0], "workbench-matter")
         assert "已办结，待评价" in page.content()
         visit(page, "/w/poster", "poster")
+        page.emulate_media(media="print")  # the poster alone on the sheet
+        assert page.locator(".poster img").is_visible()
+        assert page.locator("header.bar").is_hidden() and page.locator(".poster h1").is_hidden()
+        page.emulate_media(media="screen")
         svg = page.request.get(f"{platform.base_url}/w/poster.svg")
         assert svg.status == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     finally:
@@ -139,3 +148,68 @@ def test_the_workbench_asks_for_a_deputys_login(phone, platform):
 
 def test_an_unknown_deputy_code_is_a_404_page(phone, platform):
     visit(phone.new_page(), "/d/T0000000", status=404)
+
+
+def own_deputy(platform) -> tuple[dict, dict]:
+    """A deputy of 乌兰镇 (鄂托克旗, this test's own area) with a station on duty every day and
+    a hostile duty post: (the deputy's profile, the deputy's login headers)."""
+    tag = uuid.uuid4().hex[:6]
+    username = f"pet-{tag}"
+    env = {**platform.env, "MINSHENG_NEW_PASSWORD": "petition-pass-123"}
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gateway.cli",
+            "create-account",
+            "--username",
+            username,
+            "--role",
+            "deputy",
+            "--area",
+            OWN_TOWN,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    admin = Api(platform.base_url, platform.login("admin", "demo-admin-2026"))
+    station = {
+        "area_code": OWN_TOWN,
+        "name": f"乌兰镇联络站 {tag}",
+        "address": "乌兰镇 " + HOSTILE,
+        "lat": 39.1,
+        "lng": 107.98,
+        "opening_hours": "每天 8:30-18:00 " + HOSTILE,
+    }
+    made_station = admin.call("POST", "/api/v1/stations", 201, json=station)
+    csv = (
+        "姓名,层级,地区代码,代表团,联络站,专长,公开联系方式,公开电话,账号\n"
+        f"巴特尔{tag},苏木乡镇,{OWN_TOWN},乌兰镇代表团,{station['name']},环保,,,{username}\n"
+    )
+    admin.call("POST", "/api/v1/deputies/import", 201, json={"area_code": "150624", "csv": csv})
+    headers = platform.login(username, "petition-pass-123")
+    deputy = Api(platform.base_url, headers)
+    found = deputy.call("GET", "/api/v1/deputies", 200, params={"area_code": OWN_TOWN})
+    (me,) = [d for d in found["items"] if d["username"] == username]
+    duty = [{"weekday": day, "deputy_id": me["id"]} for day in range(1, 8)]
+    admin.call("PUT", f"/api/v1/stations/{made_station['id']}", 200, json={**station, "duty": duty})
+    post = {
+        "kind": "visit",
+        "text": "走访牧户，了解饮水困难 " + HOSTILE,
+        "place": "乌兰镇 " + HOSTILE,
+        "held_on": date.today().isoformat(),
+    }
+    deputy.call("POST", "/api/v1/duty-posts", 201, json=post)
+    return me, headers
+
+
+def test_a_deputy_page_shows_the_station_on_duty_and_the_duty_posts(phone, platform):
+    me, _ = own_deputy(platform)
+    page = phone.new_page()
+    visit(page, f"/d/{me['public_code']}", "deputy-station")
+    text = page.locator("main").inner_text()
+    assert me["name"] in text and "走访牧户，了解饮水困难 " + HOSTILE in text
+    assert "今日值班" in text and f"{me['name']}" in page.locator(".duty").inner_text()
