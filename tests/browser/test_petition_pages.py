@@ -9,6 +9,8 @@ import sys
 import uuid
 from datetime import date
 
+import requests
+
 from tests.browser.conftest import phone_context
 from tests.browser.demo import demo_deputy_url
 from tests.browser.pages import HOSTILE, check, visit, watch
@@ -113,6 +115,15 @@ def test_the_deputy_resolves_it_and_the_resident_rates_it(phone, browser, platfo
         assert HOSTILE_NAME in page.locator("main").inner_text()  # the deputy sees the contact
         act(page, "accept")
         assert "已受理" in page.content()
+        tier = page.locator("form:has([value=tier])")
+        tier.locator("#f-tier").select_option("diversion")  # 分流 names a department: refused
+        tier.locator("#f-method").select_option("supervise")
+        tier.get_by_label("备注").fill("先分流 " + HOSTILE)
+        tier.locator("button[type=submit]").click()
+        assert page.locator("form:has([value=tier]) .invalid #f-department").count() == 1
+        assert page.locator("#f-tier").input_value() == "diversion"  # what was chosen is kept
+        assert page.locator("form:has([value=tier]) #f-note").input_value() == "先分流 " + HOSTILE
+        check(page, "workbench-matter-refused")
         page.locator("#f-tier").select_option("direct")
         page.locator("form:has([value=tier]) #f-method").select_option("investigate")
         act(page, "tier")
@@ -213,3 +224,12 @@ def test_a_deputy_page_shows_the_station_on_duty_and_the_duty_posts(phone, platf
     text = page.locator("main").inner_text()
     assert me["name"] in text and "走访牧户，了解饮水困难 " + HOSTILE in text
     assert "今日值班" in text and f"{me['name']}" in page.locator(".duty").inner_text()
+
+
+def test_a_matter_form_without_its_csrf_token_is_refused(platform):
+    code, _ = demo_deputy_url(platform)
+    body = {"category": "基础设施", "text": "伪造的表单提交内容", "place": "某地"}
+    response = requests.post(
+        f"{platform.base_url}/d/{code}", data=body, timeout=10, allow_redirects=False
+    )
+    assert response.status_code == 403 and "表单已过期" in response.text
