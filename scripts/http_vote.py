@@ -25,6 +25,17 @@ SCORES = {"public_benefit": 5, "inclusive": 4, "urgency": 4, "assessable": 4}
 DELEGATIONS = ("第一代表组", "第二代表组", "第三代表组")
 
 
+READ_RETRIES = 5
+
+
+def _exchange(request: urllib.request.Request) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
 class Refused(RuntimeError):
     """An answer other than the one expected: the method, path, status and body, in one line."""
 
@@ -54,11 +65,15 @@ class Http:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(url, data, headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read() or b"{}")
+        # A read answered 503 (a level's workers or database busy, as on a loaded machine at
+        # start-up) is asked again a few times; a write is not: its 503 may follow a commit.
+        tries = READ_RETRIES if method == "GET" else 1
+        for attempt in range(tries):
+            status, answer = _exchange(request)
+            if status != 503 or attempt == tries - 1:
+                break
+            time.sleep(0.5 * (attempt + 1))
+        return status, answer
 
     def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
         status, answer = self.send(method, path, **kwargs)
