@@ -57,8 +57,9 @@ def area_tree(view: View) -> list[dict[str, Any]]:
     return list(view.api.call("list_areas")["items"])
 
 
-def open_notices(view: View, area_code: str) -> list[dict[str, Any]]:
-    items = view.api.call("list_notices", query={"area_code": area_code})["items"]
+def open_notices(view: View, area_code: str, within: bool = False) -> list[dict[str, Any]]:
+    query = {"area_code": area_code, "within": "true" if within else "false"}
+    items = view.api.call("list_notices", query=query)["items"]
     return [n for n in items if n["status"] == "open"]
 
 
@@ -76,9 +77,15 @@ def nested(areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def home(view: View) -> Response:
+    """The area tree, each area with its open notices: one question per root of the tree
+    (`within`: the notices of everything under it)."""
     areas = area_tree(view)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for root in (a for a in areas if a["parent"] is None):
+        for notice in open_notices(view, root["code"], within=True):
+            found.setdefault(notice["area_code"], []).append(notice)
     for area in areas:
-        area["open"] = open_notices(view, area["code"])
+        area["open"] = found.get(area["code"], [])
     return view.render("resident/home.html", tree=nested(areas), code="", error=None)
 
 
@@ -144,7 +151,7 @@ def area_of(view: View, code: str) -> dict[str, Any]:
 
 def area_context(view: View, code: str) -> dict[str, Any]:
     area = area_of(view, code)
-    notices = view.api.call("list_notices", query={"area_code": code})["items"]
+    notices = view.api.call("list_notices", query={"area_code": code, "within": "false"})["items"]
     return {
         "area": area,
         "open": [n for n in notices if n["status"] == "open"],

@@ -1,0 +1,76 @@
+"""The residents' proposal form read into the API's body, and the API's refusal put back
+under the form's own field names (gateway.pages.views.resident)."""
+
+from gateway.pages.views.resident import nested, number_or_text, proposal_body, proposal_errors
+from servicekit.errors import ValidationFailed
+from werkzeug.datastructures import MultiDict
+
+
+def test_numbers_typed_become_json_numbers_and_anything_else_goes_as_typed():
+    assert number_or_text("3,500.5", scale=100) == 350050  # yuan -> fen
+    assert number_or_text("1200") == 1200
+    assert number_or_text("39.81", whole=False) == 39.81
+    assert number_or_text("很多") == "很多"  # the API says what is wrong with it
+    assert number_or_text("1.005", scale=100) == "1.005"  # not a whole number of fen
+    assert number_or_text("NaN", whole=False) == "NaN"
+    assert number_or_text(None) is None
+
+
+def test_the_form_becomes_an_online_proposal_of_the_pages_area():
+    form = MultiDict(
+        {
+            "title": " 修路 ",
+            "description": "门前道路破损",
+            "category": "基础设施",
+            "location_text": "林荫街道",
+            "lat": "",
+            "lng": "109.99",
+            "estimated_cost_yuan": "3500",
+            "beneficiaries": "",
+            "submitter_name": "",
+            "area_code": "150622",  # not the form's to choose
+            "channel": "deputy",
+        }
+    )
+    assert proposal_body(form, "150602001") == {
+        "title": "修路",
+        "description": "门前道路破损",
+        "category": "基础设施",
+        "area_code": "150602001",
+        "channel": "online",
+        "location": {"text": "林荫街道", "lng": 109.99},
+        "estimated_cost_fen": 350000,
+    }
+
+
+def test_the_apis_messages_land_on_the_forms_fields():
+    refused = ValidationFailed(
+        "请求参数有误",
+        {
+            "title": ["太短"],
+            "location": {"text": ["必填"], "lat": ["范围"]},
+            "estimated_cost_fen": ["应为整数"],
+            "supporters": {"0": {"name": ["过长"]}},
+        },
+    )
+    assert proposal_errors(refused) == {
+        "title": ["太短"],
+        "location_text": ["必填"],
+        "lat": ["范围"],
+        "estimated_cost_yuan": ["应为整数"],
+        "supporters": ["过长"],
+    }
+    whole = proposal_errors(ValidationFailed("", {"location": ["缺少"]}))
+    assert whole == {"location_text": ["缺少"]}
+
+
+def test_the_area_list_becomes_a_tree():
+    areas = [
+        {"code": "1", "parent": None},
+        {"code": "11", "parent": "1"},
+        {"code": "111", "parent": "11"},
+        {"code": "12", "parent": "1"},
+    ]
+    (root,) = nested(areas)
+    assert [c["code"] for c in root["children"]] == ["11", "12"]
+    assert root["children"][0]["children"][0]["code"] == "111"
