@@ -1,7 +1,14 @@
 """The residents' proposal form read into the API's body, and the API's refusal put back
 under the form's own field names (gateway.pages.views.resident)."""
 
-from gateway.pages.views.resident import nested, number_or_text, proposal_body, proposal_errors
+from gateway.pages import render
+from gateway.pages.views.resident import (
+    STEPS,
+    nested,
+    number_or_text,
+    proposal_body,
+    proposal_errors,
+)
 from servicekit.errors import ValidationFailed
 from werkzeug.datastructures import MultiDict
 
@@ -74,3 +81,46 @@ def test_the_area_list_becomes_a_tree():
     (root,) = nested(areas)
     assert [c["code"] for c in root["children"]] == ["11", "12"]
     assert root["children"][0]["children"][0]["code"] == "111"
+
+
+def test_the_tracking_page_shows_the_project_once_there_is_one():
+    tracked = {
+        "tracking_code": "TABC-DEFG-HJKM",
+        "title": "修缮广场",
+        "category": "基础设施",
+        "area_code": "150602001",
+        "status": "adopted",
+        "status_text": "已由人大代表票决通过 (adopted by the deputies' vote)",
+        "outcome_reason": "群众需求迫切",
+        "merged_into": None,
+        "submitted_at": "2026-12-01T00:00:00+00:00",
+    }
+    project = {
+        "project_id": "P-1",
+        "status_text": "已立项 (made a livelihood project)",
+        "progress_percent": "45.0",
+        "standing": "lagging",
+        "progress_as_of": "2027-05-01",
+    }
+    html = render.render(
+        "resident/track.html",
+        {
+            "csrf_field": "csrf_token",
+            "csrf_token": "t",
+            "principal": None,
+            "static": lambda name: f"/static/{name}",
+            "path": "/t/TABC-DEFG-HJKM",
+            "tracked": {**tracked, "project": project},
+            "area_name": "林荫街道",
+            "new": False,
+            "steps": STEPS,
+            "reached": 5,
+            "ended": False,
+            "project": project,
+            "progress": 0.45,
+            "standing": "慢序时",
+        },
+    )
+    assert "已立项" in html and "慢序时" in html and "2027-05-01" in html
+    assert 'value="0.45"' in html and "已票决通过" in html and "群众需求迫切" in html
+    assert "不再进行" not in html and html.count("· 已到") == 5

@@ -40,6 +40,8 @@ REACHED = {
     "adopted": 4,
     "not_adopted": 4,
 }
+# Where a proposal's way ends short of a project.
+ENDED = frozenset({"rejected", "not_adopted"})
 # The other ways in besides this page (the staff channels of contracts.reference).
 OTHER_CHANNELS = (
     ("找人大代表", "到代表联络站或代表之家当面提出，由代表代为录入"),
@@ -216,6 +218,7 @@ def track_page(view: View) -> Response:
         new=view.request.args.get("new") == "1",
         steps=STEPS,
         reached=REACHED[tracked["status"]] + (1 if project else 0),
+        ended=tracked["status"] in ENDED,
         project=project,
         progress=percent_fraction(project["progress_percent"]) if project else None,
         standing=STANDING_NAMES.get(project["standing"] or "") if project else None,
