@@ -14,6 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 
 from tests.browser.pages import HOSTILE, check, visit, watch
 from tests.e2e.test_intake_journey import create_account
@@ -192,3 +193,40 @@ def test_an_unknown_code_or_area_is_a_404_page(phone):
     visit(page, "/a/999999", status=404)
     visit(page, "/t", "track-lookup")
     assert page.get_by_label("查询码").count() == 1
+
+
+def test_a_repeated_post_is_one_proposal_and_a_forged_one_is_refused(platform, notice):
+    """The form's key is the API's Idempotency-Key: a double tap, or a retry after a lost
+    answer, is one proposal (both answers 303 to the same tracking page)."""
+    browser = requests.Session()
+    form = browser.get(f"{platform.base_url}/a/{STREET}", timeout=10).text
+    fields = {
+        name: re.search(rf'name="{name}" value="([^"]+)"', form).group(1)
+        for name in ("csrf_token", "key")
+    }
+    body = {
+        **fields,
+        "title": "重复提交测试",
+        "category": "其他",
+        "description": "同一张表单提交两次，只算一条建议。",
+        "location_text": "林荫街道",
+    }
+    # The cookie is Secure: requests keeps it off plain HTTP, a browser sends it to 127.0.0.1.
+    cookie = {"Cookie": f"ms_csrf={browser.cookies['ms_csrf']}"}
+    answers = [
+        requests.post(
+            f"{platform.base_url}/a/{STREET}",
+            data=body,
+            headers=cookie,
+            timeout=10,
+            allow_redirects=False,
+        )
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    assert answers[0].headers["Location"].startswith("/t/")
+    forged = requests.post(
+        f"{platform.base_url}/a/{STREET}", data=body, timeout=10, allow_redirects=False
+    )
+    assert forged.status_code == 403
