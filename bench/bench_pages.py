@@ -156,8 +156,31 @@ def targets(platform: Platform) -> list[Target]:
     return found
 
 
+def resident_targets(platform: Platform) -> list[Target]:
+    """The residents' home, an area's collection page and a tracking page (of a proposal
+    sent here to 林荫街道, whose demo notice is open)."""
+    base = platform.base_url
+    area = "150602001"
+    proposal = {
+        "title": "测量用建议",
+        "description": "性能测量时提交的建议，用于查询页面。",
+        "category": "其他",
+        "area_code": area,
+        "location": {"text": "林荫街道"},
+    }
+    sent = requests.post(f"{base}/api/v1/proposals", json=proposal, timeout=30)
+    found = [
+        Target("home /", "/", "/api/v1/notices?area_code=150600&within=true"),
+        Target("area /a/<code>", f"/a/{area}", f"/api/v1/notices?area_code={area}"),
+    ]
+    if sent.status_code == 201:
+        code = sent.json()["tracking_code"]
+        found.append(Target("track /t/<code>", f"/t/{code}", f"/api/v1/proposals/track/{code}"))
+    return found
+
+
 # Parts added per page family: each returns the targets it can build from the demo.
-EXTRA_TARGETS: list[Callable[[Platform], list[Target]]] = []
+EXTRA_TARGETS: list[Callable[[Platform], list[Target]]] = [resident_targets]
 
 
 def report(rows: list[dict[str, float | int | str]]) -> None:

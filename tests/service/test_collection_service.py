@@ -119,6 +119,22 @@ class TestNoticeTimes:
         assert listed[0]["closes_at"].startswith("2027-01-31T12:00:00")
 
 
+class TestNoticesWithin:
+    def test_within_lists_the_notices_of_every_area_under_one(self, session):
+        admin = Principal("a-1", ("admin",), "150600")
+        window = {"opens_at": "2026-12-01T08:00:00+08:00", "closes_at": "2027-01-31T20:00:00+08:00"}
+        for code in ("150602", "150602001", "150602100", "150622100"):
+            service(session, admin).create_notice(
+                {"area_code": code, "year": 2027, "title": f"{code}征集", **window}
+            )
+        session.expire_all()
+        query = {"area_code": "150602", "within": True}
+        under = service(session).list_notices(query)["items"]
+        assert [n["area_code"] for n in under] == ["150602", "150602001", "150602100"]
+        alone = service(session).list_notices({"area_code": "150602"})["items"]
+        assert [n["area_code"] for n in alone] == ["150602"]
+
+
 class TestCreateNotice:
     BODY = {
         "area_code": "150602001",

@@ -163,6 +163,9 @@ class Notice(StrictSchema):
 
 class NoticeQuery(StrictSchema):
     area_code = area_code(required=True)
+    # true: the notices of the area and of every area under it (the residents' home page asks
+    # the whole city at once, not each area apart).
+    within = fields.Boolean(load_default=False)
 
 
 class NoticeList(StrictSchema):

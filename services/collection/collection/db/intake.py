@@ -20,6 +20,12 @@ def notices_of_area(session: Session, area_code: str) -> list[Notice]:
     )
 
 
+def notices_under(session: Session, area_path: str) -> list[Notice]:
+    """The notices of an area and of everything under it (one indexed prefix query)."""
+    query = select(Notice).where(Notice.area_path.startswith(area_path, autoescape=True))
+    return list(session.scalars(query.order_by(Notice.area_path, Notice.opens_at)))
+
+
 # Built once: constructing a SQLAlchemy statement costs more than running this one.
 _OPEN_NOTICE = (
     select(Notice.id, Notice.year)

@@ -31,9 +31,10 @@ class IntakeEntrypoints:
 
     @rpc
     def list_notices(self, query: dict[str, Any]) -> dict[str, Any]:
-        """{"area_code": "150622100"} -> {"items": [notice, …]}"""
+        """{"area_code": "150622100"} -> {"items": [notice, …]}; with "within": true, the
+        notices of every area under it too."""
         data = load(contract.NoticeQuery, query)
-        return intake.list_notices(self.db, data["area_code"], utcnow())
+        return intake.list_notices(self.db, data["area_code"], utcnow(), data["within"])
 
     @rpc
     def submit_proposal(

@@ -87,10 +87,16 @@ def _stage_notice(
     return _notice_view(notice, now)
 
 
-def list_notices(session: Session, area_code: str, now: datetime) -> dict[str, Any]:
-    """Public: residents need to know when they may propose."""
-    _area(area_code)
-    return {"items": [_notice_view(n, now) for n in db.notices_of_area(session, area_code)]}
+def list_notices(
+    session: Session, area_code: str, now: datetime, within: bool = False
+) -> dict[str, Any]:
+    """Public: residents need to know when they may propose; `within` adds every area under
+    this one."""
+    area = _area(area_code)
+    found = (
+        db.notices_under(session, area.path) if within else db.notices_of_area(session, area_code)
+    )
+    return {"items": [_notice_view(n, now) for n in found]}
 
 
 def _new_proposal(
