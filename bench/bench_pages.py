@@ -16,24 +16,20 @@ Exit status 0 whatever the figures, 1 when the platform did not start.
 """
 
 import argparse
-import os
 import re
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
-from contracts import registry
 from servicekit import testing
 
 from bench import pages_ballot
 from bench.city_checks import percentile
+from tests.support.platform import PlatformFailed, RunningPlatform, running
 
 BUDGET = 150 * 1024
 ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="([^"]+)"')
@@ -46,58 +42,6 @@ class Target:
     name: str
     page: str  # path of the page
     api: str | None  # the API route it is built on (the baseline), or None
-
-
-@dataclass
-class Platform:
-    base_url: str
-    output: list[str]
-    process: subprocess.Popen[str]
-    data_dir: Path
-
-    def printed(self, pattern: re.Pattern[str]) -> str | None:
-        for line in self.output:
-            match = pattern.search(line.rstrip("\n"))
-            if match:
-                return match.group(1)
-        return None
-
-
-def start(folder: Path, amqp_uri: str) -> Platform:
-    port = testing.free_port()
-    env = {
-        **os.environ,
-        "AMQP_URI": amqp_uri,
-        "DATA_DIR": str(folder / "data"),
-        "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "METRICS_PORT_BASE": str(testing.free_port_run(registry.METRICS_PORTS)),
-        "RATE_LIMIT_PUBLIC": "1000000/60",  # one client measures; the limit is not measured
-        "PYTHONWARNINGS": "ignore",
-    }
-    for name in registry.databases():
-        env.pop(f"{name.upper()}_DATABASE_URL", None)  # SQLite, as `make run`
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scripts.run_platform"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stdout:  # type: ignore[union-attr]
-            output.append(line)
-            if line.strip() == "READY":
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(240):
-        process.kill()
-        raise SystemExit("make run did not get ready:\n" + "".join(output[-40:]))
-    return Platform(f"http://127.0.0.1:{port}", output, process, folder / "data")
 
 
 def timed(session: requests.Session, url: str) -> tuple[float, requests.Response]:
@@ -138,25 +82,28 @@ def measure(base: str, target: Target, loads: int) -> dict[str, float | int | st
     }
 
 
-def targets(platform: Platform) -> list[Target]:
+def targets(platform: RunningPlatform) -> list[Target]:
     """The demo's pages, from what `make run` printed and what its public API answers."""
     base = platform.base_url
     found = [Target("login", "/login", None)]
-    code = platform.printed(PROJECT_LINE)
-    if code:
+    project = platform.printed(PROJECT_LINE)
+    if project:
+        code = project.group(1)
         named = requests.get(f"{base}/api/v1/public/project-codes/{code}", timeout=30).json()
         api = f"/api/v1/public/projects/{named['project_id']}"
         found.append(Target("project /p/<code>", f"/p/{code}", api))
-    deputy = platform.printed(DEPUTY_LINE)
-    if deputy:
+    printed = platform.printed(DEPUTY_LINE)
+    if printed:
+        deputy = printed.group(1)
         found.append(
             Target("deputy /d/<code>", f"/d/{deputy}", f"/api/v1/public/deputies/{deputy}")
         )
-    found += [t for extra in EXTRA_TARGETS for t in extra(platform)]
-    return found
+    board = "/board/150622"  # the demo projects' banner (准格尔旗)
+    found.append(Target("board /board/<area>", board, "/api/v1/public/board?area_code=150622"))
+    return found + resident_targets(platform)
 
 
-def resident_targets(platform: Platform) -> list[Target]:
+def resident_targets(platform: RunningPlatform) -> list[Target]:
     """The residents' home, an area's collection page and a tracking page (of a proposal
     sent here to 林荫街道, whose demo notice is open)."""
     base = platform.base_url
@@ -177,10 +124,6 @@ def resident_targets(platform: Platform) -> list[Target]:
         code = sent.json()["tracking_code"]
         found.append(Target("track /t/<code>", f"/t/{code}", f"/api/v1/proposals/track/{code}"))
     return found
-
-
-# Parts added per page family: each returns the targets it can build from the demo.
-EXTRA_TARGETS: list[Callable[[Platform], list[Target]]] = [resident_targets]
 
 
 def report(rows: list[dict[str, float | int | str]]) -> None:
@@ -206,24 +149,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.loads, args.crowd = 30, 100
     vhost = testing.Vhost().create()
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
-        print("启动平台 (make run, SQLite) …", flush=True)
-        try:
-            platform = start(Path(folder), vhost.uri)
-        except SystemExit as exc:
-            print(exc)
-            vhost.delete()
-            return 1
-        try:
-            rows = []
-            for target in targets(platform):
-                print(f"  {target.name}: {args.loads} 次 …", flush=True)
-                rows.append(measure(platform.base_url, target, args.loads))
-            report(rows)
-        finally:
-            platform.process.terminate()
-            platform.process.wait(30)
-            vhost.delete()
+    unlimited = {"RATE_LIMIT_PUBLIC": "1000000/60"}  # one client measures, not the limit
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
+            print("启动平台 (make run, SQLite) …", flush=True)
+            with running(Path(folder) / "data", vhost.uri, None, "bench", unlimited) as platform:
+                rows = []
+                for target in targets(platform):
+                    print(f"  {target.name}: {args.loads} 次 …", flush=True)
+                    rows.append(measure(platform.base_url, target, args.loads))
+                report(rows)
+    except PlatformFailed as exc:
+        print(exc)
+        return 1
+    finally:
+        vhost.delete()
     if args.crowd:
         pages_ballot.crowd(args.crowd)  # a platform of its own: a roster of N, a session open
     return 0

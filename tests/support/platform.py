@@ -2,6 +2,7 @@
 by the e2e tier (one per module) and the browser tier (one for the whole tier)."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -10,10 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import requests
 from contracts import registry
 from servicekit import testing
+
+
+class PlatformFailed(AssertionError):
+    """`make run` did not get ready, or did not stop (a test's failure, a benchmark's exit)."""
 
 
 @dataclass
@@ -22,6 +26,14 @@ class RunningPlatform:
     env: dict[str, str]
     output: list[str]
     process: subprocess.Popen[str]
+
+    def printed(self, pattern: "re.Pattern[str]") -> "re.Match[str] | None":
+        """The first line of the banner that matches."""
+        for line in self.output:
+            match = pattern.search(line.rstrip("\n"))
+            if match:
+                return match
+        return None
 
     def login(self, username: str, password: str) -> dict[str, str]:
         response = requests.post(
@@ -37,6 +49,8 @@ class RunningPlatform:
 def running(
     data_dir: Path, amqp_uri: str, pg, prefix: str, extra: dict[str, str]
 ) -> Iterator[RunningPlatform]:
+    """`make run` on PostgreSQL (a database per service from `pg`, named `prefix_<service>`),
+    or with `pg` None on its SQLite default under data_dir, as `make run` itself."""
     port = testing.free_port()
     env = {
         **os.environ,
@@ -48,13 +62,16 @@ def running(
         # Every registered database on PostgreSQL (a new service's too).
         **{
             f"{name.upper()}_DATABASE_URL": pg.create(f"{prefix}_{name}")
-            for name in registry.databases()
+            for name in (registry.databases() if pg is not None else ())
         },
         "RATE_LIMIT_PUBLIC": "1000/60",
         "RATE_LIMIT_LOGIN_CLIENT": "100000/60",  # every journey's logins come from this one address
         "PYTHONWARNINGS": "ignore",
         **extra,
     }
+    if pg is None:
+        for name in registry.databases():
+            env.pop(f"{name.upper()}_DATABASE_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.run_platform"],
         env=env,
@@ -74,11 +91,11 @@ def running(
     threading.Thread(target=read, daemon=True).start()
     if not ready.wait(180):
         process.kill()
-        pytest.fail("make run did not get ready:\n" + "".join(output))
+        raise PlatformFailed("make run did not get ready:\n" + "".join(output))
     yield RunningPlatform(f"http://127.0.0.1:{port}", env, output, process)
     process.terminate()
     try:
         process.wait(30)
     except subprocess.TimeoutExpired:
         process.kill()
-        pytest.fail("make run did not stop within 30 s of SIGTERM")
+        raise PlatformFailed("make run did not stop within 30 s of SIGTERM") from None
