@@ -229,6 +229,10 @@ def test_the_board_shows_the_demo_projects_against_plan_with_a_chart(phone, plat
     assert page.locator("svg rect").count() >= 2 * len(board["items"])
     assert page.locator("[style]").count() == 0  # the CSP allows no inline style
     assert "完成率" in page.content()
+    first = board["items"][0]
+    page.get_by_role("link", name=first["title"]).click()  # to the project's own page
+    page.wait_for_url("**/p/*")
+    assert page.get_by_role("heading", level=1).inner_text() == first["title"]
     visit(page, f"/board/150622?year={year - 3}")
     assert "还没有民生实事项目" in page.content()
     visit(page, "/board/150622?year=abc", status=400)

@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from contracts.supervision import public_code_for
+
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
@@ -39,6 +41,12 @@ def percent(value: Any, digits: int = 0) -> str:
     return f"{float(value) * 100:.{digits}f}%"
 
 
+def project_page(project_id: str) -> str:
+    """The project's public page (its site sign's QR code): `/p/<public code>`, the code
+    derived from the id as supervision derives it."""
+    return f"/p/{public_code_for(project_id)}"
+
+
 def or_dash(value: Any) -> Any:
     return "—" if value in (None, "") else value
 
@@ -49,4 +57,5 @@ FILTERS = {
     "local_time": local_time,
     "percent": percent,
     "or_dash": or_dash,
+    "project_page": project_page,
 }

@@ -2,6 +2,7 @@
 next, the CSRF token, the money and time shown, and one page per name."""
 
 import pytest
+from contracts.supervision import public_code_for
 from gateway.identity import authorization
 from gateway.pages import filters, security
 from gateway.pages.api import path_of, routes_by_name
@@ -82,6 +83,10 @@ def test_money_and_time_as_residents_read_them():
     assert filters.local_time("2026-12-04T18:30:00+00:00") == "2026-12-05 02:30"
     assert filters.percent(0.425, 1) == "42.5%"
     assert filters.yuan(None) == filters.percent(None) == "—"
+
+
+def test_a_project_links_to_the_page_its_site_sign_opens():
+    assert filters.project_page("T0123") == f"/p/{public_code_for('T0123')}"
 
 
 def test_every_page_name_is_unique_and_every_api_name_a_page_calls_exists():

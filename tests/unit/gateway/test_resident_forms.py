@@ -1,6 +1,7 @@
 """The residents' proposal form read into the API's body, and the API's refusal put back
 under the form's own field names (gateway.pages.views.resident)."""
 
+from contracts.supervision import public_code_for
 from gateway.pages import render
 from gateway.pages.views.resident import (
     STEPS,
@@ -124,3 +125,4 @@ def test_the_tracking_page_shows_the_project_once_there_is_one():
     assert "已立项" in html and "慢序时" in html and "2027-05-01" in html
     assert 'value="0.45"' in html and "已票决通过" in html and "群众需求迫切" in html
     assert "不再进行" not in html and html.count("· 已到") == 5
+    assert f'href="/p/{public_code_for("P-1")}"' in html  # on to the project's own page
