@@ -409,6 +409,17 @@ class TestUnknownTokenCap:
         other = {**CAST, "session_id": "T-" + "b" * 32}
         assert gateway.request("post", "/api/v1/ballots", json=other).status_code == 404
 
+    def test_opening_a_ballot_has_its_own_cap_per_client(self, gateway):
+        gateway.fake.replies["open_ballot"] = NotFound("未知的选票凭证 (unknown ballot token)")
+        opened = [
+            gateway.request("post", "/api/v1/ballots/open", json=OPEN).status_code
+            for _ in range(31)
+        ]
+        assert opened == [404] * 30 + [429]
+        # Casting keeps its own count (per session): opening did not use it up.
+        gateway.fake.replies["cast_ballot"] = NotFound("未知的选票凭证 (unknown ballot token)")
+        assert gateway.request("post", "/api/v1/ballots", json=CAST).status_code == 404
+
 
 DECLARED = {route.rpc: route for route in VOTING_ROUTES}
 LOGIN_ROWS = [row[:5] for row in ROUTES if DECLARED[row[4]].login]

@@ -30,28 +30,29 @@ route = routes_of(VOTING, "voting")
 TOKEN = Letter("body", "token", v.token_level, "选票凭证格式不正确 (malformed ballot token)")
 
 
-def cap_unknown_tokens(exchange: Exchange, cast: Callable[[], Response]) -> Response:
-    """429 once this client has sent too many unknown tokens to this session; counts 404s only."""
-    limits = exchange.gateway.limits
-    key = f"{limits.client(exchange.request)} {exchange.part('body')['session_id']}"
-    limits.bogus_tokens.refuse_if_over(key)
-    try:
-        return cast()
-    except NotFound:
-        limits.bogus_tokens.hit(key)
-        raise
+def capped(
+    key_of: Callable[[Exchange], str],
+) -> Callable[[Exchange, Callable[[], Response]], Response]:
+    """A route's `around`: 429 once this client has sent too many unknown tokens under the
+    key `key_of` names; only 404s (unknown tokens) count, never a valid token."""
+
+    def around(exchange: Exchange, call: Callable[[], Response]) -> Response:
+        limits = exchange.gateway.limits
+        key = f"{limits.client(exchange.request)} {key_of(exchange)}"
+        limits.bogus_tokens.refuse_if_over(key)
+        try:
+            return call()
+        except NotFound:
+            limits.bogus_tokens.hit(key)
+            raise
+
+    return around
 
 
-def cap_unknown_tokens_opened(exchange: Exchange, opened: Callable[[], Response]) -> Response:
-    """The same cap for opening a ballot, per client (the body names no session)."""
-    limits = exchange.gateway.limits
-    key = f"{limits.client(exchange.request)} open"
-    limits.bogus_tokens.refuse_if_over(key)
-    try:
-        return opened()
-    except NotFound:
-        limits.bogus_tokens.hit(key)
-        raise
+# The cast counts per client and session; opening a ballot per client (its body names no
+# session).
+cap_unknown_tokens = capped(lambda exchange: exchange.part("body")["session_id"])
+cap_unknown_tokens_opened = capped(lambda exchange: "open")
 
 
 ROUTES = (
