@@ -12,7 +12,7 @@ SRC_ROOTS := libs/contracts libs/servicekit $(sort $(wildcard services/*)) gatew
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint fmt test-unit test-contract test-service test-int test-e2e \
-        test-faults test-browser browsers test-one migrate topology bench compose-check clean new-service typecheck
+        test-faults test-browser browsers prometheus test-one migrate topology bench compose-check clean new-service typecheck
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -55,7 +55,7 @@ test-contract: $(STAMP) ## contracts against the code that uses them
 test-service: $(STAMP) ## nameko containers with SQLite
 	$(PYTEST) -q tests/service
 
-test-int: $(STAMP) ## the machine's RabbitMQ and PostgreSQL, Alembic, deployment files
+test-int: $(STAMP) prometheus ## the machine's RabbitMQ and PostgreSQL, Alembic, deployment files, alert and dashboard checks
 	$(PYTEST) -q tests/integration
 
 test-e2e: $(STAMP) ## processes as `make run` starts them, HTTP only
@@ -66,6 +66,9 @@ APT_INSTALL = apt-get install -y -q $(1) || { apt-get update -q && apt-get insta
 browsers: ## Debian's Chromium and a Chinese font for the browser tests, when missing
 	@test -x /usr/bin/chromium || { echo "安装 Debian 的 chromium (installing Debian's chromium for tests/browser)"; $(call APT_INSTALL,chromium); }
 	@fc-list :lang=zh family | grep -q . || { echo "安装中文字体 (installing a Chinese font: fonts-wqy-microhei)"; $(call APT_INSTALL,fonts-wqy-microhei); }
+
+prometheus: ## Debian's prometheus package for promtool (alert unit tests, dashboard PromQL), when missing
+	@command -v promtool >/dev/null || { echo "安装 Debian 的 prometheus，用其 promtool (installing Debian's prometheus for promtool)"; $(call APT_INSTALL,prometheus); }
 
 test-browser: $(STAMP) browsers ## the pages in Chromium at phone width, axe-core on each (plain pytest: Playwright)
 	$(BIN)/pytest -q -p no:warnings tests/browser
