@@ -8,8 +8,6 @@ chart. With JavaScript off the desk shows the count at load and a refresh link.
 
 Areas: 伊金霍洛旗 150627 and 阿勒腾席热镇 150627100, used by no other browser test."""
 
-import subprocess
-import sys
 import threading
 import time
 
@@ -28,18 +26,7 @@ STAFF = "desk-renda"
 
 
 def create_account(platform, username: str, role: str, area: str) -> dict[str, str]:
-    """As `python -m gateway.cli create-account` makes one (tests/e2e do the same)."""
-    env = {**platform.env, "MINSHENG_NEW_PASSWORD": PASSWORD}
-    command = ["create-account", "--username", username, "--role", role, "--area", area]
-    result = subprocess.run(
-        [sys.executable, "-m", "gateway.cli", *command],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return platform.login(username, PASSWORD)
+    return platform.create_account(username, role, area, PASSWORD)
 
 
 class People:

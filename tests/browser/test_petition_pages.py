@@ -4,8 +4,6 @@ on (after a refusal that keeps what was typed) and off, hostile text in every fi
 text; the demo deputy (daibiao, 王建国's account) accepts, tiers and resolves it on the
 workbench; the resident rates it on /m/<code>; the workbench's poster prints."""
 
-import subprocess
-import sys
 import uuid
 from datetime import date
 
@@ -166,26 +164,7 @@ def own_deputy(platform) -> tuple[dict, dict]:
     a hostile duty post: (the deputy's profile, the deputy's login headers)."""
     tag = uuid.uuid4().hex[:6]
     username = f"pet-{tag}"
-    env = {**platform.env, "MINSHENG_NEW_PASSWORD": "petition-pass-123"}
-    made = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gateway.cli",
-            "create-account",
-            "--username",
-            username,
-            "--role",
-            "deputy",
-            "--area",
-            OWN_TOWN,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
+    headers = platform.create_account(username, "deputy", OWN_TOWN, "petition-pass-123")
     admin = Api(platform.base_url, platform.login("admin", "demo-admin-2026"))
     station = {
         "area_code": OWN_TOWN,
@@ -201,7 +180,6 @@ def own_deputy(platform) -> tuple[dict, dict]:
         f"巴特尔{tag},苏木乡镇,{OWN_TOWN},乌兰镇代表团,{station['name']},环保,,,{username}\n"
     )
     admin.call("POST", "/api/v1/deputies/import", 201, json={"area_code": "150624", "csv": csv})
-    headers = platform.login(username, "petition-pass-123")
     deputy = Api(platform.base_url, headers)
     found = deputy.call("GET", "/api/v1/deputies", 200, params={"area_code": OWN_TOWN})
     (me,) = [d for d in found["items"] if d["username"] == username]

@@ -27,6 +27,20 @@ class RunningPlatform:
     output: list[str]
     process: subprocess.Popen[str]
 
+    def create_account(self, username: str, role: str, area: str, password: str) -> dict[str, str]:
+        """An account made as an operator makes one (`python -m gateway.cli create-account`,
+        the password from MINSHENG_NEW_PASSWORD), then logged in: its headers."""
+        command = ["create-account", "--username", username, "--role", role, "--area", area]
+        made = subprocess.run(
+            [sys.executable, "-m", "gateway.cli", *command],
+            env={**self.env, "MINSHENG_NEW_PASSWORD": password},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert made.returncode == 0, made.stderr
+        return self.login(username, password)
+
     def printed(self, pattern: "re.Pattern[str]") -> "re.Match[str] | None":
         """The first line of the banner that matches."""
         for line in self.output:
